@@ -1,0 +1,125 @@
+//! The command line: global options, one file per subcommand. Commands are thin: they
+//! parse arguments, call a stage and print.
+
+pub mod framework;
+
+use std::path::PathBuf;
+use std::process::ExitCode as StdExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::framework::{Framework, Loaded};
+use crate::i18n::{trf, Lang};
+
+/// hrcities — human-rights indicators for the UCLG campaign
+/// "10, 100, 1,000 Human Rights Cities & Territories by 2030".
+///
+/// Cities fill in a yearly questionnaire workbook; hrcities checks the returned workbooks,
+/// computes implementation indicators (OHCHR structural, process and outcome) mapped to
+/// the UN treaties, the SDGs and UCLG's Global Charter-Agenda, and makes charts and
+/// reports in English, Spanish and French.
+///
+/// Start with:  hrcities framework list
+#[derive(Debug, Parser)]
+#[command(name = "hrcities", version, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Use the indicator framework in DIR instead of the one built into hrcities
+    /// (a copy of the `indicators/` folder, changed for your campaign).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub framework: Option<PathBuf>,
+
+    /// Language of messages and labels.
+    #[arg(long, global = true, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
+
+    /// Output format where the output is a table.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print more detail (e.g. framework warnings).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+/// How tables are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned text for people.
+    Text,
+    /// JSON for programs.
+    Json,
+    /// CSV for spreadsheets (where the command writes a table).
+    Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Inspect, check and export the indicator framework.
+    Framework(framework::Args),
+}
+
+/// How a command ended; turned into the process exit status (Contract 4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// 0: all went well.
+    Success,
+    /// 1: the command failed (e.g. the framework has errors).
+    Failure,
+    /// 3: the run finished but some returns had errors.
+    ReturnsHaveErrors,
+}
+
+impl From<Outcome> for StdExitCode {
+    fn from(o: Outcome) -> Self {
+        match o {
+            Outcome::Success => StdExitCode::SUCCESS,
+            Outcome::Failure => StdExitCode::from(1),
+            Outcome::ReturnsHaveErrors => StdExitCode::from(3),
+        }
+    }
+}
+
+/// Runs the command `cli` describes.
+pub fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
+    match &cli.command {
+        Command::Framework(args) => framework::run(args, &cli.global),
+    }
+}
+
+impl GlobalArgs {
+    /// Reads the framework (`--framework DIR` or the embedded one) without judging it.
+    pub fn load_framework(&self) -> anyhow::Result<Loaded> {
+        Ok(match &self.framework {
+            Some(dir) => crate::framework::load_dir(dir, self.lang)?,
+            None => crate::framework::load_embedded(self.lang),
+        })
+    }
+
+    /// The framework, if it has no errors; otherwise its problems go to stderr and the
+    /// command fails.
+    pub fn framework(&self) -> anyhow::Result<Framework> {
+        let loaded = self.load_framework()?;
+        let errors = loaded.problems.errors();
+        if errors > 0 {
+            eprint!("{}", loaded.problems.render(self.lang));
+            anyhow::bail!(trf(self.lang, "cli.framework_has_errors", &[("count", &errors)]));
+        }
+        if self.verbose && !loaded.problems.is_empty() {
+            eprint!("{}", loaded.problems.render(self.lang));
+        }
+        Ok(loaded.framework)
+    }
+}

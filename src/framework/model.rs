@@ -1,0 +1,398 @@
+//! The framework as the rest of the toolkit sees it: rights, questions, indicators and
+//! rules, checked and with every string in the three working languages.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::compute::formula::{Binary, Node, QuestionKind};
+use crate::i18n::Lang;
+
+/// A string in each working language.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Text {
+    pub en: String,
+    pub es: String,
+    pub fr: String,
+}
+
+impl Text {
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Es => &self.es,
+            Lang::Fr => &self.fr,
+        }
+    }
+}
+
+/// Where something was defined: a framework file and a byte range in it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Loc {
+    /// Index into [`Framework::files`].
+    pub file: usize,
+    /// Byte offset of the start of the definition.
+    pub offset: usize,
+}
+
+/// A framework source file, kept so that positions can be shown as `file:line`.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// The file name, e.g. `housing.toml`.
+    pub name: String,
+    /// Its text.
+    pub text: String,
+}
+
+impl SourceFile {
+    /// The 1-based line and column of byte `offset`.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = self.text.get(..offset).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, col)
+    }
+}
+
+/// How reports print values of a unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitFormat {
+    Number,
+    Percent,
+    YesNo,
+    Currency,
+    Year,
+    Text,
+    Date,
+}
+
+/// A unit of measurement.
+#[derive(Clone, Debug, Serialize)]
+pub struct Unit {
+    pub format: UnitFormat,
+    pub label: Text,
+}
+
+/// A treaty a mapping may cite.
+#[derive(Clone, Debug, Serialize)]
+pub struct Treaty {
+    /// Abbreviation of the monitoring body (empty for the UDHR).
+    pub body: String,
+    pub title: Text,
+}
+
+/// The vocabularies of `framework.toml`.
+#[derive(Clone, Debug, Default)]
+pub struct Vocabularies {
+    pub units: BTreeMap<String, Unit>,
+    pub kinds: BTreeMap<String, Text>,
+    pub charter_agenda: BTreeMap<String, Text>,
+    pub treaties: BTreeMap<String, Treaty>,
+    pub bodies: BTreeMap<String, Text>,
+    pub upr_themes: BTreeMap<String, Text>,
+    pub disaggregations: BTreeMap<String, Text>,
+}
+
+/// An OHCHR attribute of a right: a section of its sheet.
+#[derive(Clone, Debug, Serialize)]
+pub struct Attribute {
+    pub id: String,
+    pub title: Text,
+}
+
+/// A right, with the ids of its questions and indicators.
+#[derive(Clone, Debug, Serialize)]
+pub struct Right {
+    pub id: String,
+    pub order: i64,
+    pub title: Text,
+    pub summary: Text,
+    pub charter_agenda: Vec<String>,
+    pub treaty: Vec<String>,
+    pub general_comment: Vec<String>,
+    pub source: String,
+    pub attributes: Vec<Attribute>,
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+/// The answer type of a question.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionType {
+    Number,
+    Integer,
+    Percent,
+    YesNo,
+    Choice,
+    MultiChoice,
+    Text,
+    Date,
+    Year,
+}
+
+impl QuestionType {
+    /// How formulas see answers of this type.
+    pub fn formula_kind(self) -> QuestionKind {
+        match self {
+            QuestionType::Number
+            | QuestionType::Integer
+            | QuestionType::Percent
+            | QuestionType::YesNo
+            | QuestionType::Year => QuestionKind::Number,
+            QuestionType::Choice => QuestionKind::Code,
+            QuestionType::MultiChoice => QuestionKind::Codes,
+            QuestionType::Text | QuestionType::Date => QuestionKind::Opaque,
+        }
+    }
+
+    /// Whether the type takes `min` and `max`.
+    pub fn is_numeric(self) -> bool {
+        self.formula_kind() == QuestionKind::Number && self != QuestionType::YesNo
+    }
+
+    /// The name used in framework files.
+    pub fn name(self) -> &'static str {
+        match self {
+            QuestionType::Number => "number",
+            QuestionType::Integer => "integer",
+            QuestionType::Percent => "percent",
+            QuestionType::YesNo => "yes_no",
+            QuestionType::Choice => "choice",
+            QuestionType::MultiChoice => "multi_choice",
+            QuestionType::Text => "text",
+            QuestionType::Date => "date",
+            QuestionType::Year => "year",
+        }
+    }
+}
+
+/// One option of a choice question.
+#[derive(Clone, Debug, Serialize)]
+pub struct Choice {
+    pub code: String,
+    pub label: Text,
+}
+
+/// A parsed formula with its source text.
+#[derive(Clone, Debug)]
+pub struct Formula {
+    pub text: String,
+    pub node: Node,
+    /// Where the formula's text starts in its framework file.
+    pub at: Loc,
+}
+
+impl Serialize for Formula {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+/// A question of the workbook.
+#[derive(Clone, Debug, Serialize)]
+pub struct Question {
+    pub id: String,
+    /// The right whose sheet holds it; `None` for the profile sheet.
+    pub right: Option<String>,
+    pub attribute: Option<String>,
+    #[serde(rename = "type")]
+    pub qtype: QuestionType,
+    pub required: bool,
+    pub text: Text,
+    pub help: Option<Text>,
+    pub unit: Option<String>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub relevant: Option<Formula>,
+    pub disaggregation: Vec<String>,
+    pub choices: Vec<Choice>,
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+/// OHCHR indicator type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndicatorKind {
+    Structural,
+    Process,
+    Outcome,
+}
+
+impl IndicatorKind {
+    pub const ALL: [IndicatorKind; 3] =
+        [IndicatorKind::Structural, IndicatorKind::Process, IndicatorKind::Outcome];
+
+    /// The name used in framework files and exports.
+    pub fn name(self) -> &'static str {
+        match self {
+            IndicatorKind::Structural => "structural",
+            IndicatorKind::Process => "process",
+            IndicatorKind::Outcome => "outcome",
+        }
+    }
+}
+
+/// Which end of the goalposts is best.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    HigherIsBetter,
+    LowerIsBetter,
+}
+
+impl Direction {
+    /// The name used in framework files and exports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::HigherIsBetter => "higher_is_better",
+            Direction::LowerIsBetter => "lower_is_better",
+        }
+    }
+}
+
+/// The values that score 0 and 100 (which is which depends on the direction).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, serde::Deserialize)]
+pub struct Goalposts {
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// An indicator.
+#[derive(Clone, Debug, Serialize)]
+pub struct Indicator {
+    pub id: String,
+    pub right: String,
+    pub title: Text,
+    pub definition: Option<Text>,
+    pub kind: IndicatorKind,
+    pub attribute: Option<String>,
+    pub formula: Formula,
+    pub unit: String,
+    pub direction: Direction,
+    pub goalposts: Option<Goalposts>,
+    pub target: Option<f64>,
+    pub weight: f64,
+    pub sdg: Vec<String>,
+    pub treaty: Vec<String>,
+    pub general_comment: Vec<String>,
+    pub charter_agenda: Vec<String>,
+    pub upr_themes: Vec<String>,
+    pub source: String,
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+/// How a rule treats missing answers (DHIS2's missing-value strategies).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingStrategy {
+    /// Not checked when either side is missing.
+    SkipIfAnyMissing,
+    /// Not checked when both sides are missing; a missing side counts as 0.
+    SkipIfAllMissing,
+    /// Always checked; missing answers count as 0.
+    NeverSkip,
+}
+
+/// Error or warning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A consistency rule: `left op right` must hold.
+#[derive(Clone, Debug, Serialize)]
+pub struct Rule {
+    pub id: String,
+    pub right: Option<String>,
+    pub left: Formula,
+    #[serde(serialize_with = "serialize_op")]
+    pub op: Binary,
+    #[serde(rename = "right_side")]
+    pub right_side: Formula,
+    pub severity: Severity,
+    pub missing: MissingStrategy,
+    pub message: Text,
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+fn serialize_op<S: serde::Serializer>(op: &Binary, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(op.symbol())
+}
+
+/// The profile sheet.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Profile {
+    pub title: Text,
+    pub summary: Text,
+}
+
+/// A whole framework.
+#[derive(Clone, Debug)]
+pub struct Framework {
+    pub id: String,
+    pub version: String,
+    pub title: Text,
+    pub description: Text,
+    pub vocab: Vocabularies,
+    pub profile: Profile,
+    /// Rights in report order.
+    pub rights: Vec<Right>,
+    /// Profile questions first, then each right's, in file order.
+    pub questions: Vec<Question>,
+    pub indicators: Vec<Indicator>,
+    pub rules: Vec<Rule>,
+    /// The files it was read from.
+    pub files: Vec<SourceFile>,
+}
+
+impl Framework {
+    /// The question with id `id`.
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+
+    /// The indicator with id `id`.
+    pub fn indicator(&self, id: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.id == id)
+    }
+
+    /// The right with id `id`.
+    pub fn right(&self, id: &str) -> Option<&Right> {
+        self.rights.iter().find(|r| r.id == id)
+    }
+
+    /// The indicators of right `id`, in file order.
+    pub fn indicators_of<'a>(&'a self, right: &'a str) -> impl Iterator<Item = &'a Indicator> {
+        self.indicators.iter().filter(move |i| i.right == right)
+    }
+
+    /// The questions of right `id` (`None`: the profile), in file order.
+    pub fn questions_of<'a>(
+        &'a self,
+        right: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Question> {
+        self.questions.iter().filter(move |q| q.right.as_deref() == right)
+    }
+
+    /// `file:line` of a definition.
+    pub fn locate(&self, loc: &Loc) -> String {
+        match self.files.get(loc.file) {
+            Some(f) => format!("{}:{}", f.name, f.line_col(loc.offset).0),
+            None => "?".into(),
+        }
+    }
+
+    /// The label of unit `code` in `lang` (the code itself if unknown).
+    pub fn unit_label<'a>(&'a self, code: &'a str, lang: Lang) -> &'a str {
+        self.vocab.units.get(code).map_or(code, |u| u.label.get(lang))
+    }
+}

@@ -1,0 +1,47 @@
+//! Stage 3: validation of returns — types, ranges, required answers, skip logic and the
+//! framework's consistency rules — as diagnostics that name the file, sheet and cell.
+
+use serde::Serialize;
+
+use crate::framework::Severity;
+use crate::questionnaire::CellRef;
+
+/// One problem of a return, where a city officer can find and fix it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Diagnostic {
+    /// The workbook, as given on the command line.
+    pub file: String,
+    /// The sheet, when the problem is in one.
+    pub sheet: Option<String>,
+    /// The cell, when the problem is in one.
+    #[serde(serialize_with = "serialize_cell")]
+    pub cell: Option<CellRef>,
+    /// The question it is about.
+    pub question: Option<String>,
+    pub severity: Severity,
+    /// A stable code such as `E-NUM-PARSE`.
+    pub code: String,
+    /// What is wrong, in plain words.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+fn serialize_cell<S: serde::Serializer>(cell: &Option<CellRef>, s: S) -> Result<S::Ok, S::Error> {
+    match cell {
+        Some(c) => s.serialize_str(&c.to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+impl Diagnostic {
+    /// `Sheet!B14`, `Sheet` or nothing: where to look.
+    pub fn place(&self) -> String {
+        match (&self.sheet, &self.cell) {
+            (Some(sheet), Some(cell)) => format!("{sheet}!{cell}"),
+            (Some(sheet), None) => sheet.clone(),
+            (None, Some(cell)) => cell.to_string(),
+            (None, None) => String::new(),
+        }
+    }
+}
