@@ -2,6 +2,8 @@
 //! parse arguments, call a stage and print.
 
 pub mod framework;
+pub mod questionnaire;
+pub mod validate;
 
 use std::path::PathBuf;
 use std::process::ExitCode as StdExitCode;
@@ -67,8 +69,10 @@ pub enum Format {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Inspect, check and export the indicator framework.
     Framework(framework::Args),
+    /// Write the questionnaire workbook cities fill in (.xlsx, in --lang).
+    Questionnaire(questionnaire::Args),
+    Validate(validate::Args),
 }
 
 /// How a command ended; turned into the process exit status (Contract 4).
@@ -96,6 +100,8 @@ impl From<Outcome> for StdExitCode {
 pub fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
     match &cli.command {
         Command::Framework(args) => framework::run(args, &cli.global),
+        Command::Questionnaire(args) => questionnaire::run(args, &cli.global),
+        Command::Validate(args) => validate::run(args, &cli.global),
     }
 }
 

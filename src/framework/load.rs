@@ -1090,6 +1090,116 @@ mod tests {
         }
     }
 
+    const META: &str = r#"
+id = "t"
+version = "1"
+languages = ["en", "es", "fr"]
+title = { en = "T", es = "T", fr = "T" }
+description = { en = "T", es = "T", fr = "T" }
+[unit.percent]
+format = "percent"
+en = "%"
+es = "%"
+fr = "%"
+[unit.yes_no]
+format = "yes_no"
+en = "yes/no"
+es = "sí/no"
+fr = "oui/non"
+[treaty.ICESCR]
+body = "CESCR"
+en = "x"
+es = "x"
+fr = "x"
+"#;
+
+    const RIGHT: &str = r#"
+[right]
+id = "r"
+order = 1
+title = { en = "R", es = "R", fr = "R" }
+summary = { en = "R", es = "R", fr = "R" }
+
+[[question]]
+id = "A"
+type = "yes_no"
+text = { en = "A", es = "A", fr = "A" }
+help = { en = "A", es = "A", fr = "A" }
+relevant = "B = 1"
+
+[[question]]
+id = "B"
+type = "yes_no"
+text = { en = "B", es = "B", fr = "B" }
+help = { en = "B", es = "B", fr = "B" }
+relevant = "A = 1"
+
+[[question]]
+id = "C"
+type = "choice"
+text = { en = "C", es = "C", fr = "C" }
+help = { en = "C", es = "C", fr = "C" }
+choices = [
+  { code = "one", label = { en = "One", es = "Uno", fr = "Un" } },
+  { code = "two", label = { en = "Two", es = "UNO", fr = "Deux" } },
+  { code = "one", label = { en = "Other", es = "Otro", fr = "Autre" } },
+]
+
+[[indicator]]
+id = "I1"
+title = { en = "I", es = "I", fr = "I" }
+kind = "outcome"
+formula = "pct(A, B)"
+unit = "percent"
+direction = "higher_is_better"
+goalposts = { lo = 100, hi = 0 }
+treaty = ["ICESCR art. 11"]
+source = "s"
+
+[[indicator]]
+id = "I2"
+title = { en = "I", es = "I", fr = "I" }
+kind = "structural"
+formula = "C = \"two\""
+unit = "yes_no"
+direction = "lower_is_better"
+goalposts = { lo = 0, hi = 1 }
+target = 1
+sdg = ["11.1.1"]
+source = "s"
+"#;
+
+    fn problems(files: &[(&str, &str)]) -> Vec<(String, &'static str, usize)> {
+        let files = files
+            .iter()
+            .map(|(n, t)| SourceFile { name: n.to_string(), text: t.to_string() })
+            .collect();
+        let loaded = load_sources(files, Lang::En);
+        loaded.problems.iter().map(|p| (p.file.clone(), p.code, p.line)).collect()
+    }
+
+    #[test]
+    fn finds_cycles_clashes_and_contradicting_goalposts() {
+        let found = problems(&[("framework.toml", META), ("r.toml", RIGHT)]);
+        let codes: Vec<&str> = found.iter().map(|p| p.1).collect();
+        assert!(codes.contains(&"F-CYCLE"), "{found:?}");
+        assert_eq!(codes.iter().filter(|c| **c == "F-CHOICE-CLASH").count(), 2, "{found:?}");
+        assert_eq!(codes.iter().filter(|c| **c == "F-GOALPOSTS").count(), 2, "{found:?}");
+        assert!(codes.contains(&"F-KINDS"), "no process indicator: {found:?}");
+        // the label clash is on the line of the second choice
+        assert!(found.contains(&("r.toml".into(), "F-CHOICE-CLASH", 29)), "{found:?}");
+    }
+
+    #[test]
+    fn reports_toml_errors_with_their_line_and_goes_on() {
+        let broken = "[right]\nid = \"x\"\norder = \"first\"\n";
+        let found = problems(&[("framework.toml", META), ("r.toml", RIGHT), ("x.toml", broken)]);
+        assert!(found.contains(&("x.toml".into(), "F-TOML", 3)), "{found:?}");
+        assert!(found.iter().any(|p| p.0 == "r.toml"), "the other files are still checked");
+        let found = problems(&[("r.toml", RIGHT)]);
+        assert!(found.iter().any(|p| p.1 == "F-META"), "{found:?}");
+    }
+
     #[test]
     fn ids_are_formula_names() {
         assert!(is_formula_name("HOU_Q01"));

@@ -1,6 +1,12 @@
 //! Stage 2: the questionnaire workbook (Contract 2) — the blank workbook cities fill in,
 //! and the reader of what they send back. Every answer keeps the cell it came from.
 
+pub mod answer;
+pub mod fill;
+pub mod layout;
+pub mod read;
+pub mod write;
+
 use std::fmt;
 
 /// A cell of a worksheet, 0-based internally and shown in A1 notation (`B14`).

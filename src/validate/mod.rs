@@ -1,6 +1,10 @@
 //! Stage 3: validation of returns — types, ranges, required answers, skip logic and the
 //! framework's consistency rules — as diagnostics that name the file, sheet and cell.
 
+mod check;
+
+pub use check::{city_id, slug, validate, Answer, Checked};
+
 use serde::Serialize;
 
 use crate::framework::Severity;
@@ -43,5 +47,33 @@ impl Diagnostic {
             (None, Some(cell)) => cell.to_string(),
             (None, None) => String::new(),
         }
+    }
+}
+
+/// The one-line diagnostic for a file that could not be read at all.
+pub fn file_diagnostic(
+    path: &std::path::Path,
+    err: &crate::questionnaire::read::ReadError,
+    lang: crate::i18n::Lang,
+) -> Diagnostic {
+    use crate::questionnaire::read::ReadError;
+    let detail = match err {
+        ReadError::Io(e) => e.to_string(),
+        ReadError::NotASpreadsheet(what) => (*what).to_string(),
+        ReadError::Unsupported(ext) => ext.clone(),
+        ReadError::Damaged(d) => d.clone(),
+        _ => String::new(),
+    };
+    let code = err.code();
+    let message = crate::i18n::trf(lang, &format!("diag.file.{code}"), &[("detail", &detail)]);
+    Diagnostic {
+        file: path.display().to_string(),
+        sheet: None,
+        cell: None,
+        question: None,
+        severity: Severity::Error,
+        code: code.to_string(),
+        message,
+        hint: Some(crate::i18n::tr(lang, &format!("diag.file_hint.{code}")).to_string()),
     }
 }

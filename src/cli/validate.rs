@@ -1,0 +1,243 @@
+//! `hrcities validate PATH…`: check returned workbooks and say, cell by cell, what to fix.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use super::{Format, GlobalArgs, Outcome};
+use crate::framework::{Framework, Severity};
+use crate::i18n::{tr, trf, Lang};
+use crate::questionnaire::read::{read_workbook, EXTENSIONS};
+use crate::validate::{file_diagnostic, validate, Checked, Diagnostic};
+
+/// Check returned workbooks: what to fix, by sheet and cell.
+///
+/// For each workbook, lists every problem with its sheet, cell and question, what is wrong
+/// and how to fix it, in the chosen language (--lang).
+/// PATH can be files or folders (searched recursively for .xlsx, .xlsm, .xls, .xlsb, .ods).
+/// One bad file never stops the others. Exit status: 0 when no return has errors, 3 when
+/// any has (warnings alone do not count).
+///
+/// Examples:
+///   hrcities validate returns/
+///   hrcities validate --lang es villa-esperanza-2026.xlsx
+///   hrcities validate returns/ --format csv > validation.csv
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// Workbooks or folders of workbooks.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// The extensions looked at in folders: the readable ones, and those people send by
+/// mistake (so they are reported, not skipped).
+const FOLDER_EXTENSIONS: [&str; 4] = ["csv", "numbers", "xlt", "xltx"];
+
+/// Every file to check: files as given, folders searched recursively, sorted.
+pub fn collect(paths: &[PathBuf]) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            out.push(dir.to_path_buf()); // reported as unreadable
+            return;
+        };
+        let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        entries.sort();
+        for path in entries {
+            let name =
+                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            if name.starts_with('.') || name.starts_with("~$") {
+                continue; // hidden files and Office lock files
+            }
+            if path.is_dir() {
+                walk(&path, out);
+            } else {
+                let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+                if ext.is_some_and(|e| {
+                    EXTENSIONS.contains(&e.as_str()) || FOLDER_EXTENSIONS.contains(&e.as_str())
+                }) {
+                    out.push(path);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+/// The result of checking one file.
+pub struct FileResult {
+    pub path: PathBuf,
+    /// `None` when the file could not be read.
+    pub checked: Option<Checked>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks every file, then flags two returns for the same city and year.
+pub fn check_all(fw: &Framework, files: &[PathBuf], lang: Lang) -> Vec<FileResult> {
+    let mut results: Vec<FileResult> = files
+        .iter()
+        .map(|path| match read_workbook(path, fw) {
+            Ok(wb) => {
+                let checked = validate(fw, &wb, lang);
+                let diagnostics = checked.diagnostics.clone();
+                FileResult { path: path.clone(), checked: Some(checked), diagnostics }
+            }
+            Err(e) => FileResult {
+                path: path.clone(),
+                checked: None,
+                diagnostics: vec![file_diagnostic(path, &e, lang)],
+            },
+        })
+        .collect();
+    let mut seen: BTreeMap<(String, i32), Vec<usize>> = BTreeMap::new();
+    for (i, r) in results.iter().enumerate() {
+        if let Some(c) = &r.checked {
+            if let (Some(id), Some(year)) = (&c.city_id, c.year) {
+                seen.entry((id.clone(), year)).or_default().push(i);
+            }
+        }
+    }
+    for ((city, year), indices) in seen {
+        if indices.len() < 2 {
+            continue;
+        }
+        for &i in &indices {
+            let others: Vec<String> = indices
+                .iter()
+                .filter(|&&j| j != i)
+                .map(|&j| results[j].path.display().to_string())
+                .collect();
+            let message = trf(
+                lang,
+                "diag.duplicate_return",
+                &[("city", &city), ("year", &year), ("other", &others.join(", "))],
+            );
+            let r = &mut results[i];
+            r.diagnostics.push(Diagnostic {
+                file: r.path.display().to_string(),
+                sheet: None,
+                cell: None,
+                question: None,
+                severity: Severity::Error,
+                code: "E-DUPLICATE-RETURN".into(),
+                message,
+                hint: Some(tr(lang, "diag.hint.duplicate_return").into()),
+            });
+        }
+    }
+    results
+}
+
+/// Runs `hrcities validate`.
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    let fw = global.framework()?;
+    let lang = global.lang;
+    let files = collect(&args.paths);
+    if files.is_empty() {
+        anyhow::bail!(tr(lang, "cli.validate_no_files").to_string());
+    }
+    let results = check_all(&fw, &files, lang);
+    let all: Vec<&Diagnostic> = results.iter().flat_map(|r| &r.diagnostics).collect();
+    let with_errors = results
+        .iter()
+        .filter(|r| r.diagnostics.iter().any(|d| d.severity == Severity::Error))
+        .count();
+    match global.format {
+        Format::Json => {
+            let files: Vec<_> = results
+                .iter()
+                .map(|r| {
+                    let c = r.checked.as_ref();
+                    json!({
+                        "file": r.path.display().to_string(),
+                        "city_id": c.and_then(|c| c.city_id.clone()),
+                        "city_name": c.and_then(|c| c.city_name.clone()),
+                        "year": c.and_then(|c| c.year),
+                        "errors": r.diagnostics.iter().filter(|d| d.severity == Severity::Error).count(),
+                        "warnings": r.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count(),
+                    })
+                })
+                .collect();
+            let out = json!({ "files": files, "diagnostics": all });
+            println!("{}", serde_json::to_string_pretty(&out)?);
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+            w.write_record([
+                "file", "sheet", "cell", "question", "severity", "code", "message", "hint",
+            ])?;
+            for d in &all {
+                let row = [
+                    d.file.clone(),
+                    d.sheet.clone().unwrap_or_default(),
+                    d.cell.map(|c| c.to_string()).unwrap_or_default(),
+                    d.question.clone().unwrap_or_default(),
+                    if d.severity == Severity::Error { "error" } else { "warning" }.to_string(),
+                    d.code.clone(),
+                    d.message.clone(),
+                    d.hint.clone().unwrap_or_default(),
+                ];
+                w.write_record(row.iter().map(|c| crate::export::safe_cell(c).into_owned()))?;
+            }
+            w.flush()?;
+        }
+        Format::Text => print!("{}", render_text(&results, lang, global.quiet)),
+    }
+    if !global.quiet && global.format == Format::Text {
+        println!(
+            "{}",
+            trf(lang, "cli.validate_total", &[("files", &results.len()), ("errors", &with_errors)])
+        );
+    }
+    Ok(if with_errors > 0 { Outcome::ReturnsHaveErrors } else { Outcome::Success })
+}
+
+/// Diagnostics grouped per file, errors first, for people.
+pub fn render_text(results: &[FileResult], lang: Lang, quiet: bool) -> String {
+    let mut out = String::new();
+    for r in results {
+        let errors = r.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        let warnings = r.diagnostics.len() - errors;
+        if quiet && errors == 0 {
+            continue;
+        }
+        let who = r.checked.as_ref().map_or(String::new(), |c| {
+            let name = c.city_name.clone().unwrap_or_else(|| "?".into());
+            let id = c.city_id.clone().unwrap_or_else(|| "?".into());
+            let year = c.year.map_or("?".into(), |y| y.to_string());
+            format!(" — {name} ({id}), {year}")
+        });
+        let counts =
+            trf(lang, "cli.validate_counts", &[("errors", &errors), ("warnings", &warnings)]);
+        let _ = writeln!(out, "{}{who}: {counts}", r.path.display());
+        for d in &r.diagnostics {
+            if quiet && d.severity != Severity::Error {
+                continue;
+            }
+            let sev = if d.severity == Severity::Error {
+                tr(lang, "word.error")
+            } else {
+                tr(lang, "word.warning")
+            };
+            let place = d.place();
+            let question = d.question.as_deref().unwrap_or("");
+            let _ =
+                writeln!(out, "  {sev:<8} {place:<24} {question:<10} {:<22} {}", d.code, d.message);
+            if let Some(h) = &d.hint {
+                let _ = writeln!(out, "  {:<8} {:<24} {:<10} {:<22} → {h}", "", "", "", "");
+            }
+        }
+        let _ = writeln!(out);
+    }
+    out
+}

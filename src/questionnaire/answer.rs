@@ -1,0 +1,482 @@
+//! Reading answers as a person wrote them (Contract 2): numbers with a decimal comma or
+//! point and thousands separators, `%`, yes/no words in three languages, choice labels or
+//! codes, dates as date cells or text, "not available" markers kept apart from blanks.
+
+use crate::framework::{Question, QuestionType};
+use crate::i18n::{fold, Lang};
+use crate::store::ResponseStatus;
+
+use super::layout::{is_not_available, parse_yes_no};
+
+/// A cell as the reader found it, before the question's type is applied.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RawCell {
+    /// Nothing in the cell.
+    Empty,
+    /// A number cell (a formula's cached number included).
+    Number(f64),
+    /// A number cell formatted as a percentage: the fraction it holds (0.45 for 45 %).
+    PercentFraction(f64),
+    /// A TRUE/FALSE cell.
+    Bool(bool),
+    /// A text cell.
+    Text(String),
+    /// A date cell.
+    Date(Date),
+    /// An Excel error value such as `#DIV/0!`.
+    Error(String),
+}
+
+impl RawCell {
+    /// The cell as text, for the store's `raw` column and for messages.
+    pub fn text(&self) -> String {
+        match self {
+            RawCell::Empty => String::new(),
+            RawCell::Number(n) => format_plain(*n),
+            RawCell::PercentFraction(f) => format!("{}%", format_plain(f * 100.0)),
+            RawCell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
+            RawCell::Text(t) => t.clone(),
+            RawCell::Date(d) => d.to_string(),
+            RawCell::Error(e) => e.clone(),
+        }
+    }
+}
+
+/// A number without float noise: `0.30000000000000004` prints as `0.3`.
+pub fn format_plain(n: f64) -> String {
+    let rounded = (n * 1e9).round() / 1e9;
+    if rounded == rounded.trunc() && rounded.abs() < 1e15 {
+        format!("{}", rounded as i64)
+    } else {
+        format!("{rounded}")
+    }
+}
+
+/// A calendar date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    /// The date if it exists in the calendar.
+    pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (day >= 1 && day <= days && (1000..=9999).contains(&year)).then_some(Date {
+            year,
+            month,
+            day,
+        })
+    }
+
+    /// The date of an Excel serial day number (1900 system: day 1 is 1900-01-01, and
+    /// Excel's fictitious 1900-02-29 is day 60).
+    pub fn from_excel_serial(serial: f64) -> Option<Date> {
+        if !(1.0..2_958_466.0).contains(&serial) {
+            return None;
+        }
+        // Days since 1899-12-30 (serials after 60 already count the fictitious leap day).
+        let mut days = serial.floor() as i64;
+        if days < 60 {
+            days += 1;
+        }
+        Some(Date::from_days_since_1899_12_30(days))
+    }
+
+    fn from_days_since_1899_12_30(days: i64) -> Date {
+        // Civil-from-days (Howard Hinnant), with the epoch moved to 1899-12-30.
+        let z = days - 25_569 + 719_468; // to days since 0000-03-01 via 1970-01-01
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// Parses `2024-03-15`, `15/03/2024`, `15.03.2024` or `15-03-2024` (day first, as in
+    /// Spanish and French; also in English outside the US).
+    pub fn parse(text: &str) -> Option<Date> {
+        let t = text.trim();
+        let t = t.split(['T', ' ']).next().unwrap_or(t); // drop a time part
+        let parts: Vec<&str> = t.split(['-', '/', '.']).collect();
+        if parts.len() != 3
+            || parts.iter().any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit()))
+        {
+            return None;
+        }
+        let n: Vec<i64> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+        if n.len() != 3 {
+            return None;
+        }
+        let (y, m, d) = if parts[0].len() == 4 {
+            (n[0], n[1], n[2])
+        } else if parts[2].len() == 4 {
+            (n[2], n[1], n[0])
+        } else {
+            return None;
+        };
+        Date::new(i32::try_from(y).ok()?, u32::try_from(m).ok()?, u32::try_from(d).ok()?)
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// A usable answer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// number, integer, percent (in points), yes/no (1/0), year.
+    Number(f64),
+    /// A choice code.
+    Code(String),
+    /// Ticked choice codes, in framework order.
+    Codes(Vec<String>),
+    /// Free text.
+    Text(String),
+    /// A date.
+    Date(Date),
+}
+
+/// Why an answer could not be used, or a doubt about how it was read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Issue {
+    /// Text that is not a number (`E-NUM-PARSE`).
+    NotANumber,
+    /// `%` on a question that is not a percentage (`E-NUM-PARSE`).
+    PercentNotAllowed,
+    /// A fraction where a whole number is needed (`E-NOT-INTEGER`).
+    NotInteger,
+    /// Outside `min`–`max` (`E-RANGE`).
+    OutOfRange { min: Option<f64>, max: Option<f64> },
+    /// Not a yes/no word (`E-YESNO`).
+    NotYesNo,
+    /// Not one of the choices (`E-CHOICE`); the unknown part.
+    UnknownChoice(String),
+    /// Not a date (`E-DATE`).
+    NotADate,
+    /// An Excel error value (`E-CELL-ERROR`).
+    CellError(String),
+    /// Warning: `1.234` could be read two ways; read as `value` (`W-NUM-AMBIGUOUS`).
+    AmbiguousNumber { value: f64 },
+    /// Warning: a date stored as a plain number, read as a serial day (`W-DATE-SERIAL`).
+    DateFromSerial(Date),
+}
+
+impl Issue {
+    /// The stable diagnostic code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Issue::NotANumber | Issue::PercentNotAllowed => "E-NUM-PARSE",
+            Issue::NotInteger => "E-NOT-INTEGER",
+            Issue::OutOfRange { .. } => "E-RANGE",
+            Issue::NotYesNo => "E-YESNO",
+            Issue::UnknownChoice(_) => "E-CHOICE",
+            Issue::NotADate => "E-DATE",
+            Issue::CellError(_) => "E-CELL-ERROR",
+            Issue::AmbiguousNumber { .. } => "W-NUM-AMBIGUOUS",
+            Issue::DateFromSerial(_) => "W-DATE-SERIAL",
+        }
+    }
+
+    /// Whether the answer is still used (a warning) or not (an error).
+    pub fn is_warning(&self) -> bool {
+        matches!(self, Issue::AmbiguousNumber { .. } | Issue::DateFromSerial(_))
+    }
+}
+
+/// What an answer cell means for its question.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reading {
+    /// answered, blank, not_available or invalid (not_applicable is decided by skip logic).
+    pub status: ResponseStatus,
+    /// The value when answered.
+    pub value: Option<Value>,
+    /// The problem or doubt, if any.
+    pub issue: Option<Issue>,
+}
+
+impl Reading {
+    fn answered(value: Value) -> Self {
+        Reading { status: ResponseStatus::Answered, value: Some(value), issue: None }
+    }
+
+    fn invalid(issue: Issue) -> Self {
+        Reading { status: ResponseStatus::Invalid, value: None, issue: Some(issue) }
+    }
+
+    fn with(status: ResponseStatus) -> Self {
+        Reading { status, value: None, issue: None }
+    }
+}
+
+/// A number read from text.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ParsedNumber {
+    pub value: f64,
+    /// Written with `%`.
+    pub percent: bool,
+    /// `1.234` or `1,234`: read by the convention of the workbook's language.
+    pub ambiguous: bool,
+}
+
+/// Parses a number as people write it: `1234.5`, `1,234.5`, `1.234,5`, `1 234,5`,
+/// `1'234`, `45 %`, `−3`. `lang` (the workbook's language) settles `1.234` / `1,234`:
+/// thousands in Spanish and French for `.`, in English for `,`.
+pub fn parse_number(text: &str, lang: Lang) -> Option<ParsedNumber> {
+    let mut s: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' | '\''))
+        .collect();
+    let percent = s.ends_with('%') || s.starts_with('%');
+    s = s.trim_matches('%').to_string();
+    let negative = s.starts_with(['-', '−']);
+    let s = s.strip_prefix(['-', '−', '+']).unwrap_or(&s);
+    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+        return None;
+    }
+    if !s.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+        return None;
+    }
+    let dots = s.matches('.').count();
+    let commas = s.matches(',').count();
+    let grouped = |s: &str, sep: char| -> bool {
+        let groups: Vec<&str> = s.split(sep).collect();
+        groups[0].len() <= 3 && !groups[0].is_empty() && groups[1..].iter().all(|g| g.len() == 3)
+    };
+    let mut ambiguous = false;
+    let canonical = match (dots, commas) {
+        (0, 0) => s.to_string(),
+        (_, 0) | (0, _) => {
+            let sep = if dots > 0 { '.' } else { ',' };
+            let count = dots.max(commas);
+            let (int, frac) = s.rsplit_once(sep).unwrap_or((s, ""));
+            if count > 1 {
+                // Several: thousands separators.
+                if !grouped(s, sep) {
+                    return None;
+                }
+                s.replace(sep, "")
+            } else if frac.len() == 3 && !int.is_empty() && int.len() <= 3 && int != "0" {
+                // One, followed by exactly three digits: the language decides.
+                ambiguous = true;
+                let thousands = match sep {
+                    '.' => lang != Lang::En,
+                    _ => lang == Lang::En,
+                };
+                if thousands {
+                    format!("{int}{frac}")
+                } else {
+                    format!("{int}.{frac}")
+                }
+            } else {
+                format!("{}.{frac}", if int.is_empty() { "0" } else { int })
+            }
+        }
+        _ => {
+            // Both: the last one is the decimal mark, the other groups thousands.
+            let last_dot = s.rfind('.').unwrap_or(0);
+            let last_comma = s.rfind(',').unwrap_or(0);
+            let (decimal, group) = if last_dot > last_comma { ('.', ',') } else { (',', '.') };
+            let (int, frac) = s.rsplit_once(decimal).unwrap_or((s, ""));
+            if int.contains(decimal) || !grouped(int, group) || frac.contains(group) {
+                return None;
+            }
+            format!("{}.{frac}", int.replace(group, ""))
+        }
+    };
+    let value: f64 = canonical.parse().ok()?;
+    if !value.is_finite() {
+        return None;
+    }
+    Some(ParsedNumber { value: if negative { -value } else { value }, percent, ambiguous })
+}
+
+/// Reads `raw` as an answer to `q`; `lang` is the workbook's language.
+pub fn read_answer(q: &Question, raw: &RawCell, lang: Lang) -> Reading {
+    if let RawCell::Text(t) = raw {
+        if t.trim().is_empty() {
+            return Reading::with(ResponseStatus::Blank);
+        }
+        if is_not_available(t) {
+            return Reading::with(ResponseStatus::NotAvailable);
+        }
+    }
+    match raw {
+        RawCell::Empty => return Reading::with(ResponseStatus::Blank),
+        RawCell::Error(e) => return Reading::invalid(Issue::CellError(e.clone())),
+        _ => {}
+    }
+    let reading = match q.qtype {
+        QuestionType::Number
+        | QuestionType::Integer
+        | QuestionType::Percent
+        | QuestionType::Year => read_numeric(q, raw, lang),
+        QuestionType::YesNo => match raw {
+            RawCell::Bool(b) => Reading::answered(Value::Number(f64::from(u8::from(*b)))),
+            RawCell::Number(n) if *n == 0.0 || *n == 1.0 => Reading::answered(Value::Number(*n)),
+            RawCell::Text(t) => match parse_yes_no(t) {
+                Some(b) => Reading::answered(Value::Number(f64::from(u8::from(b)))),
+                None => Reading::invalid(Issue::NotYesNo),
+            },
+            _ => Reading::invalid(Issue::NotYesNo),
+        },
+        QuestionType::Choice => match choice_code(q, &raw.text()) {
+            Some(code) => Reading::answered(Value::Code(code)),
+            None => Reading::invalid(Issue::UnknownChoice(raw.text().trim().to_string())),
+        },
+        QuestionType::MultiChoice => {
+            let text = raw.text();
+            let mut codes = Vec::new();
+            for part in text.split([';', '\n', ',']).map(str::trim).filter(|p| !p.is_empty()) {
+                match choice_code(q, part) {
+                    Some(code) => codes.push(code),
+                    None => return Reading::invalid(Issue::UnknownChoice(part.to_string())),
+                }
+            }
+            // Framework order, each code once.
+            let ordered: Vec<String> =
+                q.choices.iter().map(|c| c.code.clone()).filter(|c| codes.contains(c)).collect();
+            Reading::answered(Value::Codes(ordered))
+        }
+        QuestionType::Text => Reading::answered(Value::Text(raw.text().trim().to_string())),
+        QuestionType::Date => match raw {
+            RawCell::Date(d) => Reading::answered(Value::Date(*d)),
+            RawCell::Text(t) => match Date::parse(t) {
+                Some(d) => Reading::answered(Value::Date(d)),
+                None => Reading::invalid(Issue::NotADate),
+            },
+            RawCell::Number(n) => {
+                match Date::from_excel_serial(*n).filter(|d| (1990..=2100).contains(&d.year)) {
+                    Some(d) => Reading {
+                        status: ResponseStatus::Answered,
+                        value: Some(Value::Date(d)),
+                        issue: Some(Issue::DateFromSerial(d)),
+                    },
+                    None => Reading::invalid(Issue::NotADate),
+                }
+            }
+            _ => Reading::invalid(Issue::NotADate),
+        },
+    };
+    reading
+}
+
+fn read_numeric(q: &Question, raw: &RawCell, lang: Lang) -> Reading {
+    let percent_question = q.qtype == QuestionType::Percent;
+    let (value, ambiguous) = match raw {
+        RawCell::Number(n) => (*n, false),
+        RawCell::PercentFraction(f) if percent_question => (f * 100.0, false),
+        RawCell::PercentFraction(_) => return Reading::invalid(Issue::PercentNotAllowed),
+        RawCell::Bool(_) | RawCell::Date(_) => return Reading::invalid(Issue::NotANumber),
+        RawCell::Text(t) => match parse_number(t, lang) {
+            Some(p) if p.percent && !percent_question => {
+                return Reading::invalid(Issue::PercentNotAllowed)
+            }
+            Some(p) => (p.value, p.ambiguous),
+            None => return Reading::invalid(Issue::NotANumber),
+        },
+        RawCell::Empty | RawCell::Error(_) => return Reading::invalid(Issue::NotANumber),
+    };
+    // Percentages in points: tidy the float noise of 0.45 × 100.
+    let value = if percent_question { (value * 1e9).round() / 1e9 } else { value };
+    let whole = matches!(q.qtype, QuestionType::Integer | QuestionType::Year);
+    if whole && value.fract() != 0.0 {
+        return Reading::invalid(Issue::NotInteger);
+    }
+    let too_low = q.min.is_some_and(|m| value < m);
+    let too_high = q.max.is_some_and(|m| value > m);
+    if too_low || too_high {
+        return Reading::invalid(Issue::OutOfRange { min: q.min, max: q.max });
+    }
+    let mut reading = Reading::answered(Value::Number(value));
+    if ambiguous {
+        reading.issue = Some(Issue::AmbiguousNumber { value });
+    }
+    reading
+}
+
+/// The code of the choice written as `text`: its code, or its label in any language
+/// (ignoring case and accents).
+pub fn choice_code(q: &Question, text: &str) -> Option<String> {
+    let t = text.trim();
+    if let Some(c) = q.choices.iter().find(|c| c.code == t) {
+        return Some(c.code.clone());
+    }
+    let f = fold(t);
+    q.choices
+        .iter()
+        .find(|c| Lang::ALL.iter().any(|l| fold(c.label.get(*l)) == f) || fold(&c.code) == f)
+        .map(|c| c.code.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(text: &str, lang: Lang) -> Option<(f64, bool, bool)> {
+        parse_number(text, lang).map(|p| (p.value, p.percent, p.ambiguous))
+    }
+
+    #[test]
+    fn parses_numbers_as_people_write_them() {
+        use Lang::*;
+        assert_eq!(num("1234.5", En), Some((1234.5, false, false)));
+        assert_eq!(num("1234,5", Es), Some((1234.5, false, false)));
+        assert_eq!(num("1,234.5", Es), Some((1234.5, false, false)));
+        assert_eq!(num("1.234,5", En), Some((1234.5, false, false)));
+        assert_eq!(num("1 234,5", Fr), Some((1234.5, false, false)));
+        assert_eq!(num("1\u{202f}234\u{a0}567", Fr), Some((1234567.0, false, false)));
+        assert_eq!(num("1.234.567", En), Some((1234567.0, false, false)));
+        assert_eq!(num("1,234,567", Fr), Some((1234567.0, false, false)));
+        assert_eq!(num("1'234", Fr), Some((1234.0, false, false)));
+        assert_eq!(num("45 %", Fr), Some((45.0, true, false)));
+        assert_eq!(num("45%", En), Some((45.0, true, false)));
+        assert_eq!(num("12,5 %", Es), Some((12.5, true, false)));
+        assert_eq!(num("0,45", En), Some((0.45, false, false)));
+        assert_eq!(num(",5", Es), Some((0.5, false, false)));
+        assert_eq!(num("−3", Es), Some((-3.0, false, false)));
+        assert_eq!(num("-2.5", En), Some((-2.5, false, false)));
+        // one separator followed by three digits: the workbook's language decides
+        assert_eq!(num("1.234", Es), Some((1234.0, false, true)));
+        assert_eq!(num("1.234", En), Some((1.234, false, true)));
+        assert_eq!(num("1,234", En), Some((1234.0, false, true)));
+        assert_eq!(num("1,234", Fr), Some((1.234, false, true)));
+        assert_eq!(num("0.125", Es), Some((0.125, false, false)), "a leading 0 is never thousands");
+        for bad in
+            ["", "abc", "12a", "1.2.3,4,5", "1,23,456", "1.234,5.6", "--3", "%", "12 kg", "1e5"]
+        {
+            assert_eq!(parse_number(bad, En), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn converts_excel_serial_dates() {
+        assert_eq!(Date::from_excel_serial(1.0), Date::new(1900, 1, 1));
+        assert_eq!(Date::from_excel_serial(61.0), Date::new(1900, 3, 1));
+        assert_eq!(Date::from_excel_serial(45_000.0), Date::new(2023, 3, 15));
+        assert_eq!(Date::from_excel_serial(45_658.5), Date::new(2025, 1, 1));
+        assert_eq!(Date::parse("2024-02-29"), Date::new(2024, 2, 29));
+        assert_eq!(Date::parse("15/03/2024"), Date::new(2024, 3, 15));
+        assert_eq!(Date::parse("15.03.2024"), Date::new(2024, 3, 15));
+        assert_eq!(Date::parse("2023-02-29"), None);
+        assert_eq!(Date::parse("03/15/24"), None);
+        assert_eq!(Date::parse("2024-03-15T10:00:00"), Date::new(2024, 3, 15));
+    }
+}

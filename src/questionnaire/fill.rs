@@ -1,0 +1,65 @@
+//! Values to put in a workbook before it is sent: last year's answers (`--prefill`), the
+//! profile (`--city-name` …), and the answers of test fixtures and sample data.
+
+use std::collections::BTreeMap;
+
+/// What to write in an answer cell.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CellValue {
+    /// A number cell.
+    Number(f64),
+    /// A number cell formatted as a percentage, holding a fraction (0.45 shows as 45%).
+    PercentFraction(f64),
+    /// A yes/no answer, written as the word of the workbook's language.
+    YesNo(bool),
+    /// A choice, written as its label in the workbook's language.
+    Choice(String),
+    /// Several choices, written as their labels joined by `; `.
+    Choices(Vec<String>),
+    /// A date cell.
+    Date { year: i32, month: u32, day: u32 },
+    /// A text cell, written exactly as given (e.g. `1.234,5`, `45 %`, `N/A`).
+    Text(String),
+    /// A formula with the value Excel would have cached for it.
+    Formula { formula: String, cached: f64 },
+    /// An Excel error value such as `#DIV/0!`, written as a formula that yields it.
+    Error(String),
+}
+
+/// Everything a workbook is filled with, by question id.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Fill {
+    /// Answers.
+    pub answers: BTreeMap<String, CellValue>,
+    /// The Source / evidence column.
+    pub sources: BTreeMap<String, String>,
+    /// The Comment column.
+    pub comments: BTreeMap<String, String>,
+}
+
+impl Fill {
+    /// Sets the answer to `id`.
+    pub fn answer(&mut self, id: &str, value: CellValue) -> &mut Self {
+        self.answers.insert(id.to_string(), value);
+        self
+    }
+}
+
+/// How to lay the workbook out. The defaults make the standard workbook; the other
+/// settings reproduce what people do to workbooks (for tests and sample data).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Layout {
+    /// Blank rows inserted above the header row of every question sheet.
+    pub extra_rows: u32,
+    /// Blank columns inserted before the ID column of every question sheet.
+    pub extra_cols: u32,
+    /// Sheet names to use instead of the standard ones, by right id (`"profile"` for the
+    /// profile sheet).
+    pub sheet_names: BTreeMap<String, String>,
+    /// Question ids whose rows are moved to the end of their sheet (reordered rows).
+    pub move_to_end: Vec<String>,
+    /// Leave out the hidden `_hrcities` sheet (a workbook not made by hrcities).
+    pub without_meta: bool,
+    /// Write this framework version in `_hrcities` instead of the real one.
+    pub framework_version: Option<String>,
+}

@@ -1,0 +1,231 @@
+//! The shape of the questionnaire workbook, shared by the writer and the reader
+//! (Contract 2): sheet names, header texts, the hidden `_hrcities` sheet, yes/no words and
+//! "not available" markers, in the three working languages.
+
+use crate::framework::{Framework, Right};
+use crate::i18n::{fold, Lang};
+
+/// The version of the workbook layout written by this toolkit (key `template_version`).
+pub const TEMPLATE_VERSION: &str = "1";
+
+/// The hidden sheet that identifies a workbook made by hrcities.
+pub const META_SHEET: &str = "_hrcities";
+
+/// Keys of the hidden sheet, one per row: key in column A, value in column B.
+pub const META_KEYS: [&str; 4] =
+    ["template_version", "framework_id", "framework_version", "language"];
+
+/// The columns of a question sheet, in the order the writer puts them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Column {
+    /// Question ids. The reader finds questions by the ids in this column.
+    Id,
+    /// The question text.
+    Question,
+    /// Where the city writes its answer.
+    Answer,
+    /// The unit of the answer.
+    Unit,
+    /// What counts and where to find the figure.
+    Help,
+    /// The document or dataset the answer comes from.
+    Source,
+    /// Anything the city wants to add.
+    Comment,
+}
+
+impl Column {
+    /// Every column, in sheet order.
+    pub const ALL: [Column; 7] = [
+        Column::Id,
+        Column::Question,
+        Column::Answer,
+        Column::Unit,
+        Column::Help,
+        Column::Source,
+        Column::Comment,
+    ];
+
+    /// The header text the writer uses in `lang`.
+    pub fn header(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Column::Id, _) => "ID",
+            (Column::Question, Lang::Es) => "Pregunta",
+            (Column::Question, _) => "Question",
+            (Column::Answer, Lang::En) => "Answer",
+            (Column::Answer, Lang::Es) => "Respuesta",
+            (Column::Answer, Lang::Fr) => "Réponse",
+            (Column::Unit, Lang::En) => "Unit",
+            (Column::Unit, Lang::Es) => "Unidad",
+            (Column::Unit, Lang::Fr) => "Unité",
+            (Column::Help, Lang::En) => "Help",
+            (Column::Help, Lang::Es) => "Ayuda",
+            (Column::Help, Lang::Fr) => "Aide",
+            (Column::Source, Lang::En) => "Source / evidence",
+            (Column::Source, Lang::Es) => "Fuente / evidencia",
+            (Column::Source, Lang::Fr) => "Source / justificatif",
+            (Column::Comment, Lang::En) => "Comment",
+            (Column::Comment, Lang::Es) => "Comentario",
+            (Column::Comment, Lang::Fr) => "Commentaire",
+        }
+    }
+
+    /// The column a header cell names, in any of the three languages, ignoring case,
+    /// accents and extra words after a `/` or `(` ("Answer (required)", "Réponse / valeur").
+    pub fn from_header(text: &str) -> Option<Column> {
+        let folded = fold(text);
+        let head = folded.split(['/', '(', ':']).next().unwrap_or("").trim();
+        let words: &[(&str, Column)] = &[
+            ("id", Column::Id),
+            ("question id", Column::Id),
+            ("identificador", Column::Id),
+            ("identifiant", Column::Id),
+            ("question", Column::Question),
+            ("pregunta", Column::Question),
+            ("answer", Column::Answer),
+            ("respuesta", Column::Answer),
+            ("reponse", Column::Answer),
+            ("unit", Column::Unit),
+            ("unidad", Column::Unit),
+            ("unite", Column::Unit),
+            ("help", Column::Help),
+            ("ayuda", Column::Help),
+            ("aide", Column::Help),
+            ("source", Column::Source),
+            ("evidence", Column::Source),
+            ("fuente", Column::Source),
+            ("evidencia", Column::Source),
+            ("justificatif", Column::Source),
+            ("comment", Column::Comment),
+            ("comments", Column::Comment),
+            ("comentario", Column::Comment),
+            ("comentarios", Column::Comment),
+            ("commentaire", Column::Comment),
+            ("commentaires", Column::Comment),
+        ];
+        words.iter().find(|(w, _)| *w == head).map(|(_, c)| *c)
+    }
+}
+
+/// Excel's limit on sheet-name length.
+pub const MAX_SHEET_NAME: usize = 31;
+
+/// A sheet name Excel accepts: no `[]:*?/\`, no leading or trailing apostrophe, at most
+/// 31 characters.
+pub fn sheet_name(text: &str) -> String {
+    let cleaned: String = text
+        .chars()
+        .map(|c| if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') { '-' } else { c })
+        .collect();
+    let trimmed = cleaned.trim().trim_matches('\'');
+    trimmed.chars().take(MAX_SHEET_NAME).collect::<String>().trim_end().to_string()
+}
+
+/// The name of the instructions sheet in `lang`.
+pub fn instructions_sheet(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "Instructions",
+        Lang::Es => "Instrucciones",
+        Lang::Fr => "Mode d'emploi",
+    }
+}
+
+/// The name of the profile sheet in `lang` (from the framework's profile title).
+pub fn profile_sheet(fw: &Framework, lang: Lang) -> String {
+    sheet_name(fw.profile.title.get(lang))
+}
+
+/// The name of a right's sheet in `lang`: its position and title, shortened to fit
+/// (`"01 Right to adequate housing"`). Names are unique because the position is.
+pub fn right_sheet(fw: &Framework, right: &Right, lang: Lang) -> String {
+    let pos = fw.rights.iter().position(|r| r.id == right.id).map_or(0, |i| i + 1);
+    sheet_name(&format!("{pos:02} {}", right.title.get(lang)))
+}
+
+/// The yes and no words the writer offers in `lang`'s drop-downs.
+pub fn yes_no_labels(lang: Lang) -> (&'static str, &'static str) {
+    match lang {
+        Lang::En => ("Yes", "No"),
+        Lang::Es => ("Sí", "No"),
+        Lang::Fr => ("Oui", "Non"),
+    }
+}
+
+/// What a written yes/no answer means, in any language: `Some(true)` for yes.
+/// Accepts Yes/No, Sí/Si/No, Oui/Non, True/False, Verdadero/Falso, Vrai/Faux, 1/0, x
+/// (a tick) and Y/N/S/O, ignoring case, accents and a trailing full stop.
+pub fn parse_yes_no(text: &str) -> Option<bool> {
+    let f = fold(text);
+    match f.trim_end_matches('.') {
+        "yes" | "y" | "si" | "s" | "oui" | "o" | "true" | "verdadero" | "vrai" | "1" | "x"
+        | "✓" => Some(true),
+        "no" | "n" | "non" | "false" | "falso" | "faux" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// Whether `text` is a "not available" marker (kept apart from a blank):
+/// `N/A`, `NA`, `n/d`, `ND`, `no disponible`, `non disponible`, `not available`, `-`, `?`
+/// and their variants.
+pub fn is_not_available(text: &str) -> bool {
+    let f = fold(text);
+    let compact: String = f.chars().filter(|c| !matches!(c, ' ' | '.' | '/')).collect();
+    matches!(
+        compact.as_str(),
+        "na" | "nd"
+            | "nondisponible"
+            | "nodisponible"
+            | "notavailable"
+            | "sd"
+            | "sindatos"
+            | "-"
+            | "--"
+            | "?"
+            | "—"
+            | "–"
+            | "nc"
+            | "ne"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_are_recognised_in_every_language() {
+        for lang in Lang::ALL {
+            for col in Column::ALL {
+                assert_eq!(Column::from_header(col.header(lang)), Some(col), "{lang} {col:?}");
+            }
+        }
+        assert_eq!(Column::from_header("  RÉPONSE "), Some(Column::Answer));
+        assert_eq!(Column::from_header("Answer (required)"), Some(Column::Answer));
+        assert_eq!(Column::from_header("Answers given"), None);
+    }
+
+    #[test]
+    fn yes_no_words_and_not_available_markers() {
+        for yes in ["Yes", "sí", "SI", "Oui", "TRUE", "1", "x", "Vrai", "yes."] {
+            assert_eq!(parse_yes_no(yes), Some(true), "{yes}");
+        }
+        for no in ["No", "non", "FALSE", "0", "Faux", "falso"] {
+            assert_eq!(parse_yes_no(no), Some(false), "{no}");
+        }
+        assert_eq!(parse_yes_no("maybe"), None);
+        for na in
+            ["N/A", "n/a", "NA", "n/d", "ND", "No disponible", "non disponible", "-", "?", "n.d."]
+        {
+            assert!(is_not_available(na), "{na}");
+        }
+        for not in ["0", "no", "", "none"] {
+            assert!(!is_not_available(not), "{not}");
+        }
+    }
+
+    #[test]
+    fn sheet_names_fit_excel() {
+        assert_eq!(sheet_name("a/b:c"), "a-b-c");
+        assert_eq!(sheet_name(&"x".repeat(40)).chars().count(), 31);
+    }
+}

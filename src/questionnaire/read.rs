@@ -1,0 +1,338 @@
+//! Reads a returned workbook (.xlsx, .xlsm, .xls, .xlsb, .ods) with calamine: finds the
+//! header row and columns by their text in any language, and the questions by their ids
+//! wherever they are, so inserted rows or columns, reordered rows, blank lines and renamed
+//! sheets do not matter.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use calamine::{open_workbook_auto, Data, Range, Reader};
+
+use super::answer::{Date, RawCell};
+use super::layout::{Column, META_SHEET};
+use super::CellRef;
+use crate::framework::Framework;
+use crate::i18n::Lang;
+
+/// What the hidden `_hrcities` sheet says about the workbook.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Template {
+    pub template_version: String,
+    pub framework_id: String,
+    pub framework_version: String,
+    /// The language the workbook was written in.
+    pub language: Option<Lang>,
+}
+
+/// One answer cell found in a workbook.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Found {
+    /// The question id.
+    pub question: String,
+    /// The sheet it was found in.
+    pub sheet: String,
+    /// The answer cell.
+    pub cell: CellRef,
+    /// What the cell holds.
+    pub raw: RawCell,
+    /// The Source / evidence column, if any.
+    pub source: Option<String>,
+    /// The Comment column, if any.
+    pub comment: Option<String>,
+}
+
+/// Something the reader noticed about the workbook's structure (not about an answer).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notice {
+    /// No `_hrcities` sheet: read by ids anyway.
+    NoTemplate,
+    /// Made for another version of the framework; the ids it has that no longer exist.
+    OtherVersion { version: String, unknown: Vec<String> },
+    /// An id in an ID column that the framework does not have.
+    UnknownId { id: String, sheet: String, cell: CellRef },
+    /// The same question twice; the first is used.
+    Duplicate { question: String, sheet: String, cell: CellRef, first: String },
+    /// A framework question the workbook does not have.
+    NotFound { question: String },
+    /// A sheet with question ids but no header row naming the Answer column.
+    NoHeader { sheet: String },
+}
+
+/// Everything read from one workbook.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Workbook {
+    /// The path as given.
+    pub path: PathBuf,
+    pub template: Option<Template>,
+    /// Answer cells by question id, in framework order.
+    pub found: Vec<Found>,
+    pub notices: Vec<Notice>,
+}
+
+impl Workbook {
+    /// The language to read ambiguous numbers by: the template's, else `fallback`.
+    pub fn language(&self, fallback: Lang) -> Lang {
+        self.template.as_ref().and_then(|t| t.language).unwrap_or(fallback)
+    }
+
+    /// The answer cell of question `id`.
+    pub fn get(&self, id: &str) -> Option<&Found> {
+        self.found.iter().find(|f| f.question == id)
+    }
+}
+
+/// Why a file could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("cannot open the file ({0})")]
+    Io(#[from] std::io::Error),
+    #[error("the file is empty")]
+    Empty,
+    #[error("this is not a spreadsheet (found {0})")]
+    NotASpreadsheet(&'static str),
+    #[error("unsupported file type .{0}")]
+    Unsupported(String),
+    #[error("the workbook is password-protected")]
+    Encrypted,
+    #[error("the workbook is damaged or truncated ({0})")]
+    Damaged(String),
+    #[error("no sheet of this workbook has an ID column and an Answer column")]
+    NoQuestions,
+}
+
+impl ReadError {
+    /// The stable diagnostic code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReadError::Io(_) => "E-FILE-OPEN",
+            ReadError::Empty => "E-FILE-EMPTY",
+            ReadError::NotASpreadsheet(_) => "E-FILE-NOT-SPREADSHEET",
+            ReadError::Unsupported(_) => "E-FILE-UNSUPPORTED",
+            ReadError::Encrypted => "E-FILE-ENCRYPTED",
+            ReadError::Damaged(_) => "E-FILE-DAMAGED",
+            ReadError::NoQuestions => "E-FILE-NO-QUESTIONS",
+        }
+    }
+}
+
+/// The file extensions the reader accepts.
+pub const EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "xlsb", "ods"];
+
+/// Checks the first bytes before handing the file to calamine, so a text file renamed
+/// `.xlsx` or a password-protected workbook gets a clear message.
+fn sniff(path: &Path) -> Result<(), ReadError> {
+    let ext =
+        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
+    if !EXTENSIONS.contains(&ext.as_str()) {
+        return Err(ReadError::Unsupported(ext));
+    }
+    let mut head = [0u8; 8];
+    let mut f = std::fs::File::open(path)?;
+    let n = f.read(&mut head)?;
+    if n == 0 {
+        return Err(ReadError::Empty);
+    }
+    let zip = head.starts_with(b"PK\x03\x04");
+    let ole = head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    match (ext.as_str(), zip, ole) {
+        ("xlsx" | "xlsm" | "xlsb", false, true) => Err(ReadError::Encrypted),
+        ("xlsx" | "xlsm" | "xlsb" | "ods", true, _) | ("xls", _, true) => Ok(()),
+        _ if head.starts_with(b"%PDF") => Err(ReadError::NotASpreadsheet("a PDF document")),
+        _ if zip => Err(ReadError::NotASpreadsheet("a zip archive of another kind")),
+        _ if ole => Err(ReadError::NotASpreadsheet("an old Office document of another kind")),
+        _ if head[..n].iter().all(|b| b.is_ascii() || *b >= 0x80) => {
+            Err(ReadError::NotASpreadsheet("text"))
+        }
+        _ => Err(ReadError::NotASpreadsheet("unknown binary data")),
+    }
+}
+
+fn raw_cell(data: &Data) -> RawCell {
+    match data {
+        Data::Empty => RawCell::Empty,
+        Data::Int(i) => RawCell::Number(*i as f64),
+        Data::Float(f) => RawCell::Number(*f),
+        Data::String(s) => {
+            if s.trim().is_empty() {
+                RawCell::Empty
+            } else {
+                RawCell::Text(s.clone())
+            }
+        }
+        Data::Bool(b) => RawCell::Bool(*b),
+        Data::DateTime(dt) => match Date::from_excel_serial(dt.as_f64()) {
+            Some(d) if dt.is_datetime() => RawCell::Date(d),
+            _ => RawCell::Number(dt.as_f64()),
+        },
+        Data::DateTimeIso(s) => match Date::parse(s) {
+            Some(d) => RawCell::Date(d),
+            None => RawCell::Text(s.clone()),
+        },
+        Data::DurationIso(s) => RawCell::Text(s.clone()),
+        Data::Error(e) => RawCell::Error(format!("{e}")),
+    }
+}
+
+fn text_of(data: &Data) -> Option<String> {
+    match raw_cell(data) {
+        RawCell::Empty => None,
+        other => Some(other.text().trim().to_string()),
+    }
+}
+
+/// Reads the workbook at `path` against the questions of `fw`.
+pub fn read_workbook(path: &Path, fw: &Framework) -> Result<Workbook, ReadError> {
+    sniff(path)?;
+    let mut wb =
+        open_workbook_auto(path).map_err(|e| ReadError::Damaged(first_line(&e.to_string())))?;
+    let names = wb.sheet_names();
+    let mut template = None;
+    let mut sheets: Vec<(String, Range<Data>)> = Vec::new();
+    for name in &names {
+        let range =
+            wb.worksheet_range(name).map_err(|e| ReadError::Damaged(first_line(&e.to_string())))?;
+        if name == META_SHEET {
+            template = Some(read_template(&range));
+        } else if !name.starts_with('_') {
+            // Sheets named `_…` are the toolkit's own (hidden lists), not questions.
+            sheets.push((name.clone(), range));
+        }
+    }
+    let known: HashMap<&str, usize> =
+        fw.questions.iter().enumerate().map(|(i, q)| (q.id.as_str(), i)).collect();
+    let mut found: BTreeMap<usize, Found> = BTreeMap::new();
+    let mut notices = Vec::new();
+    let mut unknown_ids = Vec::new();
+    let mut any_header = false;
+    for (sheet, range) in &sheets {
+        let Some((start_row, start_col)) = range.start() else { continue };
+        let Some((header_row, columns)) = find_header(range) else {
+            let has_ids = range
+                .used_cells()
+                .any(|(_, _, d)| text_of(d).is_some_and(|t| known.contains_key(t.as_str())));
+            if has_ids {
+                notices.push(Notice::NoHeader { sheet: sheet.clone() });
+            }
+            continue;
+        };
+        any_header = true;
+        let (Some(&id_col), Some(&answer_col)) =
+            (columns.get(&Column::Id), columns.get(&Column::Answer))
+        else {
+            continue;
+        };
+        let cell_at = |r: usize, c: usize| {
+            CellRef::new((start_row as usize + r) as u32, (start_col as usize + c) as u32)
+        };
+        let text_at =
+            |r: usize, col: Option<&usize>| col.and_then(|c| range.get((r, *c))).and_then(text_of);
+        for r in header_row + 1..range.height() {
+            let Some(id) = range.get((r, id_col)).and_then(text_of) else { continue };
+            let Some(&index) = known.get(id.as_str()) else {
+                if looks_like_id(&id) {
+                    unknown_ids.push(id.clone());
+                    notices.push(Notice::UnknownId {
+                        id,
+                        sheet: sheet.clone(),
+                        cell: cell_at(r, id_col),
+                    });
+                }
+                continue;
+            };
+            let cell = cell_at(r, answer_col);
+            if let Some(first) = found.get(&index) {
+                notices.push(Notice::Duplicate {
+                    question: id,
+                    sheet: sheet.clone(),
+                    cell,
+                    first: format!("{}!{}", first.sheet, first.cell),
+                });
+                continue;
+            }
+            let raw = range.get((r, answer_col)).map_or(RawCell::Empty, raw_cell);
+            found.insert(
+                index,
+                Found {
+                    question: id,
+                    sheet: sheet.clone(),
+                    cell,
+                    raw,
+                    source: text_at(r, columns.get(&Column::Source)),
+                    comment: text_at(r, columns.get(&Column::Comment)),
+                },
+            );
+        }
+    }
+    if !any_header {
+        return Err(ReadError::NoQuestions);
+    }
+    match &template {
+        None => notices.insert(0, Notice::NoTemplate),
+        Some(t) if t.framework_version != fw.version => notices.insert(
+            0,
+            Notice::OtherVersion {
+                version: t.framework_version.clone(),
+                unknown: unknown_ids.clone(),
+            },
+        ),
+        Some(_) => {}
+    }
+    for (i, q) in fw.questions.iter().enumerate() {
+        if !found.contains_key(&i) {
+            notices.push(Notice::NotFound { question: q.id.clone() });
+        }
+    }
+    Ok(Workbook {
+        path: path.to_path_buf(),
+        template,
+        found: found.into_values().collect(),
+        notices,
+    })
+}
+
+/// An id-like token: letters, digits and `_`, with a `_` (HOU_Q01, city_name).
+fn looks_like_id(s: &str) -> bool {
+    s.contains('_') && s.len() <= 40 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").chars().take(200).collect()
+}
+
+/// The first row with an ID header and an Answer header, and where each column is.
+fn find_header(range: &Range<Data>) -> Option<(usize, HashMap<Column, usize>)> {
+    for r in 0..range.height().min(200) {
+        let mut columns = HashMap::new();
+        for c in 0..range.width().min(60) {
+            if let Some(col) =
+                range.get((r, c)).and_then(text_of).and_then(|t| Column::from_header(&t))
+            {
+                columns.entry(col).or_insert(c);
+            }
+        }
+        if columns.contains_key(&Column::Id) && columns.contains_key(&Column::Answer) {
+            return Some((r, columns));
+        }
+    }
+    None
+}
+
+fn read_template(range: &Range<Data>) -> Template {
+    let mut t = Template::default();
+    for r in 0..range.height() {
+        let (Some(key), Some(value)) =
+            (range.get((r, 0)).and_then(text_of), range.get((r, 1)).and_then(text_of))
+        else {
+            continue;
+        };
+        match key.as_str() {
+            "template_version" => t.template_version = value,
+            "framework_id" => t.framework_id = value,
+            "framework_version" => t.framework_version = value,
+            "language" => t.language = Lang::from_code(&value),
+            _ => {}
+        }
+    }
+    t
+}

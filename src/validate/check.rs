@@ -1,0 +1,548 @@
+//! Checks one workbook against the framework: every answer read by its question's type,
+//! skip logic, required answers, consistency rules and the profile.
+
+use std::collections::HashMap;
+
+use super::Diagnostic;
+use crate::compute::formula::{self, State};
+use crate::framework::{Framework, MissingStrategy, Question, Severity};
+use crate::i18n::{fold, tr, trf, Lang};
+use crate::questionnaire::answer::{read_answer, Issue, RawCell, Reading, Value};
+use crate::questionnaire::read::{Notice, Workbook};
+use crate::questionnaire::CellRef;
+use crate::store::ResponseStatus;
+
+/// One answer of a return, as the store keeps it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer {
+    pub question: String,
+    /// Where it was found (`None` when the workbook lacks the question).
+    pub sheet: Option<String>,
+    pub cell: Option<CellRef>,
+    /// What the city wrote, as text.
+    pub raw: String,
+    pub status: ResponseStatus,
+    pub value: Option<Value>,
+    pub source: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// A checked return.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checked {
+    /// Every framework question, in framework order.
+    pub answers: Vec<Answer>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The city's stable id, when the profile gives a name and a country.
+    pub city_id: Option<String>,
+    pub city_name: Option<String>,
+    pub year: Option<i32>,
+}
+
+impl Checked {
+    /// The answer to question `id`.
+    pub fn answer(&self, id: &str) -> Option<&Answer> {
+        self.answers.iter().find(|a| a.question == id)
+    }
+
+    /// How many errors.
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+}
+
+struct Cx<'a> {
+    file: String,
+    lang: Lang,
+    out: Vec<Diagnostic>,
+    fw: &'a Framework,
+}
+
+impl Cx<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        severity: Severity,
+        code: &str,
+        sheet: Option<&str>,
+        cell: Option<CellRef>,
+        question: Option<&str>,
+        message: String,
+        hint: Option<String>,
+    ) {
+        self.out.push(Diagnostic {
+            file: self.file.clone(),
+            sheet: sheet.map(String::from),
+            cell,
+            question: question.map(String::from),
+            severity,
+            code: code.to_string(),
+            message,
+            hint,
+        });
+    }
+
+    fn at(
+        &mut self,
+        a: &Answer,
+        severity: Severity,
+        code: &str,
+        message: String,
+        hint: Option<String>,
+    ) {
+        let (sheet, cell) = (a.sheet.clone(), a.cell);
+        self.push(severity, code, sheet.as_deref(), cell, Some(&a.question.clone()), message, hint);
+    }
+
+    fn question_text(&self, id: &str) -> String {
+        self.fw.question(id).map_or(String::new(), |q| q.text.get(self.lang).to_string())
+    }
+}
+
+/// Checks workbook `wb`; messages are in `lang`.
+pub fn validate(fw: &Framework, wb: &Workbook, lang: Lang) -> Checked {
+    let file = wb.path.display().to_string();
+    let wb_lang = wb.language(lang);
+    let mut cx = Cx { file, lang, out: Vec::new(), fw };
+    notices(&mut cx, wb);
+
+    // 1. Every answer by its question's type.
+    let mut answers: Vec<Answer> = Vec::new();
+    let mut readings: Vec<Reading> = Vec::new();
+    for q in &fw.questions {
+        let found = wb.get(&q.id);
+        let raw = found.map_or(RawCell::Empty, |f| f.raw.clone());
+        let reading = read_answer(q, &raw, wb_lang);
+        answers.push(Answer {
+            question: q.id.clone(),
+            sheet: found.map(|f| f.sheet.clone()),
+            cell: found.map(|f| f.cell),
+            raw: raw.text(),
+            status: reading.status,
+            value: reading.value.clone(),
+            source: found.and_then(|f| f.source.clone()),
+            comment: found.and_then(|f| f.comment.clone()),
+        });
+        readings.push(reading);
+    }
+    for ((q, a), r) in fw.questions.iter().zip(&answers).zip(&readings) {
+        if let Some(issue) = &r.issue {
+            let (message, hint) = describe(issue, q, a, lang);
+            let severity = if issue.is_warning() { Severity::Warning } else { Severity::Error };
+            cx.at(a, severity, issue.code(), message, Some(hint));
+        }
+    }
+
+    // 2. Skip logic: questions whose `relevant` is false do not apply.
+    let index: HashMap<&str, usize> =
+        fw.questions.iter().enumerate().map(|(i, q)| (q.id.as_str(), i)).collect();
+    let mut applies: Vec<Option<bool>> = vec![None; fw.questions.len()];
+    for i in 0..fw.questions.len() {
+        relevance(i, fw, &answers, &index, &mut applies, 0);
+    }
+    for (i, q) in fw.questions.iter().enumerate() {
+        if applies[i] != Some(false) {
+            continue;
+        }
+        let a = &mut answers[i];
+        if matches!(a.status, ResponseStatus::Answered | ResponseStatus::Invalid) {
+            let because = q.relevant.as_ref().map_or(String::new(), |f| f.text.clone());
+            let message =
+                trf(lang, "diag.not_applicable", &[("raw", &a.raw), ("condition", &because)]);
+            let a2 = a.clone();
+            cx.at(
+                &a2,
+                Severity::Warning,
+                "W-NOT-APPLICABLE",
+                message,
+                Some(tr(lang, "diag.hint.not_applicable").into()),
+            );
+            // An invalid answer where the question does not apply is not an error to fix.
+            let code_invalid = a.status == ResponseStatus::Invalid;
+            if code_invalid {
+                cx.out.retain(|d| {
+                    !(d.question.as_deref() == Some(&q.id) && d.severity == Severity::Error)
+                });
+            }
+        }
+        let a = &mut answers[i];
+        a.status = ResponseStatus::NotApplicable;
+        a.value = None;
+    }
+
+    // 3. Required answers, where the question surely applies (when an earlier answer it
+    // depends on is missing, that earlier answer is what to fix).
+    for (i, q) in fw.questions.iter().enumerate() {
+        let a = &answers[i];
+        if q.required && applies[i] == Some(true) && a.status == ResponseStatus::Blank {
+            let message =
+                trf(lang, "diag.required", &[("question", &short(&cx.question_text(&q.id)))]);
+            let hint = if a.sheet.is_some() {
+                tr(lang, "diag.hint.required")
+            } else {
+                tr(lang, "diag.hint.not_found")
+            };
+            let a = a.clone();
+            cx.at(&a, Severity::Error, "E-REQUIRED", message, Some(hint.into()));
+        }
+    }
+
+    // 4. Consistency rules.
+    rules(&mut cx, fw, &answers);
+
+    // 5. Profile: country and city id.
+    let name = text_value(&answers, &index, "city_name");
+    let country = text_value(&answers, &index, "country");
+    let explicit_id = text_value(&answers, &index, "city_id");
+    let iso3 = country.as_deref().and_then(|c| {
+        let code = c.trim().to_ascii_uppercase();
+        (code.len() == 3 && code.chars().all(|ch| ch.is_ascii_uppercase())).then_some(code)
+    });
+    if let (Some(c), None) = (&country, &iso3) {
+        if let Some(a) = index.get("country").map(|i| answers[*i].clone()) {
+            let message = trf(lang, "diag.country", &[("raw", c)]);
+            cx.at(
+                &a,
+                Severity::Error,
+                "E-COUNTRY",
+                message,
+                Some(tr(lang, "diag.hint.country").into()),
+            );
+        }
+    }
+    let city_id = match (explicit_id, &iso3, &name) {
+        (Some(id), _, _) => Some(id),
+        (None, Some(iso3), Some(name)) => Some(city_id(iso3, name)),
+        _ => None,
+    };
+    let year = index.get("reporting_year").and_then(|i| match &answers[*i].value {
+        Some(Value::Number(n)) => Some(*n as i32),
+        _ => None,
+    });
+    let mut diagnostics = cx.out;
+    diagnostics.sort_by(|a, b| {
+        (a.severity != Severity::Error, &a.sheet, a.cell.map(|c| (c.row, c.col))).cmp(&(
+            b.severity != Severity::Error,
+            &b.sheet,
+            b.cell.map(|c| (c.row, c.col)),
+        ))
+    });
+    Checked { answers, diagnostics, city_id, city_name: name, year }
+}
+
+fn short(text: &str) -> String {
+    let t: String = text.chars().take(90).collect();
+    if t.chars().count() < text.chars().count() {
+        format!("{t}…")
+    } else {
+        t
+    }
+}
+
+fn text_value(answers: &[Answer], index: &HashMap<&str, usize>, id: &str) -> Option<String> {
+    index.get(id).and_then(|i| match &answers[*i].value {
+        Some(Value::Text(t)) if !t.trim().is_empty() => Some(t.trim().to_string()),
+        _ => None,
+    })
+}
+
+/// A city's stable id: the uppercase ISO3 code, a hyphen and the slug of its name
+/// (`ESP-villa-esperanza`).
+pub fn city_id(iso3: &str, name: &str) -> String {
+    format!("{}-{}", iso3.to_ascii_uppercase(), slug(name))
+}
+
+/// Lowercase ASCII, accents stripped, each run of other characters one `-`
+/// (`Villa Esperanza` → `villa-esperanza`). A name with no Latin letters (광주) gets a
+/// stable code from its characters instead (`u-ad11-c8fc`).
+pub fn slug(name: &str) -> String {
+    let folded = fold(name);
+    let mut out = String::new();
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-').to_string();
+    if out.chars().any(|c| c.is_ascii_alphabetic()) {
+        return out;
+    }
+    let codes: Vec<String> = name
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .take(8)
+        .map(|c| format!("{:x}", c as u32))
+        .collect();
+    if codes.is_empty() {
+        "unnamed".into()
+    } else {
+        format!("u-{}", codes.join("-"))
+    }
+}
+
+/// Whether question `i` applies: `Some(false)` when its `relevant` formula is false,
+/// `Some(true)` when true or absent, `None` when it cannot be told (a missing answer).
+fn relevance(
+    i: usize,
+    fw: &Framework,
+    answers: &[Answer],
+    index: &HashMap<&str, usize>,
+    applies: &mut Vec<Option<bool>>,
+    depth: usize,
+) -> Option<bool> {
+    if let Some(known) = applies[i] {
+        return Some(known);
+    }
+    let Some(f) = &fw.questions[i].relevant else {
+        applies[i] = Some(true);
+        return Some(true);
+    };
+    if depth > fw.questions.len() {
+        return None; // a cycle: `framework check` reports it
+    }
+    // A question referred to that itself does not apply counts as not applicable.
+    let mut states: HashMap<String, Option<bool>> = HashMap::new();
+    for id in f.node.questions() {
+        if let Some(&j) = index.get(id) {
+            states.insert(id.to_string(), relevance(j, fw, answers, index, applies, depth + 1));
+        }
+    }
+    let out = formula::eval(&f.node, &|id| {
+        let Some(&j) = index.get(id) else { return formula::Answer::Missing };
+        if states.get(id) == Some(&Some(false)) {
+            return formula::Answer::NotApplicable;
+        }
+        as_formula_answer(&answers[j])
+    });
+    let result = match (out.state, out.number()) {
+        (State::Ok, Some(v)) => Some(v != 0.0),
+        (State::NotApplicable, _) => Some(false),
+        _ => None,
+    };
+    if result.is_some() {
+        applies[i] = result;
+    }
+    result
+}
+
+fn as_formula_answer(a: &Answer) -> formula::Answer<'_> {
+    match (&a.status, &a.value) {
+        (ResponseStatus::NotApplicable, _) => formula::Answer::NotApplicable,
+        (ResponseStatus::Answered, Some(Value::Number(n))) => formula::Answer::Number(*n),
+        (ResponseStatus::Answered, Some(Value::Code(c))) => formula::Answer::Code(c),
+        (ResponseStatus::Answered, Some(Value::Codes(c))) => formula::Answer::Codes(c),
+        (ResponseStatus::Answered, Some(_)) => formula::Answer::Opaque,
+        _ => formula::Answer::Missing,
+    }
+}
+
+fn rules(cx: &mut Cx<'_>, fw: &Framework, answers: &[Answer]) {
+    let by_id: HashMap<&str, &Answer> = answers.iter().map(|a| (a.question.as_str(), a)).collect();
+    for rule in &fw.rules {
+        let lookup =
+            |id: &str| by_id.get(id).map_or(formula::Answer::Missing, |a| as_formula_answer(a));
+        let left = formula::eval(&rule.left.node, &lookup);
+        let right = formula::eval(&rule.right_side.node, &lookup);
+        if [&left, &right]
+            .iter()
+            .any(|s| matches!(s.state, State::NotApplicable | State::Undefined))
+        {
+            continue;
+        }
+        let missing = [&left, &right].iter().filter(|s| s.state == State::Missing).count();
+        let skip = match rule.missing {
+            MissingStrategy::SkipIfAnyMissing => missing > 0,
+            MissingStrategy::SkipIfAllMissing => missing == 2,
+            MissingStrategy::NeverSkip => false,
+        };
+        if skip {
+            continue;
+        }
+        let value = |o: &formula::Outcome| o.number().unwrap_or(0.0);
+        let (l, r) = (value(&left), value(&right));
+        let holds = match rule.op {
+            formula::Binary::Lt => l < r,
+            formula::Binary::Le => l <= r,
+            formula::Binary::Gt => l > r,
+            formula::Binary::Ge => l >= r,
+            formula::Binary::Eq => l == r,
+            _ => l != r,
+        };
+        if holds {
+            continue;
+        }
+        // Point at the first question of the left side that the workbook has.
+        let anchor = rule
+            .left
+            .node
+            .questions()
+            .into_iter()
+            .chain(rule.right_side.node.questions())
+            .filter_map(|id| by_id.get(id))
+            .find(|a| a.cell.is_some())
+            .copied();
+        let detail = trf(
+            cx.lang,
+            "diag.rule_detail",
+            &[
+                ("left", &rule.left.text),
+                ("lvalue", &crate::questionnaire::answer::format_plain(l)),
+                ("op", &rule.op.symbol()),
+                ("right", &rule.right_side.text),
+                ("rvalue", &crate::questionnaire::answer::format_plain(r)),
+            ],
+        );
+        let message = format!("{} ({detail})", rule.message.get(cx.lang));
+        let code = if rule.severity == Severity::Error { "E-RULE" } else { "W-RULE" };
+        let hint = trf(cx.lang, "diag.hint.rule", &[("id", &rule.id)]);
+        match anchor {
+            Some(a) => cx.at(&a.clone(), rule.severity, code, message, Some(hint)),
+            None => cx.push(rule.severity, code, None, None, None, message, Some(hint)),
+        }
+    }
+}
+
+fn notices(cx: &mut Cx<'_>, wb: &Workbook) {
+    let lang = cx.lang;
+    for n in &wb.notices {
+        match n {
+            Notice::NoTemplate => cx.push(
+                Severity::Warning,
+                "W-NO-TEMPLATE",
+                None,
+                None,
+                None,
+                tr(lang, "diag.no_template").into(),
+                Some(tr(lang, "diag.hint.no_template").into()),
+            ),
+            Notice::OtherVersion { version, unknown } => {
+                let list = if unknown.is_empty() { "—".to_string() } else { unknown.join(", ") };
+                let message = trf(
+                    lang,
+                    "diag.other_version",
+                    &[("version", version), ("current", &cx.fw.version), ("ids", &list)],
+                );
+                cx.push(
+                    Severity::Warning,
+                    "W-OLD-VERSION",
+                    None,
+                    None,
+                    None,
+                    message,
+                    Some(tr(lang, "diag.hint.other_version").into()),
+                )
+            }
+            Notice::UnknownId { id, sheet, cell } => {
+                let message = trf(lang, "diag.unknown_id", &[("id", id)]);
+                cx.push(
+                    Severity::Warning,
+                    "W-UNKNOWN-ID",
+                    Some(sheet),
+                    Some(*cell),
+                    None,
+                    message,
+                    None,
+                )
+            }
+            Notice::Duplicate { question, sheet, cell, first } => {
+                let message =
+                    trf(lang, "diag.duplicate_question", &[("id", question), ("first", first)]);
+                cx.push(
+                    Severity::Error,
+                    "E-DUPLICATE-QUESTION",
+                    Some(sheet),
+                    Some(*cell),
+                    Some(question),
+                    message,
+                    Some(tr(lang, "diag.hint.duplicate_question").into()),
+                )
+            }
+            Notice::NoHeader { sheet } => {
+                let message = trf(lang, "diag.no_header", &[("sheet", sheet)]);
+                cx.push(
+                    Severity::Error,
+                    "E-NO-HEADER",
+                    Some(sheet),
+                    None,
+                    None,
+                    message,
+                    Some(tr(lang, "diag.hint.no_header").into()),
+                )
+            }
+            // Reported as E-REQUIRED when it matters.
+            Notice::NotFound { .. } => {}
+        }
+    }
+}
+
+/// The message and hint for an answer that could not be used.
+fn describe(issue: &Issue, q: &Question, a: &Answer, lang: Lang) -> (String, String) {
+    let raw = a.raw.as_str();
+    match issue {
+        Issue::NotANumber => {
+            (trf(lang, "diag.num_parse", &[("raw", &raw)]), tr(lang, "diag.hint.num_parse").into())
+        }
+        Issue::PercentNotAllowed => (
+            trf(lang, "diag.percent_not_allowed", &[("raw", &raw)]),
+            tr(lang, "diag.hint.percent_not_allowed").into(),
+        ),
+        Issue::NotInteger => (
+            trf(lang, "diag.not_integer", &[("raw", &raw)]),
+            tr(lang, "diag.hint.not_integer").into(),
+        ),
+        Issue::OutOfRange { min, max } => {
+            let fmt = |v: &Option<f64>| {
+                v.map_or("…".to_string(), crate::questionnaire::answer::format_plain)
+            };
+            let range = format!("{} – {}", fmt(min), fmt(max));
+            (
+                trf(lang, "diag.range", &[("raw", &raw), ("range", &range)]),
+                tr(lang, "diag.hint.range").into(),
+            )
+        }
+        Issue::NotYesNo => {
+            (trf(lang, "diag.yes_no", &[("raw", &raw)]), tr(lang, "diag.hint.yes_no").into())
+        }
+        Issue::UnknownChoice(part) => {
+            let labels: Vec<&str> = q.choices.iter().map(|c| c.label.get(lang)).collect();
+            (
+                trf(lang, "diag.choice", &[("raw", part)]),
+                trf(lang, "diag.hint.choice", &[("labels", &labels.join(" · "))]),
+            )
+        }
+        Issue::NotADate => {
+            (trf(lang, "diag.date", &[("raw", &raw)]), tr(lang, "diag.hint.date").into())
+        }
+        Issue::CellError(e) => {
+            (trf(lang, "diag.cell_error", &[("raw", e)]), tr(lang, "diag.hint.cell_error").into())
+        }
+        Issue::AmbiguousNumber { value } => {
+            let v = crate::questionnaire::answer::format_plain(*value);
+            (
+                trf(lang, "diag.ambiguous", &[("raw", &raw), ("value", &v)]),
+                tr(lang, "diag.hint.ambiguous").into(),
+            )
+        }
+        Issue::DateFromSerial(d) => (
+            trf(lang, "diag.date_serial", &[("raw", &raw), ("date", d)]),
+            tr(lang, "diag.hint.date_serial").into(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn slugs_follow_contract_4() {
+        assert_eq!(slug("Villa Esperanza"), "villa-esperanza");
+        assert_eq!(slug("  Saint-Étienne-du-Lac  "), "saint-etienne-du-lac");
+        assert_eq!(slug("São João d'Alva"), "sao-joao-d-alva");
+        assert_eq!(slug("광주광역시"), "u-ad11-c8fc-ad11-c5ed-c2dc");
+        assert_eq!(slug("#read(\"/etc/passwd\") *x*"), "read-etc-passwd-x");
+        assert_eq!(slug("../../x"), "x");
+    }
+}
