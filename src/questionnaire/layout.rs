@@ -135,11 +135,28 @@ pub fn profile_sheet(fw: &Framework, lang: Lang) -> String {
     sheet_name(fw.profile.title.get(lang))
 }
 
+/// Short words a shortened sheet name should not end with.
+const DANGLING: [&str; 20] = [
+    "and", "to", "of", "the", "in", "y", "a", "al", "de", "el", "en", "los", "las", "et", "à",
+    "du", "des", "la", "le", "les",
+];
+
 /// The name of a right's sheet in `lang`: its position and title, shortened to fit
 /// (`"01 Right to adequate housing"`). Names are unique because the position is.
 pub fn right_sheet(fw: &Framework, right: &Right, lang: Lang) -> String {
     let pos = fw.rights.iter().position(|r| r.id == right.id).map_or(0, |i| i + 1);
-    sheet_name(&format!("{pos:02} {}", right.title.get(lang)))
+    let full = sheet_name(&format!("{pos:02} {}", right.title.get(lang)));
+    let original = format!("{pos:02} {}", right.title.get(lang));
+    if full.chars().count() == original.chars().count() {
+        return full;
+    }
+    // Shortened: cut at the last whole word (and drop a dangling "and", "y", "et", …).
+    let mut words: Vec<&str> = full.split(' ').collect();
+    words.pop();
+    while words.len() > 2 && words.last().is_some_and(|w| DANGLING.contains(w)) {
+        words.pop();
+    }
+    words.join(" ")
 }
 
 /// The yes and no words the writer offers in `lang`'s drop-downs.
@@ -220,6 +237,23 @@ mod tests {
         }
         for not in ["0", "no", "", "none"] {
             assert!(!is_not_available(not), "{not}");
+        }
+    }
+
+    #[test]
+    fn right_sheets_are_shortened_at_a_word() {
+        let fw = crate::framework::load_embedded(Lang::En).framework;
+        let mut names = std::collections::HashSet::new();
+        for lang in Lang::ALL {
+            for r in &fw.rights {
+                let name = right_sheet(&fw, r, lang);
+                assert!(name.chars().count() <= MAX_SHEET_NAME, "{name}");
+                assert!(
+                    r.title.get(lang).starts_with(&name[3..]),
+                    "{name} is a prefix of the title"
+                );
+                assert!(names.insert(name.clone()), "{name} is unique");
+            }
         }
     }
 
