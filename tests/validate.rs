@@ -177,3 +177,43 @@ fn broken_files_get_one_clear_error_and_the_batch_goes_on() {
     assert!(text.contains("empty.xlsx: 1 error(s), 0 warning(s)"), "{text}");
     assert!(text.contains("E-FILE-EMPTY"), "{text}");
 }
+
+#[test]
+fn prefill_carries_last_years_answers_into_a_new_workbook() {
+    let fw = framework();
+    let (mut fill, expected) = complete_fill(&fw);
+    fill.answer("HOU_Q04", CellValue::Text("n/d".into()));
+    fill.answer("HOU_Q05", CellValue::Text("12,5 kg".into()));
+    fill.sources.insert("HOU_Q02".into(), "Court statistics 2025".into());
+    let dir = tempfile::tempdir().expect("temp");
+    let last = dir.path().join("last-year.xlsx");
+    write_workbook(&fw, Lang::En, &fill, &Layout::default(), &last).expect("writes");
+    let next = dir.path().join("next-year.xlsx");
+    let out = Command::new(assert_cmd::cargo::cargo_bin!("hrcities"))
+        .env_clear()
+        .args(["questionnaire", "--lang", "es", "--reporting-year", "2027", "--prefill"])
+        .arg(&last)
+        .arg("-o")
+        .arg(&next)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let checked = validate(&fw, &read_workbook(&next, &fw).expect("reads"), Lang::En);
+    for (id, want) in &expected {
+        let a = checked.answer(id).expect("read");
+        match id.as_str() {
+            "reporting_year" => assert_eq!(a.value, Some(Value::Number(2027.0))),
+            "HOU_Q04" => {
+                assert_eq!((a.status, a.raw.as_str()), (ResponseStatus::NotAvailable, "n/d"))
+            }
+            "HOU_Q05" => {
+                assert_eq!((a.status, a.raw.as_str()), (ResponseStatus::Invalid, "12,5 kg"))
+            }
+            _ => assert_eq!(a.value.as_ref(), Some(want), "{id}"),
+        }
+    }
+    assert_eq!(
+        checked.answer("HOU_Q02").and_then(|a| a.source.as_deref()),
+        Some("Court statistics 2025")
+    );
+}

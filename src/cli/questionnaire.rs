@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use super::{GlobalArgs, Outcome};
 use crate::framework::{Framework, QuestionType};
-use crate::i18n::{fold, trf, Lang};
+use crate::i18n::{trf, Lang};
 use crate::questionnaire::fill::{CellValue, Fill, Layout};
+use crate::questionnaire::read::read_workbook;
 use crate::questionnaire::write::write_workbook;
 
 /// Write the questionnaire workbook that cities fill in and send back.
@@ -19,6 +20,13 @@ pub struct Args {
     /// The workbook to write (.xlsx).
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
+
+    /// Start from a previous return (a workbook the city sent last year): its answers,
+    /// sources and comments are filled in, so the city updates them instead of retyping
+    /// them. The reporting year is left blank (or set with --reporting-year); options
+    /// below override the profile.
+    #[arg(long, value_name = "RETURN")]
+    pub prefill: Option<PathBuf>,
 
     /// Fill in the name of the local or regional government.
     #[arg(long, value_name = "NAME")]
@@ -62,13 +70,25 @@ To send a workbook to one city, fill in its profile ahead with the options above
 Examples:
   hrcities questionnaire --lang es -o cuestionario.xlsx
   hrcities questionnaire --lang fr -o villa.xlsx --city-name \"Villa Esperanza\" --country ESP
-  hrcities questionnaire -o villa.xlsx --region europe --population 48200 --reporting-year 2026";
+  hrcities questionnaire -o villa.xlsx --region europe --population 48200 --reporting-year 2026
+  hrcities questionnaire --lang es -o villa-2027.xlsx --prefill returns/villa-2026.xlsx --reporting-year 2027";
 
 /// Runs `hrcities questionnaire`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let fw = global.framework()?;
     let lang = global.lang;
-    let fill = profile_fill(&fw, args, lang)?;
+    let mut fill = match &args.prefill {
+        Some(path) => {
+            let wb = read_workbook(path, &fw).map_err(|e| {
+                let d = crate::validate::file_diagnostic(path, &e, lang);
+                anyhow::anyhow!("{}: {}", d.file, d.message)
+            })?;
+            crate::validate::validate(&fw, &wb, lang).to_fill(&fw)
+        }
+        None => Fill::default(),
+    };
+    let profile = profile_fill(&fw, args, lang)?;
+    fill.answers.extend(profile.answers);
     write_workbook(&fw, lang, &fill, &Layout::default(), &args.output)?;
     if !global.quiet {
         let questions = fw.questions.len();
@@ -148,12 +168,9 @@ fn choice_code(
     lang: Lang,
 ) -> anyhow::Result<String> {
     let q = profile_question(fw, id, option, lang)?;
-    let wanted = fold(value.trim());
-    let found = q.choices.iter().find(|c| {
-        fold(&c.code) == wanted || Lang::ALL.iter().any(|l| fold(c.label.get(*l)) == wanted)
-    });
+    let found = crate::questionnaire::answer::choice_code(q, value);
     match found {
-        Some(c) => Ok(c.code.clone()),
+        Some(code) => Ok(code),
         None if q.qtype != QuestionType::Choice || q.choices.is_empty() => Ok(value.to_string()),
         None => {
             let codes: Vec<&str> = q.choices.iter().map(|c| c.code.as_str()).collect();

@@ -5,9 +5,10 @@ use std::collections::HashMap;
 
 use super::Diagnostic;
 use crate::compute::formula::{self, State};
-use crate::framework::{Framework, MissingStrategy, Question, Severity};
+use crate::framework::{Framework, MissingStrategy, Question, QuestionType, Severity};
 use crate::i18n::{fold, tr, trf, Lang};
 use crate::questionnaire::answer::{read_answer, Issue, RawCell, Reading, Value};
+use crate::questionnaire::fill::{CellValue, Fill};
 use crate::questionnaire::read::{Notice, Workbook};
 use crate::questionnaire::CellRef;
 use crate::store::ResponseStatus;
@@ -40,6 +41,50 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// The answers as a [`Fill`] for next year's workbook (`questionnaire --prefill`):
+    /// usable answers as typed values, anything else exactly as the city wrote it (so an
+    /// `N/A` stays `N/A` and a wrong answer is still there to correct), with sources and
+    /// comments. The reporting year is left out: it is the one thing that must change.
+    pub fn to_fill(&self, fw: &Framework) -> Fill {
+        let mut fill = Fill::default();
+        for a in &self.answers {
+            if a.question == "reporting_year" {
+                continue;
+            }
+            let yes_no = fw.question(&a.question).is_some_and(|q| q.qtype == QuestionType::YesNo);
+            let value = match (&a.status, &a.value) {
+                (ResponseStatus::Answered, Some(Value::Number(n))) if yes_no => {
+                    Some(CellValue::YesNo(*n == 1.0))
+                }
+                (ResponseStatus::Answered, Some(Value::Number(n))) => Some(CellValue::Number(*n)),
+                (ResponseStatus::Answered, Some(Value::Code(c))) => {
+                    Some(CellValue::Choice(c.clone()))
+                }
+                (ResponseStatus::Answered, Some(Value::Codes(c))) => {
+                    Some(CellValue::Choices(c.clone()))
+                }
+                (ResponseStatus::Answered, Some(Value::Text(t))) => {
+                    Some(CellValue::Text(t.clone()))
+                }
+                (ResponseStatus::Answered, Some(Value::Date(d))) => {
+                    Some(CellValue::Date { year: d.year, month: d.month, day: d.day })
+                }
+                _ if !a.raw.trim().is_empty() => Some(CellValue::Text(a.raw.clone())),
+                _ => None,
+            };
+            if let Some(v) = value {
+                fill.answer(&a.question, v);
+            }
+            if let Some(s) = &a.source {
+                fill.sources.insert(a.question.clone(), s.clone());
+            }
+            if let Some(c) = &a.comment {
+                fill.comments.insert(a.question.clone(), c.clone());
+            }
+        }
+        fill
+    }
+
     /// The answer to question `id`.
     pub fn answer(&self, id: &str) -> Option<&Answer> {
         self.answers.iter().find(|a| a.question == id)
