@@ -217,3 +217,60 @@ fn prefill_carries_last_years_answers_into_a_new_workbook() {
         Some("Court statistics 2025")
     );
 }
+
+/// The same answers saved by LibreOffice as .ods and .xls (committed fixtures, made by
+/// `cargo test --test validate -- --ignored make_format_fixtures`) read back identically.
+#[test]
+fn xlsx_ods_and_xls_read_back_identically() {
+    let fw = framework();
+    let (_, expected) = complete_fill(&fw);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
+    let mut readings = Vec::new();
+    for ext in ["xlsx", "ods", "xls"] {
+        let path = dir.join(format!("complete-return.{ext}"));
+        let wb = read_workbook(&path, &fw).unwrap_or_else(|e| panic!("{ext}: {e}"));
+        let checked = validate(&fw, &wb, Lang::En);
+        let errors: Vec<String> =
+            checked.diagnostics.iter().map(|d| format!("{} {}", d.code, d.message)).collect();
+        assert!(errors.is_empty(), "{ext}: {errors:?}");
+        let answers: Vec<(String, ResponseStatus, Option<Value>)> = checked
+            .answers
+            .iter()
+            .map(|a| (a.question.clone(), a.status, a.value.clone()))
+            .collect();
+        readings.push((
+            ext,
+            answers,
+            checked.answers.iter().map(|a| (a.sheet.clone(), a.cell)).collect::<Vec<_>>(),
+        ));
+    }
+    let (_, xlsx, xlsx_cells) = &readings[0];
+    for (ext, answers, cells) in &readings[1..] {
+        assert_eq!(answers, xlsx, "{ext} reads the same answers as xlsx");
+        assert_eq!(cells, xlsx_cells, "{ext} finds them in the same sheets and cells");
+    }
+    for (id, want) in &expected {
+        let got = xlsx.iter().find(|(q, ..)| q == id).and_then(|(_, _, v)| v.as_ref());
+        assert_eq!(got, Some(want), "{id}");
+    }
+}
+
+#[test]
+#[ignore = "needs LibreOffice; regenerates tests/fixtures/formats"]
+fn make_format_fixtures() {
+    let fw = framework();
+    let (fill, _) = complete_fill(&fw);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let xlsx = dir.join("complete-return.xlsx");
+    write_workbook(&fw, Lang::Fr, &fill, &Layout::default(), &xlsx).expect("writes");
+    for (ext, filter) in [("ods", "ods"), ("xls", "xls:MS Excel 97")] {
+        let status = std::process::Command::new("soffice")
+            .args(["--headless", "--convert-to", filter, "--outdir"])
+            .arg(&dir)
+            .arg(&xlsx)
+            .status()
+            .expect("soffice runs");
+        assert!(status.success(), "{ext}");
+    }
+}
