@@ -183,6 +183,8 @@ fn prefill_carries_last_years_answers_into_a_new_workbook() {
     let fw = framework();
     let (mut fill, expected) = complete_fill(&fw);
     fill.answer("HOU_Q04", CellValue::Text("n/d".into()));
+    // A cell formatted as a percentage holds a fraction: 0.455 is 45.5 points.
+    fill.answer("WAT_Q02", CellValue::PercentFraction(0.455));
     fill.answer("HOU_Q05", CellValue::Text("12,5 kg".into()));
     fill.sources.insert("HOU_Q02".into(), "Court statistics 2025".into());
     let dir = tempfile::tempdir().expect("temp");
@@ -209,6 +211,7 @@ fn prefill_carries_last_years_answers_into_a_new_workbook() {
             "HOU_Q05" => {
                 assert_eq!((a.status, a.raw.as_str()), (ResponseStatus::Invalid, "12,5 kg"))
             }
+            "WAT_Q02" => assert_eq!(a.value, Some(Value::Number(45.5)), "a fraction in a % cell"),
             _ => assert_eq!(a.value.as_ref(), Some(want), "{id}"),
         }
     }

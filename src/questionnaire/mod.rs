@@ -4,6 +4,7 @@
 pub mod answer;
 pub mod fill;
 pub mod layout;
+mod percent;
 pub mod read;
 pub mod write;
 

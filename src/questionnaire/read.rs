@@ -199,6 +199,11 @@ pub fn read_workbook(path: &Path, fw: &Framework) -> Result<Workbook, ReadError>
             sheets.push((name.clone(), range));
         }
     }
+    let is_xlsx = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"));
+    let percent = if is_xlsx { super::percent::percent_cells(path) } else { Default::default() };
     let known: HashMap<&str, usize> =
         fw.questions.iter().enumerate().map(|(i, q)| (q.id.as_str(), i)).collect();
     let mut found: BTreeMap<usize, Found> = BTreeMap::new();
@@ -250,7 +255,14 @@ pub fn read_workbook(path: &Path, fw: &Framework) -> Result<Workbook, ReadError>
                 });
                 continue;
             }
-            let raw = range.get((r, answer_col)).map_or(RawCell::Empty, raw_cell);
+            let raw = match range.get((r, answer_col)).map_or(RawCell::Empty, raw_cell) {
+                RawCell::Number(n)
+                    if percent.get(sheet).is_some_and(|cells| cells.contains(&cell)) =>
+                {
+                    RawCell::PercentFraction(n)
+                }
+                other => other,
+            };
             found.insert(
                 index,
                 Found {
