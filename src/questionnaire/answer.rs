@@ -343,13 +343,22 @@ pub fn read_answer(q: &Question, raw: &RawCell, lang: Lang) -> Reading {
         },
         QuestionType::MultiChoice => {
             let text = raw.text();
-            let mut codes = Vec::new();
-            for part in text.split([';', '\n', ',']).map(str::trim).filter(|p| !p.is_empty()) {
-                match choice_code(q, part) {
-                    Some(code) => codes.push(code),
-                    None => return Reading::invalid(Issue::UnknownChoice(part.to_string())),
-                }
-            }
+            // Labels are separated by `;` or new lines (labels may contain commas); a list
+            // separated by commas only is read that way when that is the only reading.
+            let split = |seps: &[char]| -> Result<Vec<String>, String> {
+                text.split(seps)
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(|p| choice_code(q, p).ok_or_else(|| p.to_string()))
+                    .collect()
+            };
+            let codes = match split(&[';', '\n']) {
+                Ok(codes) => codes,
+                Err(unknown) => match split(&[';', '\n', ',']) {
+                    Ok(codes) => codes,
+                    Err(_) => return Reading::invalid(Issue::UnknownChoice(unknown)),
+                },
+            };
             // Framework order, each code once.
             let ordered: Vec<String> =
                 q.choices.iter().map(|c| c.code.clone()).filter(|c| codes.contains(c)).collect();

@@ -1,0 +1,408 @@
+//! Generates `sample-data/`: returns of fictional cities for 2025 and 2026, in the three
+//! languages, with the everyday flaws of real returns (listed in sample-data/README.md).
+//!
+//! Run through `scripts/make-sample-data.sh`, which also converts some files to .ods and
+//! .xls with LibreOffice. The values are made up (deterministic pseudo-random numbers of
+//! a plausible size, adjusted until the framework's consistency rules hold); the places
+//! are fictional.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use hrcities::compute::formula::{self, State};
+use hrcities::framework::{load_embedded, Framework, Question, QuestionType};
+use hrcities::i18n::Lang;
+use hrcities::questionnaire::fill::{CellValue, Fill, Layout};
+use hrcities::questionnaire::write::write_workbook;
+
+/// A fictional local or regional government.
+struct City {
+    name: &'static str,
+    country: &'static str,
+    region: &'static str,
+    level: &'static str,
+    population: f64,
+    lang: Lang,
+    joined: Option<(i32, u32, u32)>,
+}
+
+const CITIES: [City; 13] = [
+    City {
+        name: "Villa Esperanza del Sur",
+        country: "COL",
+        region: "latin_america",
+        level: "intermediary_city",
+        population: 182_400.0,
+        lang: Lang::Es,
+        joined: Some((2022, 10, 12)),
+    },
+    City {
+        name: "Puerto Lumbre",
+        country: "CHL",
+        region: "latin_america",
+        level: "municipality",
+        population: 64_800.0,
+        lang: Lang::Es,
+        joined: Some((2023, 8, 3)),
+    },
+    City {
+        name: "Bahía Serena",
+        country: "URY",
+        region: "latin_america",
+        level: "municipality",
+        population: 38_950.0,
+        lang: Lang::Es,
+        joined: Some((2024, 10, 9)),
+    },
+    City {
+        name: "Marisol de la Costa",
+        country: "ESP",
+        region: "europe",
+        level: "municipality",
+        population: 121_300.0,
+        lang: Lang::Es,
+        joined: Some((2022, 6, 14)),
+    },
+    City {
+        name: "Valbrume-sur-Loirette",
+        country: "FRA",
+        region: "europe",
+        level: "municipality",
+        population: 47_200.0,
+        lang: Lang::Fr,
+        joined: Some((2023, 3, 21)),
+    },
+    City {
+        name: "Lumenstad",
+        country: "NLD",
+        region: "europe",
+        level: "metropolitan",
+        population: 612_000.0,
+        lang: Lang::En,
+        joined: Some((2022, 10, 12)),
+    },
+    City {
+        name: "Port-Aurore",
+        country: "SEN",
+        region: "africa",
+        level: "intermediary_city",
+        population: 256_700.0,
+        lang: Lang::Fr,
+        joined: Some((2023, 12, 10)),
+    },
+    City {
+        name: "Nyota Bay",
+        country: "KEN",
+        region: "africa",
+        level: "municipality",
+        population: 318_500.0,
+        lang: Lang::En,
+        joined: Some((2024, 10, 9)),
+    },
+    City {
+        name: "Kalamé-les-Collines",
+        country: "CIV",
+        region: "africa",
+        level: "regional",
+        population: 1_240_000.0,
+        lang: Lang::Fr,
+        joined: None,
+    },
+    City {
+        name: "Tamarind Cove",
+        country: "PHL",
+        region: "asia_pacific",
+        level: "municipality",
+        population: 92_300.0,
+        lang: Lang::En,
+        joined: Some((2023, 8, 3)),
+    },
+    City {
+        name: "Harborview Heights",
+        country: "CAN",
+        region: "north_america",
+        level: "municipality",
+        population: 143_800.0,
+        lang: Lang::En,
+        joined: Some((2024, 3, 18)),
+    },
+    City {
+        name: "Cedar Gate",
+        country: "JOR",
+        region: "middle_east_west_asia",
+        level: "intermediary_city",
+        population: 405_600.0,
+        lang: Lang::En,
+        joined: Some((2025, 5, 20)),
+    },
+    City {
+        name: "Nuevo Alborán",
+        country: "MEX",
+        region: "latin_america",
+        level: "metropolitan",
+        population: 2_350_000.0,
+        lang: Lang::Es,
+        joined: Some((2022, 10, 12)),
+    },
+];
+
+/// Deterministic pseudo-random numbers (xorshift), seeded per city and year.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: &str) -> Rng {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in seed.bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+        Rng(h | 1)
+    }
+    fn unit(&mut self) -> f64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn between(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * self.unit()
+    }
+}
+
+fn round(v: f64, q: &Question) -> f64 {
+    match q.qtype {
+        QuestionType::Integer | QuestionType::Year => v.round(),
+        _ => (v * 10.0).round() / 10.0,
+    }
+}
+
+fn clamp(v: f64, q: &Question) -> f64 {
+    let v = q.min.map_or(v, |m| v.max(m));
+    q.max.map_or(v, |m| v.min(m))
+}
+
+/// A plausible answer to `q` for a city of `population` people.
+fn answer(q: &Question, city: &City, year: i32, rng: &mut Rng) -> Option<CellValue> {
+    let households = (city.population / 2.7).round();
+    Some(match q.id.as_str() {
+        "city_name" => CellValue::Text(city.name.into()),
+        "city_id" => return None,
+        "country" => CellValue::Text(city.country.into()),
+        "region" => CellValue::Choice(city.region.into()),
+        "government_level" => CellValue::Choice(city.level.into()),
+        "metropolis_member" => CellValue::YesNo(city.population > 1_000_000.0),
+        "forum_of_regions_member" => CellValue::YesNo(city.level == "regional"),
+        "population" => {
+            CellValue::Number((city.population * (1.0 + 0.01 * f64::from(year - 2025))).round())
+        }
+        "households" => CellValue::Number(households),
+        "reporting_year" => CellValue::Number(f64::from(year)),
+        "joined_campaign" => {
+            let (y, m, d) = city.joined?;
+            CellValue::Date { year: y, month: m, day: d }
+        }
+        "contact_name" => CellValue::Text("Human Rights Office".into()),
+        "contact_email" => {
+            let slug: String =
+                city.name.to_lowercase().chars().filter(char::is_ascii_alphanumeric).collect();
+            CellValue::Text(format!("rights@{slug}.example"))
+        }
+        _ => match q.qtype {
+            QuestionType::YesNo => CellValue::YesNo(rng.unit() < 0.75),
+            // "none" and "other" are left to the flaws: a city that ticks them is asked
+            // to explain.
+            QuestionType::Choice => {
+                let usual: Vec<&str> = q
+                    .choices
+                    .iter()
+                    .map(|c| c.code.as_str())
+                    .filter(|c| !matches!(*c, "none" | "other"))
+                    .collect();
+                let i = (rng.unit() * usual.len() as f64) as usize;
+                CellValue::Choice(usual[i.min(usual.len() - 1)].to_string())
+            }
+            QuestionType::MultiChoice => CellValue::Choices(
+                q.choices
+                    .iter()
+                    .filter(|c| !matches!(c.code.as_str(), "none" | "other"))
+                    .filter(|_| rng.unit() < 0.6)
+                    .map(|c| c.code.clone())
+                    .collect(),
+            ),
+            QuestionType::Text => {
+                CellValue::Text("Plan adopted by the council; see the municipal gazette.".into())
+            }
+            QuestionType::Date => CellValue::Date { year: year - 1, month: 9, day: 15 },
+            QuestionType::Year => {
+                CellValue::Number(clamp(f64::from(year) - (rng.unit() * 5.0).floor(), q))
+            }
+            QuestionType::Percent => {
+                let lo = q.min.unwrap_or(0.0).max(3.0);
+                let hi = q.max.unwrap_or(100.0).min(96.0);
+                CellValue::Number(round(rng.between(lo, hi), q))
+            }
+            QuestionType::Integer | QuestionType::Number => {
+                let scale = match q.unit.as_deref() {
+                    Some("households" | "dwellings") => households * rng.between(0.002, 0.12),
+                    Some("persons" | "children") => city.population * rng.between(0.0005, 0.03),
+                    Some("percent") => rng.between(3.0, 90.0),
+                    _ => rng.between(1.0, 60.0),
+                };
+                CellValue::Number(clamp(round(scale, q), q))
+            }
+        },
+    })
+}
+
+fn as_formula<'a>(v: Option<&'a CellValue>) -> formula::Answer<'a> {
+    match v {
+        Some(CellValue::Number(n)) => formula::Answer::Number(*n),
+        Some(CellValue::YesNo(b)) => formula::Answer::Number(f64::from(u8::from(*b))),
+        Some(CellValue::Choice(c)) => formula::Answer::Code(c),
+        Some(CellValue::Choices(c)) => formula::Answer::Codes(c),
+        Some(_) => formula::Answer::Opaque,
+        None => formula::Answer::Missing,
+    }
+}
+
+/// Removes answers to questions that do not apply, and adjusts numbers until every
+/// consistency rule holds.
+fn make_consistent(fw: &Framework, fill: &mut Fill) {
+    for _ in 0..20 {
+        let mut changed = false;
+        for q in &fw.questions {
+            if let Some(rel) = &q.relevant {
+                let out = formula::eval(&rel.node, &|id| as_formula(fill.answers.get(id)));
+                if out.state == State::Ok
+                    && out.number() == Some(0.0)
+                    && fill.answers.remove(&q.id).is_some()
+                {
+                    changed = true;
+                }
+            }
+        }
+        for rule in &fw.rules {
+            let get = |id: &str| as_formula(fill.answers.get(id));
+            let (l, r) =
+                (formula::eval(&rule.left.node, &get), formula::eval(&rule.right_side.node, &get));
+            let (Some(lv), Some(rv)) = (l.number(), r.number()) else { continue };
+            let holds = match rule.op.symbol() {
+                "<" => lv < rv,
+                "<=" => lv <= rv,
+                ">" => lv > rv,
+                ">=" => lv >= rv,
+                "=" => lv == rv,
+                _ => lv != rv,
+            };
+            if holds {
+                continue;
+            }
+            // Move one of the rule's own questions (never the profile) towards what the
+            // rule wants: a left-side one, else a right-side one the other way.
+            let adjustable = |id: &&str| {
+                fw.question(id).is_some_and(|q| q.right.is_some())
+                    && matches!(fill.answers.get(*id), Some(CellValue::Number(_)))
+            };
+            let left_q = rule.left.node.questions().into_iter().find(adjustable);
+            let right_q = rule.right_side.node.questions().into_iter().find(adjustable);
+            let shrink = matches!(rule.op.symbol(), "<" | "<=");
+            let (id, shrink) = match (left_q, right_q) {
+                (Some(id), _) => (id.to_string(), shrink),
+                (None, Some(id)) => (id.to_string(), !shrink),
+                _ => continue,
+            };
+            let Some(q) = fw.question(&id) else { continue };
+            let Some(CellValue::Number(old)) = fill.answers.get(&id).cloned() else { continue };
+            if q.qtype == QuestionType::Year {
+                continue; // years are generated recent enough
+            }
+            let factor = if shrink { 0.8 } else { 1.25 };
+            let ratio = if shrink { (rv.max(1e-9) / lv.max(1e-9)).clamp(0.01, 1.0) } else { 1.0 };
+            let new = clamp(round(old * factor * ratio, q), q);
+            let new = if new == old { clamp(round(old * factor, q), q) } else { new };
+            fill.answers.insert(id, CellValue::Number(new));
+            changed = true;
+        }
+        if !changed {
+            return;
+        }
+    }
+}
+
+fn main() {
+    let out: PathBuf =
+        std::env::args().nth(1).map_or_else(|| PathBuf::from("sample-data"), PathBuf::from);
+    let loaded = load_embedded(Lang::En);
+    let fw = loaded.framework;
+    std::fs::create_dir_all(&out).expect("the output folder can be made");
+    let mut files = Files::new();
+    for city in &CITIES {
+        for year in [2025, 2026] {
+            let mut rng = Rng::new(&format!("{}-{year}", city.name));
+            let mut fill = Fill::default();
+            for q in &fw.questions {
+                if let Some(v) = answer(q, city, year, &mut rng) {
+                    fill.answer(&q.id, v);
+                }
+            }
+            make_consistent(&fw, &mut fill);
+            let slug = hrcities::validate::slug(city.name);
+            files.insert(format!("{slug}-{year}"), (fill, Layout::default(), city.lang));
+        }
+    }
+    flaws(&fw, &mut files);
+    for (name, (fill, layout, lang)) in &files {
+        let path = out.join(format!("{name}.xlsx"));
+        write_workbook(&fw, *lang, fill, layout, &path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        println!("{}", path.display());
+    }
+}
+
+type Files = BTreeMap<String, (Fill, Layout, Lang)>;
+
+fn set<'a>(files: &'a mut Files, file: &str) -> &'a mut (Fill, Layout, Lang) {
+    files.get_mut(file).unwrap_or_else(|| panic!("no sample file {file}"))
+}
+
+/// The everyday flaws of real returns, each documented in sample-data/README.md.
+fn flaws(fw: &Framework, files: &mut Files) {
+    let _ = fw;
+    let text = |s: &str| CellValue::Text(s.into());
+    // Decimal comma and thousands separators typed as text (read correctly).
+    set(files, "villa-esperanza-del-sur-2026").0.answer("WAT_Q02", text("87,5"));
+    set(files, "villa-esperanza-del-sur-2026").0.answer("population", text("184.225"));
+    set(files, "marisol-de-la-costa-2026").0.answer("households", text("44.926"));
+    set(files, "lumenstad-2026").0.answer("population", text("618,120"));
+    // "45 %" typed as text in a percent question (read as 45).
+    set(files, "port-aurore-2026").0.answer("HOU_Q05", text("45 %"));
+    // "not available" markers, kept apart from blanks.
+    set(files, "nyota-bay-2026").0.answer("HOU_Q04", text("N/A"));
+    set(files, "puerto-lumbre-2026").0.answer("WAT_Q02", text("n/d"));
+    // A blank required answer.
+    set(files, "tamarind-cove-2026").0.answer("HEA_Q01", CellValue::YesNo(true));
+    set(files, "tamarind-cove-2026").0.answers.remove("HEA_Q02");
+    // An out-of-range value: a percentage above 100.
+    set(files, "cedar-gate-2026").0.answer("WAT_Q02", CellValue::Number(120.0));
+    // Inserted rows and columns.
+    let layout = &mut set(files, "harborview-heights-2026").1;
+    layout.extra_rows = 2;
+    layout.extra_cols = 1;
+    // A renamed sheet.
+    set(files, "bahia-serena-2026").1.sheet_names.insert("housing".into(), "Vivienda".into());
+    // Text that is not a number, and a spreadsheet error value.
+    set(files, "kalame-les-collines-2026").0.answer("EDU_Q01", CellValue::YesNo(true));
+    set(files, "kalame-les-collines-2026").0.answer("EDU_Q03", text("environ 30"));
+    // A broken consistency rule: more households rehoused than evicted.
+    let valbrume = &mut set(files, "valbrume-sur-loirette-2026").0;
+    valbrume.answer("HOU_Q01", CellValue::YesNo(true));
+    valbrume.answer("HOU_Q02", CellValue::Number(40.0));
+    valbrume.answer("HOU_Q03", CellValue::Number(55.0));
+    // An answer where the question does not apply: no eviction protocol, yet a count.
+    let valbrume = &mut set(files, "valbrume-sur-loirette-2025").0;
+    valbrume.answer("HOU_Q01", CellValue::YesNo(false));
+    valbrume.answer("HOU_Q02", CellValue::Number(12.0));
+    // A yes/no question answered with another word.
+    set(files, "nyota-bay-2025").0.answer("HOU_Q01", text("Maybe"));
+    // A workbook made without the template (no _hrcities sheet).
+    set(files, "lumenstad-2025").1.without_meta = true;
+    set(files, "nuevo-alboran-2026").0.answer("CUL_Q07", CellValue::Error("#DIV/0!".into()));
+}
