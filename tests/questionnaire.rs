@@ -100,3 +100,67 @@ fn help_explains_the_command_with_an_example() {
     let (code, _, _) = output(hrcities().args(["questionnaire"]));
     assert_eq!(code, 2, "-o is required");
 }
+
+/// The blank workbook opened by LibreOffice (converted headless to .ods) keeps every data
+/// validation and every question text. Needs `soffice`; CI installs it and sets
+/// HRCITIES_REQUIRE_LIBREOFFICE=1 so that a missing LibreOffice fails instead of skipping.
+#[test]
+fn libreoffice_keeps_the_validations_and_texts_of_the_blank_workbook() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    use std::io::Read;
+
+    let soffice = std::process::Command::new("soffice").arg("--version").output();
+    if soffice.is_err() {
+        assert!(
+            std::env::var_os("HRCITIES_REQUIRE_LIBREOFFICE").is_none(),
+            "LibreOffice (soffice) is required but not installed"
+        );
+        eprintln!("skipped: LibreOffice (soffice) is not installed");
+        return;
+    }
+    let loaded = hrcities::framework::load_embedded(hrcities::i18n::Lang::En);
+    let fw = loaded.framework;
+    let dir = tempfile::tempdir().expect("temp");
+    for lang in hrcities::i18n::Lang::ALL {
+        let xlsx = dir.path().join(format!("blank-{lang}.xlsx"));
+        hrcities::questionnaire::write::write_workbook(
+            &fw,
+            lang,
+            &Default::default(),
+            &Default::default(),
+            &xlsx,
+        )
+        .expect("writes");
+        let status = std::process::Command::new("soffice")
+            .args(["--headless", "--convert-to", "ods", "--outdir"])
+            .arg(dir.path())
+            .arg(&xlsx)
+            .output()
+            .expect("soffice runs");
+        assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+        let ods = dir.path().join(format!("blank-{lang}.ods"));
+
+        // Every answer cell keeps its validation.
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&ods).expect("ods")).expect("zip");
+        let mut content = String::new();
+        zip.by_name("content.xml").expect("content.xml").read_to_string(&mut content).expect("utf-8");
+        let validations = content.matches("<table:content-validation ").count();
+        assert!(validations >= fw.questions.len(), "{lang}: {validations} validations");
+
+        // Every question id and text is still there.
+        let mut wb = open_workbook_auto(&ods).expect("opens");
+        let mut cells = Vec::new();
+        for name in wb.sheet_names() {
+            let range = wb.worksheet_range(&name).expect("sheet");
+            cells.extend(range.used_cells().filter_map(|(_, _, d)| match d {
+                Data::String(s) => Some(s.clone()),
+                _ => None,
+            }));
+        }
+        for q in &fw.questions {
+            assert!(cells.iter().any(|c| c == &q.id), "{lang}: {} missing", q.id);
+            let text = q.text.get(lang);
+            assert!(cells.iter().any(|c| c.starts_with(text)), "{lang}: text of {} changed", q.id);
+        }
+    }
+}
