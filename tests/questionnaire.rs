@@ -143,7 +143,10 @@ fn libreoffice_keeps_the_validations_and_texts_of_the_blank_workbook() {
         // Every answer cell keeps its validation.
         let mut zip = zip::ZipArchive::new(std::fs::File::open(&ods).expect("ods")).expect("zip");
         let mut content = String::new();
-        zip.by_name("content.xml").expect("content.xml").read_to_string(&mut content).expect("utf-8");
+        zip.by_name("content.xml")
+            .expect("content.xml")
+            .read_to_string(&mut content)
+            .expect("utf-8");
         let validations = content.matches("<table:content-validation ").count();
         assert!(validations >= fw.questions.len(), "{lang}: {validations} validations");
 
