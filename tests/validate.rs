@@ -277,3 +277,27 @@ fn make_format_fixtures() {
         assert!(status.success(), "{ext}");
     }
 }
+
+#[test]
+fn a_country_may_be_given_by_its_name_in_any_language() {
+    let fw = framework();
+    let (mut fill, _) = complete_fill(&fw);
+    let dir = tempfile::tempdir().expect("temp");
+    for (written, code) in
+        [("Espagne", Some("ESP")), ("costa de marfil", Some("CIV")), ("Atlantis", None)]
+    {
+        fill.answer("country", CellValue::Text(written.into()));
+        fill.answers.remove("city_id");
+        let path = dir.path().join("r.xlsx");
+        write_workbook(&fw, Lang::Fr, &fill, &Layout::default(), &path).expect("writes");
+        let checked = validate(&fw, &read_workbook(&path, &fw).expect("reads"), Lang::En);
+        let id = checked.city_id.clone();
+        match code {
+            Some(code) => assert_eq!(id, Some(format!("{code}-villa-esperanza")), "{written}"),
+            None => {
+                assert_eq!(id, None);
+                assert!(checked.diagnostics.iter().any(|d| d.code == "E-COUNTRY"), "{written}");
+            }
+        }
+    }
+}

@@ -5,8 +5,10 @@
 //! checks that every key has all three languages with the same placeholders and that every
 //! key the code asks for exists.
 
+mod country;
 mod fold;
 
+pub use country::country_code;
 pub use fold::fold;
 
 use std::collections::HashMap;

@@ -239,10 +239,7 @@ pub fn validate(fw: &Framework, wb: &Workbook, lang: Lang) -> Checked {
     let name = text_value(&answers, &index, "city_name");
     let country = text_value(&answers, &index, "country");
     let explicit_id = text_value(&answers, &index, "city_id");
-    let iso3 = country.as_deref().and_then(|c| {
-        let code = c.trim().to_ascii_uppercase();
-        (code.len() == 3 && code.chars().all(|ch| ch.is_ascii_uppercase())).then_some(code)
-    });
+    let iso3 = country.as_deref().and_then(crate::i18n::country_code);
     if let (Some(c), None) = (&country, &iso3) {
         if let Some(a) = index.get("country").map(|i| answers[*i].clone()) {
             let message = trf(lang, "diag.country", &[("raw", c)]);
