@@ -237,7 +237,9 @@ pub fn render_text(results: &[FileResult], lang: Lang, quiet: bool) -> String {
                 let _ = writeln!(out, "  {:<8} {:<24} {:<10} {:<22} → {h}", "", "", "", "");
             }
         }
-        let _ = writeln!(out);
+        if !r.diagnostics.is_empty() {
+            let _ = writeln!(out);
+        }
     }
     out
 }
