@@ -122,13 +122,17 @@ pub const EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "xlsb", "ods"];
 /// Checks the first bytes before handing the file to calamine, so a text file renamed
 /// `.xlsx` or a password-protected workbook gets a clear message.
 fn sniff(path: &Path) -> Result<(), ReadError> {
+    // A missing file or a folder is reported as such, whatever its name.
+    let mut f = std::fs::File::open(path)?;
+    if f.metadata()?.is_dir() {
+        return Err(ReadError::Io(std::io::Error::other("this is a folder, not a file")));
+    }
     let ext =
         path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
     if !EXTENSIONS.contains(&ext.as_str()) {
         return Err(ReadError::Unsupported(ext));
     }
     let mut head = [0u8; 8];
-    let mut f = std::fs::File::open(path)?;
     let n = f.read(&mut head)?;
     if n == 0 {
         return Err(ReadError::Empty);
