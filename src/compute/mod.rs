@@ -2,3 +2,4 @@
 //! scores and aggregates are evaluated on polars lazy frames over all cities at once.
 
 pub mod formula;
+pub mod table;
