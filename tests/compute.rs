@@ -9,20 +9,7 @@ use hrcities::compute::formula::{self, State};
 use hrcities::compute::table::{indicator_values, missing_questions, wide_table, ReturnAnswers};
 use hrcities::framework::load_embedded;
 use hrcities::i18n::Lang;
-use hrcities::questionnaire::answer::Value;
 use hrcities::store::ResponseStatus;
-use hrcities::validate::Answer;
-
-fn as_formula(a: &Answer) -> formula::Answer<'_> {
-    match (&a.status, &a.value) {
-        (ResponseStatus::NotApplicable, _) => formula::Answer::NotApplicable,
-        (ResponseStatus::Answered, Some(Value::Number(n))) => formula::Answer::Number(*n),
-        (ResponseStatus::Answered, Some(Value::Code(c))) => formula::Answer::Code(c),
-        (ResponseStatus::Answered, Some(Value::Codes(c))) => formula::Answer::Codes(c),
-        (ResponseStatus::Answered, Some(_)) => formula::Answer::Opaque,
-        _ => formula::Answer::Missing,
-    }
-}
 
 #[test]
 fn polars_indicator_values_agree_with_the_reference_evaluator_on_sample_data() {
@@ -59,7 +46,7 @@ fn polars_indicator_values_agree_with_the_reference_evaluator_on_sample_data() {
             ret.answers
                 .iter()
                 .find(|a| a.question == q)
-                .map_or(formula::Answer::Missing, as_formula)
+                .map_or(formula::Answer::Missing, |a| a.formula_answer())
         });
         let got_state = State::from_code(state.get(row).expect("state"));
         assert_eq!(got_state, want.state, "{c} {y} {i}");

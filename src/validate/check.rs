@@ -369,6 +369,14 @@ fn relevance(
     result
 }
 
+impl Answer {
+    /// The answer as formulas see it: not applicable, missing (blank, not available or
+    /// invalid), or its value.
+    pub fn formula_answer(&self) -> formula::Answer<'_> {
+        as_formula_answer(self)
+    }
+}
+
 fn as_formula_answer(a: &Answer) -> formula::Answer<'_> {
     match (&a.status, &a.value) {
         (ResponseStatus::NotApplicable, _) => formula::Answer::NotApplicable,
