@@ -2,7 +2,9 @@
 //! parse arguments, call a stage and print.
 
 pub mod framework;
+pub mod ingest;
 pub mod questionnaire;
+pub mod store;
 pub mod validate;
 
 use std::path::PathBuf;
@@ -73,6 +75,16 @@ pub enum Command {
     /// Write the questionnaire workbook cities fill in (.xlsx, in --lang).
     Questionnaire(questionnaire::Args),
     Validate(validate::Args),
+    Ingest(ingest::Args),
+    Store(store::Args),
+}
+
+/// Where the campaign store is (shared by the commands that use it).
+#[derive(Debug, Clone, clap::Args)]
+pub struct StoreArgs {
+    /// The store folder.
+    #[arg(long, value_name = "DIR", default_value = "hrcities-data")]
+    pub store: PathBuf,
 }
 
 /// How a command ended; turned into the process exit status (Contract 4).
@@ -102,6 +114,8 @@ pub fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Framework(args) => framework::run(args, &cli.global),
         Command::Questionnaire(args) => questionnaire::run(args, &cli.global),
         Command::Validate(args) => validate::run(args, &cli.global),
+        Command::Ingest(args) => ingest::run(args, &cli.global),
+        Command::Store(args) => store::run(args, &cli.global),
     }
 }
 

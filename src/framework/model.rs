@@ -307,6 +307,16 @@ pub enum Severity {
     Error,
 }
 
+impl Severity {
+    /// The name used in exports: `warning` or `error`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
 /// A consistency rule: `left op right` must hold.
 #[derive(Clone, Debug, Serialize)]
 pub struct Rule {

@@ -1,7 +1,34 @@
 //! Stage 4: the campaign store — every answer of every return, city × year × question,
 //! with its raw text, parsed value, status and provenance (file, sheet, cell, sha256).
+//!
+//! A store is a folder of three Parquet tables:
+//!
+//! - `returns.parquet` — one row per ingested file (its sha256, city, year, file name,
+//!   time of ingest, counts of errors and warnings, and the sha256 of the version that
+//!   superseded it, if any). **This table is the commit point**: a row exists only once
+//!   everything it refers to is on disk.
+//! - `responses.parquet` — one row per return × question: raw text, parsed value, status,
+//!   sheet, cell, source, comment and the code of the answer's diagnostic.
+//! - `diagnostics.parquet` — every diagnostic of every return.
+//!
+//! Every version of every return is kept; the current one of a city and year is the one no
+//! later version superseded. Writes go through temporary files renamed into place, data
+//! tables first and `returns.parquet` last, so a store interrupted at any moment still
+//! reads as it was before or after the interrupted ingest: rows of a return that
+//! `returns.parquet` does not list are ignored, and ingesting that file again replaces
+//! them. An exclusive lock on `.lock` keeps two ingests from interleaving; the operating
+//! system releases it when the process ends, however it ends.
+
+mod ingest;
+mod table;
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+pub use ingest::{sha256_hex, Ingest, IngestOutcome, Skipped};
+pub use table::{ResponseRow, ReturnRecord};
 
 /// What became of one answer (Contract 4, `responses.status`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -20,6 +47,15 @@ pub enum ResponseStatus {
 }
 
 impl ResponseStatus {
+    /// Every status, in the order of this enum.
+    pub const ALL: [ResponseStatus; 5] = [
+        ResponseStatus::Answered,
+        ResponseStatus::Blank,
+        ResponseStatus::NotAvailable,
+        ResponseStatus::Invalid,
+        ResponseStatus::NotApplicable,
+    ];
+
     /// The name used in exports.
     pub fn name(self) -> &'static str {
         match self {
@@ -31,6 +67,11 @@ impl ResponseStatus {
         }
     }
 
+    /// The status called `name` in exports.
+    pub fn from_name(name: &str) -> Option<ResponseStatus> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+
     /// The formula state code of an answer with this status (see
     /// [`State`](crate::compute::formula::State)): blank, not available and invalid
     /// answers are all missing to formulas.
@@ -40,5 +81,145 @@ impl ResponseStatus {
             ResponseStatus::NotApplicable => 3,
             _ => 2,
         }
+    }
+}
+
+/// Why the store could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no store at {0} (run `hrcities ingest RETURNS… --store {0}` first)")]
+    NotFound(PathBuf),
+    #[error("cannot use the store at {path} ({source})")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("the store table {path} cannot be read ({source})")]
+    Table { path: PathBuf, source: polars::error::PolarsError },
+    #[error("the store table {path} is damaged ({message})")]
+    Damaged { path: PathBuf, message: String },
+}
+
+impl StoreError {
+    fn io(path: &Path, source: std::io::Error) -> StoreError {
+        StoreError::Io { path: path.to_path_buf(), source }
+    }
+}
+
+/// The file names of the store's tables.
+pub const RETURNS: &str = "returns.parquet";
+/// See [`RETURNS`].
+pub const RESPONSES: &str = "responses.parquet";
+/// See [`RETURNS`].
+pub const DIAGNOSTICS: &str = "diagnostics.parquet";
+const LOCK: &str = ".lock";
+
+/// A store folder.
+#[derive(Clone, Debug)]
+pub struct Store {
+    dir: PathBuf,
+}
+
+/// Holds the store's lock until dropped.
+pub struct Lock {
+    _file: File,
+}
+
+impl Store {
+    /// The store in `dir`, which must exist and hold a store.
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        if !dir.join(RETURNS).is_file() {
+            return Err(StoreError::NotFound(dir.to_path_buf()));
+        }
+        Ok(Store { dir: dir.to_path_buf() })
+    }
+
+    /// The store in `dir`, made (empty) if it does not exist yet.
+    pub fn open_or_create(dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+        Ok(Store { dir: dir.to_path_buf() })
+    }
+
+    /// The store's folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Takes the store's exclusive lock, waiting for another ingest to finish.
+    pub fn lock(&self) -> Result<Lock, StoreError> {
+        let path = self.dir.join(LOCK);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| StoreError::io(&path, e))?;
+        file.lock().map_err(|e| StoreError::io(&path, e))?;
+        Ok(Lock { _file: file })
+    }
+
+    /// Every ingested file, in the order of ingest (empty for a new store).
+    pub fn returns(&self) -> Result<Vec<ReturnRecord>, StoreError> {
+        table::read_returns(&self.dir.join(RETURNS))
+    }
+
+    /// The current version of each city and year, in city and year order.
+    pub fn current(&self) -> Result<Vec<ReturnRecord>, StoreError> {
+        let mut out: Vec<ReturnRecord> =
+            self.returns()?.into_iter().filter(|r| r.superseded_by.is_none()).collect();
+        out.sort_by(|a, b| (&a.city_id, a.year).cmp(&(&b.city_id, b.year)));
+        Ok(out)
+    }
+
+    /// The responses of the returns with the given sha256s, grouped by return in that
+    /// order, each in stored (framework) order.
+    pub fn responses(&self, shas: &[&str]) -> Result<Vec<Vec<ResponseRow>>, StoreError> {
+        table::read_responses(&self.dir.join(RESPONSES), shas)
+    }
+
+    /// The diagnostics of the returns with the given sha256s, grouped as in
+    /// [`Store::responses`].
+    pub fn diagnostics(
+        &self,
+        shas: &[&str],
+    ) -> Result<Vec<Vec<crate::validate::Diagnostic>>, StoreError> {
+        table::read_diagnostics(&self.dir.join(DIAGNOSTICS), shas)
+    }
+}
+
+/// The time now as RFC 3339 UTC (`2026-11-28T12:03:04Z`), or the time that
+/// `SOURCE_DATE_EPOCH` gives (for reproducible runs).
+pub fn now_utc() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok());
+    let secs = secs.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64)
+    });
+    format_utc(secs)
+}
+
+/// Seconds since 1970-01-01T00:00:00Z as RFC 3339 UTC.
+pub fn format_utc(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let date = crate::questionnaire::answer::Date::from_excel_serial((days + 25_569) as f64)
+        .map_or_else(|| "1970-01-01".to_string(), |d| d.to_string());
+    format!("{date}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_names_round_trip() {
+        for s in ResponseStatus::ALL {
+            assert_eq!(ResponseStatus::from_name(s.name()), Some(s));
+        }
+        assert_eq!(ResponseStatus::from_name("other"), None);
+    }
+
+    #[test]
+    fn timestamps_are_utc_rfc3339() {
+        assert_eq!(format_utc(1_795_867_384), "2026-11-28T12:03:04Z");
+        assert_eq!(format_utc(0), "1970-01-01T00:00:00Z");
     }
 }

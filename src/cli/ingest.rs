@@ -1,0 +1,130 @@
+//! `hrcities ingest PATH…`: check returns and add them to the campaign store.
+
+use std::path::{Path, PathBuf};
+
+use super::validate::{check_all, collect, render_text};
+use super::{GlobalArgs, Outcome, StoreArgs};
+use crate::framework::Severity;
+use crate::i18n::{tr, trf};
+use crate::store::{now_utc, sha256_hex, Ingest, IngestOutcome, Store};
+
+/// Check returns and add them to the campaign store, keeping every version.
+///
+/// Each file is checked as `hrcities validate` does, then filed under its city and
+/// reporting year with where every answer came from (file, sha256, sheet, cell) and when.
+/// Returns with errors are stored too, every answer kept as written, so nothing a city sent
+/// is lost; their errors are listed. Ingesting the same file again changes nothing; a
+/// different file for the same city and year replaces the earlier one, which stays in the
+/// store's history (`hrcities store history CITY`).
+/// Exit status: 0 when all went well, 3 when some return has errors or was not added.
+///
+/// Examples:
+///   hrcities ingest returns/
+///   hrcities ingest --store campaign-2026 returns/week-2/
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// Workbooks or folders of workbooks.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// Runs `hrcities ingest`.
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    let fw = global.framework()?;
+    let lang = global.lang;
+    let files = collect(&args.paths);
+    if files.is_empty() {
+        anyhow::bail!(tr(lang, "cli.validate_no_files").to_string());
+    }
+    let results = check_all(&fw, &files, lang);
+    if !global.quiet {
+        print!("{}", render_text(&results, lang, true));
+    }
+    let mut skipped: Vec<(&Path, String)> = Vec::new();
+    let mut items = Vec::new();
+    let mut who = Vec::new();
+    for r in &results {
+        let Some(checked) = &r.checked else {
+            skipped.push((&r.path, tr(lang, "cli.ingest_unreadable").to_string()));
+            continue;
+        };
+        let (Some(id), Some(name), Some(year)) =
+            (&checked.city_id, &checked.city_name, checked.year)
+        else {
+            skipped.push((&r.path, tr(lang, "cli.ingest_no_key").to_string()));
+            continue;
+        };
+        if r.diagnostics.iter().any(|d| d.code == "E-DUPLICATE-RETURN") {
+            skipped.push((&r.path, tr(lang, "cli.ingest_duplicate").to_string()));
+            continue;
+        }
+        let bytes = match std::fs::read(&r.path) {
+            Ok(b) => b,
+            Err(e) => {
+                skipped.push((&r.path, e.to_string()));
+                continue;
+            }
+        };
+        items.push(Ingest {
+            path: &r.path,
+            sha256: sha256_hex(&bytes),
+            checked,
+            diagnostics: &r.diagnostics,
+            city_id: id,
+            city_name: name,
+            year,
+        });
+        who.push(format!("{name} ({id}), {year}"));
+    }
+    let store = Store::open_or_create(&args.store.store)?;
+    let before = store.returns()?;
+    let outcomes = store.ingest(&fw, &items, &now_utc())?;
+    let (mut added, mut unchanged) = (0, 0);
+    for (outcome, who) in outcomes.iter().zip(&who) {
+        let line = match outcome {
+            IngestOutcome::Added { superseded: Some(sha), .. } => {
+                added += 1;
+                let file = before.iter().find(|r| &r.sha256 == sha).map_or("?", |r| &r.file);
+                trf(lang, "cli.ingest_replaced", &[("who", who), ("file", &file)])
+            }
+            IngestOutcome::Added { .. } => {
+                added += 1;
+                trf(lang, "cli.ingest_added", &[("who", who)])
+            }
+            IngestOutcome::Unchanged { .. } => {
+                unchanged += 1;
+                trf(lang, "cli.ingest_unchanged", &[("who", who)])
+            }
+        };
+        if !global.quiet {
+            println!("{line}");
+        }
+    }
+    for (path, reason) in &skipped {
+        eprintln!(
+            "{}",
+            trf(lang, "cli.ingest_skipped", &[("file", &path.display()), ("reason", reason)])
+        );
+    }
+    if !global.quiet {
+        println!(
+            "{}",
+            trf(
+                lang,
+                "cli.ingest_total",
+                &[
+                    ("added", &added),
+                    ("unchanged", &unchanged),
+                    ("skipped", &skipped.len()),
+                    ("store", &args.store.store.display()),
+                ]
+            )
+        );
+    }
+    let errors =
+        results.iter().any(|r| r.diagnostics.iter().any(|d| d.severity == Severity::Error));
+    Ok(if errors || !skipped.is_empty() { Outcome::ReturnsHaveErrors } else { Outcome::Success })
+}

@@ -1,0 +1,177 @@
+//! Adding checked returns to the store: new versions are appended, a new version of a city
+//! and year supersedes the current one, and a file already in the store changes nothing.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use super::table::{self, ResponseRow, ReturnRecord};
+use super::{Store, StoreError, DIAGNOSTICS, RESPONSES, RETURNS};
+use crate::framework::Framework;
+use crate::questionnaire::answer::Value;
+use crate::validate::{Answer, Checked, Diagnostic};
+
+/// One checked return to add.
+pub struct Ingest<'a> {
+    /// The file it was read from.
+    pub path: &'a Path,
+    /// The sha256 of the file's bytes ([`sha256_hex`]).
+    pub sha256: String,
+    pub checked: &'a Checked,
+    /// Its diagnostics (those of the check, plus any found across the batch).
+    pub diagnostics: &'a [Diagnostic],
+    pub city_id: &'a str,
+    pub city_name: &'a str,
+    pub year: i32,
+}
+
+/// What ingesting one return did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IngestOutcome {
+    /// A new version was added; it supersedes the earlier current one, if any.
+    Added { sha256: String, superseded: Option<String> },
+    /// This very file is already in the store: nothing changed.
+    Unchanged { sha256: String },
+}
+
+/// A file that was not added, and why (a message for people).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: std::path::PathBuf,
+    pub reason: String,
+}
+
+/// The sha256 of `bytes`, as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Store {
+    /// Adds `items` (at time `now`, RFC 3339) and returns what became of each, in order.
+    /// Writes nothing when every item is already in the store.
+    pub fn ingest(
+        &self,
+        fw: &Framework,
+        items: &[Ingest<'_>],
+        now: &str,
+    ) -> Result<Vec<IngestOutcome>, StoreError> {
+        let _lock = self.lock()?;
+        let mut returns = self.returns()?;
+        let mut known: HashSet<String> = returns.iter().map(|r| r.sha256.clone()).collect();
+        let mut new_rows = Vec::new();
+        let mut new_diagnostics = Vec::new();
+        let mut outcomes = Vec::with_capacity(items.len());
+        for item in items {
+            if known.contains(&item.sha256) {
+                outcomes.push(IngestOutcome::Unchanged { sha256: item.sha256.clone() });
+                continue;
+            }
+            known.insert(item.sha256.clone());
+            let mut superseded = None;
+            for r in returns.iter_mut() {
+                if r.city_id == item.city_id && r.year == item.year && r.superseded_by.is_none() {
+                    r.superseded_by = Some(item.sha256.clone());
+                    superseded = Some(r.sha256.clone());
+                }
+            }
+            let errors = item
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == crate::framework::Severity::Error)
+                .count() as u32;
+            returns.push(ReturnRecord {
+                sha256: item.sha256.clone(),
+                seq: returns.iter().map(|r| r.seq).max().unwrap_or(0) + 1,
+                city_id: item.city_id.to_string(),
+                city_name: item.city_name.to_string(),
+                year: item.year,
+                file: item.path.file_name().map_or_else(
+                    || item.path.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                ),
+                ingested_at: now.to_string(),
+                framework_id: fw.id.clone(),
+                framework_version: fw.version.clone(),
+                errors,
+                warnings: item.diagnostics.len() as u32 - errors,
+                superseded_by: None,
+            });
+            new_rows.extend(response_rows(fw, item));
+            new_diagnostics
+                .extend(item.diagnostics.iter().map(|d| (item.sha256.clone(), d.clone())));
+            outcomes.push(IngestOutcome::Added { sha256: item.sha256.clone(), superseded });
+        }
+        if new_rows.is_empty() && new_diagnostics.is_empty() {
+            return Ok(outcomes);
+        }
+        // Data tables first, keeping only rows of listed returns (which also drops the rows
+        // an interrupted ingest may have left), then the list of returns: the commit.
+        let keep: HashSet<&str> = returns.iter().map(|r| r.sha256.as_str()).collect();
+        let dir = self.dir();
+        append(&dir.join(RESPONSES), &keep, table::responses_frame(&new_rows))?;
+        append(&dir.join(DIAGNOSTICS), &keep, table::diagnostics_frame(&new_diagnostics))?;
+        let path = dir.join(RETURNS);
+        let mut frame = table::returns_frame(&returns)
+            .map_err(|source| StoreError::Table { path: path.clone(), source })?;
+        table::write_table(&path, &mut frame)?;
+        Ok(outcomes)
+    }
+}
+
+/// Rewrites the table at `path` as its rows of the returns in `keep`, then `new`.
+fn append(
+    path: &Path,
+    keep: &HashSet<&str>,
+    new: polars::error::PolarsResult<polars::frame::DataFrame>,
+) -> Result<(), StoreError> {
+    let err = |source| StoreError::Table { path: path.to_path_buf(), source };
+    let new = new.map_err(err)?;
+    let mut all = match table::read_table(path)? {
+        Some(old) => {
+            let mut old = table::retain_returns(old, keep).map_err(err)?;
+            old.vstack_mut(&new).map_err(err)?;
+            old.rechunk_mut();
+            old
+        }
+        None => new,
+    };
+    table::write_table(path, &mut all)
+}
+
+/// The store rows of a return's answers.
+fn response_rows(fw: &Framework, item: &Ingest<'_>) -> Vec<ResponseRow> {
+    item.checked
+        .answers
+        .iter()
+        .map(|a: &Answer| {
+            let (value_number, value_text) = match &a.value {
+                Some(Value::Number(n)) => (Some(*n), None),
+                Some(Value::Code(c)) | Some(Value::Text(c)) => (None, Some(c.clone())),
+                Some(Value::Codes(c)) => (None, Some(c.join(";"))),
+                Some(Value::Date(d)) => (None, Some(d.to_string())),
+                None => (None, None),
+            };
+            ResponseRow {
+                sha256: item.sha256.clone(),
+                city_id: item.city_id.to_string(),
+                year: item.year,
+                question_id: a.question.clone(),
+                right_id: fw.question(&a.question).and_then(|q| q.right.clone()),
+                raw: a.raw.clone(),
+                value_number,
+                value_text,
+                status: a.status,
+                sheet: a.sheet.clone(),
+                cell: a.cell.map(|c| c.to_string()),
+                source: a.source.clone(),
+                comment: a.comment.clone(),
+                diagnostic_code: item
+                    .diagnostics
+                    .iter()
+                    .find(|d| d.question.as_deref() == Some(&a.question))
+                    .map(|d| d.code.clone()),
+            }
+        })
+        .collect()
+}
