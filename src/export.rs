@@ -1,7 +1,11 @@
-//! Writing tables for people: CSV with cells guarded against formula injection.
+//! Writing tables for people: CSV, Parquet and XLSX, with text cells guarded against
+//! formula injection in the formats spreadsheets open, and every file written atomically.
 
 use std::io::Write;
 use std::path::Path;
+
+use polars::prelude::*;
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 /// A text cell made safe for spreadsheets: a cell that starts with `=`, `+`, `-`, `@`, a
 /// tab or a carriage return would be run as a formula by Excel or LibreOffice, so it gets
@@ -55,6 +59,92 @@ pub fn write_atomic_with(
             Err(e)
         }
     }
+}
+
+/// `df` with every text cell passed through [`safe_cell`], for spreadsheets.
+pub fn guarded(df: &DataFrame) -> PolarsResult<DataFrame> {
+    let columns = df
+        .columns()
+        .iter()
+        .map(|c| match c.dtype() {
+            DataType::String => Ok(c.str()?.apply_values(safe_cell).into_column()),
+            _ => Ok(c.clone()),
+        })
+        .collect::<PolarsResult<Vec<_>>>()?;
+    DataFrame::new_infer_height(columns)
+}
+
+/// Writes `df` as `DIR/NAME.csv` (text guarded against formula injection) and
+/// `DIR/NAME.parquet` (text as written), each atomically.
+pub fn write_frame(dir: &Path, name: &str, df: &DataFrame) -> std::io::Result<()> {
+    let mut safe = guarded(df).map_err(std::io::Error::other)?;
+    write_atomic_with(&dir.join(format!("{name}.csv")), |f| {
+        let mut w = std::io::BufWriter::new(f);
+        CsvWriter::new(&mut w).finish(&mut safe).map_err(std::io::Error::other)?;
+        w.flush()
+    })?;
+    let mut df = df.clone();
+    write_atomic_with(&dir.join(format!("{name}.parquet")), |f| {
+        ParquetWriter::new(f)
+            .with_compression(ParquetCompression::Zstd(None))
+            .finish(&mut df)
+            .map(|_| ())
+            .map_err(std::io::Error::other)
+    })
+}
+
+/// Writes `tables` to one `.xlsx` workbook at `path`, a sheet each (named after the
+/// table): a bold frozen header with filters, numbers and booleans as typed cells, text
+/// guarded against formula injection, empty cells for missing values.
+pub fn write_xlsx(path: &Path, tables: &[(&str, &DataFrame)]) -> Result<(), XlsxError> {
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    for (name, df) in tables {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name)?;
+        for (j, c) in df.columns().iter().enumerate() {
+            let j = j as u16;
+            ws.write_string_with_format(0, j, c.name().as_str(), &bold)?;
+            let mut width = c.name().chars().count();
+            match c.dtype() {
+                DataType::String => {
+                    for (i, v) in c.str().map_err(polars_xlsx)?.iter().enumerate() {
+                        if let Some(v) = v {
+                            width = width.max(v.chars().count().min(48));
+                            ws.write_string(i as u32 + 1, j, safe_cell(v))?;
+                        }
+                    }
+                }
+                DataType::Boolean => {
+                    for (i, v) in c.bool().map_err(polars_xlsx)?.iter().enumerate() {
+                        if let Some(v) = v {
+                            ws.write_boolean(i as u32 + 1, j, v)?;
+                        }
+                    }
+                }
+                _ => {
+                    let c = c.cast(&DataType::Float64).map_err(polars_xlsx)?;
+                    for (i, v) in c.f64().map_err(polars_xlsx)?.iter().enumerate() {
+                        if let Some(v) = v.filter(|v| v.is_finite()) {
+                            ws.write_number(i as u32 + 1, j, v)?;
+                        }
+                    }
+                    width = width.max(10);
+                }
+            }
+            ws.set_column_width(j, (width + 2) as f64)?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+        if df.width() > 0 {
+            ws.autofilter(0, 0, df.height() as u32, df.width() as u16 - 1)?;
+        }
+    }
+    let bytes = wb.save_to_buffer()?;
+    write_atomic(path, &bytes).map_err(XlsxError::IoError)
+}
+
+fn polars_xlsx(e: PolarsError) -> XlsxError {
+    XlsxError::ParameterError(e.to_string())
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The command line: global options, one file per subcommand. Commands are thin: they
 //! parse arguments, call a stage and print.
 
+pub mod compute;
 pub mod framework;
 pub mod ingest;
 pub mod questionnaire;
@@ -77,6 +78,7 @@ pub enum Command {
     Validate(validate::Args),
     Ingest(ingest::Args),
     Store(store::Args),
+    Compute(compute::Args),
 }
 
 /// Where the campaign store is (shared by the commands that use it).
@@ -116,6 +118,7 @@ pub fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Validate(args) => validate::run(args, &cli.global),
         Command::Ingest(args) => ingest::run(args, &cli.global),
         Command::Store(args) => store::run(args, &cli.global),
+        Command::Compute(args) => compute::run(args, &cli.global),
     }
 }
 

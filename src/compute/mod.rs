@@ -1,5 +1,117 @@
 //! Stage 5: computation. The formula language (Contract 3) lives here; indicator values,
-//! scores and aggregates are evaluated on polars lazy frames over all cities at once.
+//! scores, aggregates, trends, campaign progress and data quality are evaluated on polars
+//! lazy frames over every city and year at once.
+//!
+//! The method's parameters are data ([`Method`]): they are written beside the results
+//! (`method.json`) so that reports can cite them and a run can be repeated.
 
+pub mod aggregates;
+pub mod campaign;
+pub mod dataset;
 pub mod formula;
+pub mod indicators;
+pub mod quality;
+pub mod scores;
 pub mod table;
+
+use polars::prelude::*;
+use serde::Serialize;
+
+pub use dataset::Dataset;
+
+/// The parameters of the method.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Method {
+    /// A right score is given only when at least this share of the right's applicable
+    /// indicators have a value (Contract 4).
+    pub coverage_threshold: f64,
+    /// A value is an outlier when its modified z-score exceeds this in absolute value
+    /// (Iglewicz and Hoaglin, 1993, recommend 3.5).
+    pub outlier_threshold: f64,
+    /// Outliers are looked for only among at least this many values.
+    pub outlier_min_n: u32,
+    /// Quartiles are interpolated linearly between order statistics (R's type 7, the
+    /// default of R, NumPy and Excel's QUARTILE.INC).
+    pub quantiles: &'static str,
+    /// The campaign's pace is the mean of new commitments over this many recent years.
+    pub projection_window: u32,
+    /// The projection runs to this year.
+    pub projection_to: i32,
+    /// The campaign's milestones.
+    pub milestones: Vec<u32>,
+}
+
+impl Default for Method {
+    fn default() -> Self {
+        Method {
+            coverage_threshold: 0.5,
+            outlier_threshold: 3.5,
+            outlier_min_n: 5,
+            quantiles: "linear (R type 7)",
+            projection_window: 3,
+            projection_to: 2030,
+            milestones: vec![10, 100, 1000],
+        }
+    }
+}
+
+impl Method {
+    /// The polars quantile method of [`Method::quantiles`].
+    pub fn quantile_method(&self) -> QuantileMethod {
+        QuantileMethod::Linear
+    }
+}
+
+/// Everything `compute` produces, as tables (columns documented in README).
+pub struct Results {
+    pub indicators: DataFrame,
+    pub scores: DataFrame,
+    pub aggregates: DataFrame,
+    pub campaign: DataFrame,
+    pub quality: DataFrame,
+    /// The current responses with their provenance (Contract 4).
+    pub responses: DataFrame,
+}
+
+impl Results {
+    /// The tables with their export names, in order.
+    pub fn tables(&self) -> [(&'static str, &DataFrame); 6] {
+        [
+            ("indicators", &self.indicators),
+            ("scores", &self.scores),
+            ("aggregates", &self.aggregates),
+            ("campaign", &self.campaign),
+            ("quality", &self.quality),
+            ("responses", &self.responses),
+        ]
+    }
+}
+
+fn select(lf: LazyFrame, columns: &[&str]) -> LazyFrame {
+    lf.select(columns.iter().map(|c| col(*c)).collect::<Vec<_>>())
+}
+
+/// Computes every table for the returns of `ds`.
+pub fn compute(
+    fw: &crate::framework::Framework,
+    ds: &Dataset,
+    method: &Method,
+) -> PolarsResult<Results> {
+    let full = indicators::indicator_table(fw, ds, method)?;
+    let scores = scores::right_scores(full.clone().lazy(), method).collect()?;
+    let aggregates = select(
+        aggregates::aggregates(full.clone().lazy(), scores.clone().lazy(), method)?,
+        &aggregates::COLUMNS,
+    )
+    .collect()?;
+    let quality = quality::quality(full.clone().lazy())?.collect()?;
+    let indicators = select(full.lazy(), &indicators::COLUMNS).collect()?;
+    let last_year = ds.returns.iter().map(|r| r.year).max().unwrap_or(method.projection_to);
+    let campaign = campaign::campaign_frame(&campaign::progress(
+        &campaign::commitment_years(ds),
+        last_year,
+        method,
+    ))?;
+    let responses = crate::store::responses_export(&ds.returns, &ds.responses)?;
+    Ok(Results { indicators, scores, aggregates, campaign, quality, responses })
+}

@@ -121,6 +121,20 @@ pub fn trf(lang: Lang, key: &str, args: &[(&str, &dyn fmt::Display)]) -> String 
     text
 }
 
+/// The digits `int` with `sep` between groups of three from the right (`1234567` →
+/// `1,234,567` with `,`).
+pub fn group_digits(int: &str, sep: &str) -> String {
+    let digits: Vec<char> = int.chars().collect();
+    let mut out = String::new();
+    for (i, c) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(sep);
+        }
+        out.push(*c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -355,13 +355,7 @@ fn format_number(x: f64, lang: Lang) -> String {
         out.push('-');
     }
     if int.len() >= 5 {
-        let digits: Vec<char> = int.chars().collect();
-        for (i, d) in digits.iter().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                out.push_str(group);
-            }
-            out.push(*d);
-        }
+        out.push_str(&crate::i18n::group_digits(int, group));
     } else {
         out.push_str(int);
     }

@@ -20,8 +20,11 @@ pub fn format_number(value: f64, decimals: usize, lang: Lang) -> String {
         Lang::Fr => ("\u{202f}", ","),
     };
     // Spanish style (RAE) does not group four-digit numbers.
-    let grouped =
-        if lang == Lang::Es && int.len() <= 4 { int.to_string() } else { group_digits(int, group) };
+    let grouped = if lang == Lang::Es && int.len() <= 4 {
+        int.to_string()
+    } else {
+        crate::i18n::group_digits(int, group)
+    };
     let negative = value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0');
     let mut out = String::new();
     if negative {
@@ -43,18 +46,6 @@ pub fn format_percent(value: f64, decimals: usize, lang: Lang) -> String {
         Lang::Es => format!("{n}\u{a0}%"),
         Lang::Fr => format!("{n}\u{202f}%"),
     }
-}
-
-fn group_digits(int: &str, sep: &str) -> String {
-    let digits: Vec<char> = int.chars().collect();
-    let mut out = String::new();
-    for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push_str(sep);
-        }
-        out.push(*c);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 pub use ingest::{sha256_hex, Ingest, IngestOutcome, Skipped};
-pub use table::{ResponseRow, ReturnRecord};
+pub use table::{responses_export, ResponseRow, ReturnRecord};
 
 /// What became of one answer (Contract 4, `responses.status`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -330,3 +330,44 @@ impl ResponseRow {
         }
     }
 }
+
+/// The current responses with their provenance, for export (Contract 4): `city_id,
+/// city_name, year, question_id, right_id, raw, value_number, value_text, status,
+/// diagnostic_code, file, sheet, cell, sha256, source, comment`.
+pub fn responses_export(
+    returns: &[ReturnRecord],
+    responses: &[Vec<ResponseRow>],
+) -> PolarsResult<DataFrame> {
+    let rows: Vec<ResponseRow> = responses.iter().flatten().cloned().collect();
+    let files = DataFrame::new_infer_height(vec![
+        Column::new("sha256".into(), returns.iter().map(|r| r.sha256.as_str()).collect::<Vec<_>>()),
+        Column::new("file".into(), returns.iter().map(|r| r.file.as_str()).collect::<Vec<_>>()),
+        Column::new(
+            "city_name".into(),
+            returns.iter().map(|r| r.city_name.as_str()).collect::<Vec<_>>(),
+        ),
+    ])?;
+    let columns = [
+        "city_id",
+        "city_name",
+        "year",
+        "question_id",
+        "right_id",
+        "raw",
+        "value_number",
+        "value_text",
+        "status",
+        "diagnostic_code",
+        "file",
+        "sheet",
+        "cell",
+        "sha256",
+        "source",
+        "comment",
+    ];
+    responses_frame(&rows)?
+        .lazy()
+        .join(files.lazy(), [col("sha256")], [col("sha256")], JoinArgs::new(JoinType::Left))
+        .select(columns.iter().map(|c| col(*c)).collect::<Vec<_>>())
+        .collect()
+}

@@ -1,0 +1,140 @@
+//! The input of a computation: the current return of every city and year, read from the
+//! store, with each return's answers in framework order and its profile.
+
+use std::collections::HashMap;
+
+use crate::framework::Framework;
+use crate::questionnaire::answer::{Date, Value};
+use crate::store::{ResponseRow, ResponseStatus, ReturnRecord, Store, StoreError};
+use crate::validate::Answer;
+
+/// Who a return is from, read from its profile answers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Profile {
+    pub city_id: String,
+    pub city_name: String,
+    /// ISO 3166-1 alpha-3 when the answer names a known country, else what was written.
+    pub country: Option<String>,
+    /// UCLG region code (`latin_america`, …).
+    pub region: Option<String>,
+    /// `municipality`, `intermediary_city`, `metropolitan` or `regional`.
+    pub government_level: Option<String>,
+    pub population: Option<f64>,
+    /// When the government committed to the campaign.
+    pub joined_campaign: Option<Date>,
+}
+
+/// The population classes of aggregates, with their upper bounds (exclusive).
+pub const POPULATION_CLASSES: [(&str, f64); 5] = [
+    ("lt_50k", 50_000.0),
+    ("50k_300k", 300_000.0),
+    ("300k_1m", 1_000_000.0),
+    ("1m_5m", 5_000_000.0),
+    ("gt_5m", f64::INFINITY),
+];
+
+/// The population class of `population` (`lt_50k` … `gt_5m`).
+pub fn population_class(population: f64) -> &'static str {
+    POPULATION_CLASSES.iter().find(|(_, hi)| population < *hi).map_or("gt_5m", |(id, _)| id)
+}
+
+/// The current returns of a store, ready to compute.
+#[derive(Clone, Debug, Default)]
+pub struct Dataset {
+    /// One per city and year, sorted by city id then year.
+    pub returns: Vec<ReturnRecord>,
+    /// For each return, one answer per framework question, in framework order.
+    pub answers: Vec<Vec<Answer>>,
+    /// For each return, its profile.
+    pub profiles: Vec<Profile>,
+    /// For each return, its stored rows (for the `responses` export).
+    pub responses: Vec<Vec<ResponseRow>>,
+}
+
+impl Dataset {
+    /// Reads the current return of every city and year from `store`.
+    pub fn load(store: &Store, fw: &Framework) -> Result<Dataset, StoreError> {
+        let returns = store.current()?;
+        let shas: Vec<&str> = returns.iter().map(|r| r.sha256.as_str()).collect();
+        let responses = store.responses(&shas)?;
+        Ok(Dataset::new(fw, returns, responses))
+    }
+
+    /// A dataset of `returns` and their stored rows.
+    pub fn new(
+        fw: &Framework,
+        returns: Vec<ReturnRecord>,
+        responses: Vec<Vec<ResponseRow>>,
+    ) -> Dataset {
+        let mut answers = Vec::with_capacity(returns.len());
+        let mut profiles = Vec::with_capacity(returns.len());
+        for (record, rows) in returns.iter().zip(&responses) {
+            let by_id: HashMap<&str, &ResponseRow> =
+                rows.iter().map(|r| (r.question_id.as_str(), r)).collect();
+            let these: Vec<Answer> = fw
+                .questions
+                .iter()
+                .map(|q| match by_id.get(q.id.as_str()) {
+                    Some(row) => row.to_answer(fw),
+                    None => Answer {
+                        question: q.id.clone(),
+                        sheet: None,
+                        cell: None,
+                        raw: String::new(),
+                        status: ResponseStatus::Blank,
+                        value: None,
+                        source: None,
+                        comment: None,
+                    },
+                })
+                .collect();
+            profiles.push(profile(record, &these));
+            answers.push(these);
+        }
+        Dataset { returns, answers, profiles, responses }
+    }
+}
+
+fn profile(record: &ReturnRecord, answers: &[Answer]) -> Profile {
+    let value = |id: &str| {
+        answers
+            .iter()
+            .find(|a| a.question == id && a.status == ResponseStatus::Answered)
+            .and_then(|a| a.value.clone())
+    };
+    let text = |id: &str| match value(id) {
+        Some(Value::Text(t)) | Some(Value::Code(t)) => Some(t),
+        _ => None,
+    };
+    let country = text("country").map(|c| crate::i18n::country_code(&c).unwrap_or(c));
+    Profile {
+        city_id: record.city_id.clone(),
+        city_name: record.city_name.clone(),
+        country,
+        region: text("region"),
+        government_level: text("government_level"),
+        population: match value("population") {
+            Some(Value::Number(n)) => Some(n),
+            _ => None,
+        },
+        joined_campaign: match value("joined_campaign") {
+            Some(Value::Date(d)) => Some(d),
+            _ => None,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::population_class;
+
+    #[test]
+    fn population_classes_have_exclusive_upper_bounds() {
+        assert_eq!(population_class(0.0), "lt_50k");
+        assert_eq!(population_class(49_999.0), "lt_50k");
+        assert_eq!(population_class(50_000.0), "50k_300k");
+        assert_eq!(population_class(999_999.0), "300k_1m");
+        assert_eq!(population_class(1_000_000.0), "1m_5m");
+        assert_eq!(population_class(5_000_000.0), "gt_5m");
+    }
+}
