@@ -149,7 +149,45 @@ fn polars_xlsx(e: PolarsError) -> XlsxError {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_cell;
+    use super::*;
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+
+    fn hostile() -> DataFrame {
+        DataFrame::new_infer_height(vec![
+            Column::new("name".into(), ["=HYPERLINK(\"http://x\")", "+cmd", "Lumenstad"]),
+            Column::new("value".into(), [Some(1.5), None, Some(-2.0)]),
+            Column::new("flag".into(), [true, false, true]),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn csv_and_xlsx_exports_neutralise_formulas_and_keep_types() {
+        let dir = tempfile::tempdir().unwrap();
+        write_frame(dir.path(), "t", &hostile()).unwrap();
+        let csv = std::fs::read_to_string(dir.path().join("t.csv")).unwrap();
+        assert!(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{csv}");
+        assert!(csv.contains("'+cmd,,false"), "{csv}");
+        assert!(csv.contains("Lumenstad,-2.0,true"), "{csv}");
+        // Parquet keeps the text as written.
+        let f = std::fs::File::open(dir.path().join("t.parquet")).unwrap();
+        let back = ParquetReader::new(f).finish().unwrap();
+        assert_eq!(back.column("name").unwrap().str().unwrap().get(1), Some("+cmd"));
+
+        let path = dir.path().join("t.xlsx");
+        write_xlsx(&path, &[("t", &hostile())]).unwrap();
+        let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+        let range = wb.worksheet_range("t").unwrap();
+        assert_eq!(
+            range.get_value((1, 0)),
+            Some(&Data::String("'=HYPERLINK(\"http://x\")".into()))
+        );
+        assert_eq!(range.get_value((1, 1)), Some(&Data::Float(1.5)));
+        assert!(matches!(range.get_value((2, 1)), None | Some(Data::Empty)), "a null stays empty");
+        assert_eq!(range.get_value((3, 2)), Some(&Data::Bool(true)));
+        let formulas = wb.worksheet_formula("t").unwrap();
+        assert!(formulas.used_cells().next().is_none(), "no formula cells");
+    }
 
     #[test]
     fn guards_formula_starts() {

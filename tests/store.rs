@@ -1,0 +1,250 @@
+//! The campaign store through the CLI: ingesting the same file again changes nothing (to the
+//! byte), a corrected return supersedes the earlier one and the history keeps both; and
+//! `compute` on the sample data writes every documented table with the documented columns.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use hrcities::framework::load_embedded;
+use hrcities::i18n::Lang;
+use hrcities::questionnaire::fill::{CellValue, Layout};
+use hrcities::questionnaire::read::read_workbook;
+use hrcities::questionnaire::write::write_workbook;
+use hrcities::validate::validate;
+
+fn hrcities() -> Command {
+    Command::new(assert_cmd::cargo::cargo_bin!("hrcities"))
+}
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data").join(name)
+}
+
+/// Every file of `dir` with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .expect("the store folder")
+        .map(|e| e.expect("an entry").path())
+        .map(|p| {
+            (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap())
+        })
+        .collect()
+}
+
+fn stdout(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("runs");
+    assert!(
+        out.status.code() == Some(0),
+        "{:?}\n{}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+#[test]
+fn ingest_is_idempotent_and_a_corrected_return_supersedes_with_history() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let store = tmp.path().join("store");
+    let villa = sample("villa-esperanza-del-sur-2025.xlsx");
+    let harbor = sample("harborview-heights-2025.xlsx");
+    let ingest = |files: &[&Path]| {
+        let mut cmd = hrcities();
+        cmd.arg("ingest").arg("--store").arg(&store).args(files);
+        stdout(&mut cmd)
+    };
+
+    let first = ingest(&[&villa, &harbor]);
+    assert_eq!(first.lines().filter(|l| l.starts_with("added")).count(), 2, "{first}");
+    let before = snapshot(&store);
+    assert!(before.contains_key("returns.parquet") && before.contains_key("responses.parquet"));
+
+    // The same files again: nothing changes, to the byte.
+    let again = ingest(&[&harbor, &villa]);
+    assert_eq!(again.lines().filter(|l| l.starts_with("unchanged")).count(), 2, "{again}");
+    assert_eq!(snapshot(&store), before, "a second ingest of the same files changed the store");
+
+    // A corrected return for the same city and year: one answer changed.
+    let fw = load_embedded(Lang::En).framework;
+    let checked = validate(&fw, &read_workbook(&villa, &fw).expect("readable"), Lang::Es);
+    let mut fill = checked.to_fill(&fw);
+    fill.answer("reporting_year", CellValue::Number(2025.0));
+    let old = checked.answer("HOU_Q04").expect("HOU_Q04").raw.clone();
+    fill.answer("HOU_Q04", CellValue::Number(7.0));
+    let corrected = tmp.path().join("villa-esperanza-del-sur-2025-corrected.xlsx");
+    write_workbook(&fw, Lang::Es, &fill, &Layout::default(), &corrected).expect("written");
+    let replaced = ingest(&[&corrected]);
+    assert!(replaced.contains("villa-esperanza-del-sur-2025.xlsx"), "{replaced}");
+
+    let list = stdout(hrcities().args(["--format", "csv", "store", "list", "--store"]).arg(&store));
+    let rows: Vec<&str> = list.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{list}");
+    assert!(
+        rows.iter().any(|r| r.contains("COL-villa-esperanza-del-sur")
+            && r.contains("-corrected.xlsx")
+            && r.contains(",current,")),
+        "{list}"
+    );
+    let all = stdout(
+        hrcities().args(["--format", "csv", "store", "list", "--all", "--store"]).arg(&store),
+    );
+    assert!(all.contains(",superseded,villa-esperanza-del-sur-2025.xlsx,"), "{all}");
+    assert_eq!(all.lines().count(), 4, "{all}");
+
+    let history = stdout(
+        hrcities().args(["store", "history", "COL-villa-esperanza-del-sur", "--store"]).arg(&store),
+    );
+    assert!(history.contains("version 1: villa-esperanza-del-sur-2025.xlsx"), "{history}");
+    assert!(
+        history.contains("version 2: villa-esperanza-del-sur-2025-corrected.xlsx"),
+        "{history}"
+    );
+    assert!(history.contains("1 answer(s) changed"), "{history}");
+    let change = history.lines().find(|l| l.trim_start().starts_with("HOU_Q04")).expect("HOU_Q04");
+    assert!(change.contains(&format!("{old:?} → \"7\"")), "{change}");
+
+    // An unknown city is an error that lists the known ones.
+    let out = hrcities()
+        .args(["store", "history", "XXX-nowhere", "--store"])
+        .arg(&store)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("CAN-harborview-heights"));
+
+    // Compute uses the current version.
+    let out_dir = tmp.path().join("out");
+    stdout(hrcities().arg("compute").arg("--store").arg(&store).arg("--out").arg(&out_dir));
+    let responses = read_csv(&out_dir.join("data/responses.csv"));
+    let hou = responses
+        .iter()
+        .find(|r| r["city_id"] == "COL-villa-esperanza-del-sur" && r["question_id"] == "HOU_Q04")
+        .expect("HOU_Q04 of Villa Esperanza");
+    assert_eq!(hou["raw"], "7");
+    assert_eq!(hou["file"], "villa-esperanza-del-sur-2025-corrected.xlsx");
+}
+
+fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header: Vec<String> = r.headers().expect("a header").iter().map(String::from).collect();
+    r.records()
+        .map(|rec| {
+            let rec = rec.expect("a record");
+            header.iter().cloned().zip(rec.iter().map(String::from)).collect()
+        })
+        .collect()
+}
+
+fn header(path: &Path) -> Vec<String> {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    r.headers().expect("a header").iter().map(String::from).collect()
+}
+
+/// The columns README documents for each table: rows `| `name` | `a`, `b`, … | … |` of
+/// its "Output tables" section.
+fn documented_columns() -> BTreeMap<String, Vec<String>> {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let section = readme.split("### Output tables").nth(1).expect("an Output tables section");
+    let section = section.split("\n## ").next().unwrap_or(section);
+    section
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split(" | ").map(str::trim).collect();
+            let name = cells[0].trim_matches('`').to_string();
+            let columns = cells[1].split(", ").map(|c| c.trim_matches('`').to_string()).collect();
+            (name, columns)
+        })
+        .collect()
+}
+
+#[test]
+fn compute_on_sample_data_writes_every_documented_table() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let store = tmp.path().join("store");
+    let out = hrcities()
+        .arg("ingest")
+        .arg("--store")
+        .arg(&store)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(3), "sample data has returns with errors");
+    let out_dir = tmp.path().join("out");
+    stdout(hrcities().arg("compute").arg("--store").arg(&store).arg("--out").arg(&out_dir));
+    let data = out_dir.join("data");
+
+    let documented = documented_columns();
+    for table in ["indicators", "scores", "aggregates", "campaign", "quality", "responses"] {
+        let columns = documented.get(table).unwrap_or_else(|| panic!("README documents {table}"));
+        assert_eq!(&header(&data.join(format!("{table}.csv"))), columns, "{table}.csv");
+        assert!(data.join(format!("{table}.parquet")).is_file(), "{table}.parquet");
+    }
+    assert!(data.join("hrcities-data.xlsx").is_file());
+    assert!(data.join("method.json").is_file());
+
+    // No indicator is ok where an input it needs was blank.
+    let fw = load_embedded(Lang::En).framework;
+    let responses = read_csv(&data.join("responses.csv"));
+    let status: HashMap<(&str, &str, &str), &str> = responses
+        .iter()
+        .map(|r| {
+            (
+                (r["city_id"].as_str(), r["year"].as_str(), r["question_id"].as_str()),
+                r["status"].as_str(),
+            )
+        })
+        .collect();
+    let indicators = read_csv(&data.join("indicators.csv"));
+    assert_eq!(indicators.len(), 26 * fw.indicators.len(), "a row per return and indicator");
+    let mut checked = 0;
+    for row in &indicators {
+        let ind = fw.indicator(&row["indicator_id"]).expect("a framework indicator");
+        let inputs = ind.formula.node.questions();
+        let answered = |q: &str| {
+            status.get(&(row["city_id"].as_str(), row["year"].as_str(), q)) == Some(&"answered")
+        };
+        match row["status"].as_str() {
+            "ok" => {
+                assert!(!row["value"].is_empty(), "{row:?}");
+                let skips =
+                    ["coalesce", "count", "if("].iter().any(|f| ind.formula.text.contains(f));
+                if !skips {
+                    for q in &inputs {
+                        assert!(
+                            answered(q),
+                            "{} {} {} is ok but {q} is not answered",
+                            row["city_id"],
+                            row["year"],
+                            ind.id
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+            "missing" => {
+                assert!(row["value"].is_empty() && row["score"].is_empty(), "{row:?}");
+                let named: Vec<&str> = row["missing_questions"].split(';').collect();
+                assert!(!named.is_empty() && named.iter().all(|q| !answered(q)), "{row:?}");
+            }
+            "not_applicable" | "undefined" => assert!(row["value"].is_empty(), "{row:?}"),
+            other => panic!("unknown status {other}"),
+        }
+    }
+    assert!(checked > 1000, "{checked} ok rows checked");
+
+    // Scores are within 0–100 and only given with enough coverage.
+    for row in read_csv(&data.join("scores.csv")) {
+        match row["status"].as_str() {
+            "ok" => {
+                let score: f64 = row["score"].parse().expect("a score");
+                let coverage: f64 = row["coverage"].parse().expect("a coverage");
+                assert!((0.0..=100.0).contains(&score) && coverage >= 0.5, "{row:?}");
+            }
+            _ => assert!(row["score"].is_empty(), "{row:?}"),
+        }
+    }
+}
