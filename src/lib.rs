@@ -18,6 +18,7 @@ pub mod charts;
 pub mod cli;
 pub mod compute;
 pub mod export;
+pub mod fonts;
 pub mod framework;
 pub mod i18n;
 pub mod questionnaire;

@@ -1,4 +1,21 @@
-//! Stage 6: charts (plotters), as SVG for reports and PNG for slides.
+//! Stage 6: charts, drawn with plotters as SVG (for reports) and rendered to PNG (for slides
+//! and e-mail) with resvg and the fonts embedded in the binary, never the system's.
+//!
+//! Every chart carries a `<title>` and a `<desc>` (a sentence saying what it shows) for
+//! screen readers; labels are in the chosen language; missing data is drawn as missing,
+//! never as zero; the same input gives the same bytes.
+
+pub mod data;
+mod draw;
+mod render;
+
+use std::path::{Path, PathBuf};
+
+pub use data::ChartData;
+pub use render::png;
+
+use crate::framework::Framework;
+use crate::i18n::{tr, Lang};
 
 /// The Okabe–Ito palette, safe for the common forms of colour blindness (Okabe & Ito,
 /// "Color Universal Design", 2008), as `(name, RGB)`; black first for the selected city.
@@ -12,3 +29,169 @@ pub const PALETTE: [(&str, (u8, u8, u8)); 8] = [
     ("vermillion", (213, 94, 0)),
     ("reddish_purple", (204, 121, 167)),
 ];
+
+/// One chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chart {
+    /// Where it goes under the charts folder, without extension (`campaign/progress`).
+    pub path: PathBuf,
+    /// Its title (also the SVG's `<title>`).
+    pub title: String,
+    /// What it shows, in a sentence or two (the SVG's `<desc>`).
+    pub desc: String,
+    /// The SVG document.
+    pub svg: String,
+}
+
+impl Chart {
+    /// Writes `DIR/<path>.svg` and, if `with_png`, `DIR/<path>.png`; returns the SVG's path.
+    pub fn write(&self, dir: &Path, with_png: bool) -> std::io::Result<PathBuf> {
+        let svg_path = dir.join(&self.path).with_extension("svg");
+        if let Some(parent) = svg_path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        crate::export::write_atomic(&svg_path, self.svg.as_bytes())?;
+        if with_png {
+            let bytes = png(&self.svg, 2.0).map_err(std::io::Error::other)?;
+            crate::export::write_atomic(&svg_path.with_extension("png"), &bytes)?;
+        }
+        Ok(svg_path)
+    }
+}
+
+/// Labels in one language, from the framework and the message catalog.
+#[derive(Clone, Copy)]
+pub struct Labels<'a> {
+    pub fw: &'a Framework,
+    pub lang: Lang,
+}
+
+impl<'a> Labels<'a> {
+    /// A message of the catalog.
+    pub fn t(&self, key: &'static str) -> &'static str {
+        tr(self.lang, key)
+    }
+
+    /// The short title of a right (its id if unknown).
+    pub fn right(&self, id: &str) -> String {
+        self.fw
+            .rights
+            .iter()
+            .find(|r| r.id == id)
+            .map_or_else(|| id.to_string(), |r| r.short_title.get(self.lang).to_string())
+    }
+
+    /// The title of an indicator.
+    pub fn indicator(&self, id: &str) -> String {
+        self.fw.indicator(id).map_or_else(|| id.to_string(), |i| i.title.get(self.lang).to_string())
+    }
+
+    /// The label of a choice of profile question `question` (a region, a level).
+    pub fn choice(&self, question: &str, code: &str) -> String {
+        self.fw
+            .question(question)
+            .and_then(|q| q.choices.iter().find(|c| c.code == code))
+            .map_or_else(|| code.to_string(), |c| c.label.get(self.lang).to_string())
+    }
+
+    /// The position of a region among the profile's choices (for sorting).
+    pub fn region_order(&self, code: Option<&str>) -> usize {
+        let choices = self.fw.question("region").map(|q| q.choices.as_slice()).unwrap_or(&[]);
+        code.and_then(|c| choices.iter().position(|x| x.code == c)).unwrap_or(choices.len())
+    }
+
+    /// A region's label, or "region unknown".
+    pub fn region(&self, code: Option<&str>) -> String {
+        match code {
+            Some(c) => self.choice("region", c),
+            None => self.t("chart.region_unknown").to_string(),
+        }
+    }
+}
+
+/// The charts of the whole campaign for `year`: progress toward the milestones, data
+/// quality per right and per region, the heatmap of cities × rights, and the distribution
+/// of every indicator across cities.
+pub fn campaign_charts(data: &ChartData, labels: Labels<'_>, year: i32) -> Vec<Chart> {
+    let mut out = vec![draw::progress(data, labels)];
+    out.push(draw::quality(data, labels, year, "right"));
+    out.push(draw::quality(data, labels, year, "region"));
+    out.extend(draw::heatmaps(data, labels, year));
+    for ind in &labels.fw.indicators {
+        out.push(draw::strip(data, labels, &ind.id, year, None));
+    }
+    out
+}
+
+/// The charts of one city: its right scores of each year it reported (with the regional
+/// median and its previous year), the trends of its right scores, and, if
+/// `with_indicators`, every indicator of `year` with the city highlighted.
+pub fn city_charts(
+    data: &ChartData,
+    labels: Labels<'_>,
+    city: &str,
+    with_indicators: Option<i32>,
+) -> Vec<Chart> {
+    let mut years: Vec<i32> = data
+        .scores
+        .iter()
+        .filter(|r| r.city_id == city && !r.carried_forward)
+        .map(|r| r.year)
+        .collect();
+    years.sort();
+    years.dedup();
+    let mut out: Vec<Chart> =
+        years.iter().map(|&y| draw::right_profile(data, labels, city, y)).collect();
+    if !years.is_empty() {
+        out.push(draw::trends(data, labels, city));
+    }
+    if let Some(year) = with_indicators {
+        for ind in &labels.fw.indicators {
+            out.push(draw::strip(data, labels, &ind.id, year, Some(city)));
+        }
+    }
+    out
+}
+
+/// A string safe as one file or folder name: ASCII letters, digits, `-`, `_` and `.` (not
+/// first), everything else replaced by `-`, at most 80 characters, never a name Windows
+/// reserves; when anything had to change, 8 hex digits of the original's sha256 are added so
+/// two names cannot end up the same. City ids come from returns, so they are never used as
+/// paths unchecked.
+pub fn file_part(s: &str) -> String {
+    let keep = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.';
+    let mut out: String = s.chars().map(|c| if keep(c) { c } else { '-' }).take(80).collect();
+    if out != s || out.starts_with('.') || out.is_empty() {
+        out.push('-');
+        out.push_str(&crate::store::sha256_hex(s.as_bytes())[..8]);
+    }
+    while out.starts_with('.') {
+        out.replace_range(0..1, "_");
+    }
+    let stem = out.split('.').next().unwrap_or("").to_ascii_uppercase();
+    let reserved = ["CON", "PRN", "AUX", "NUL"].contains(&stem.as_str())
+        || ((stem.starts_with("COM") || stem.starts_with("LPT")) && stem.len() == 4);
+    if out.is_empty() || reserved {
+        out.insert(0, '_');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_part;
+
+    #[test]
+    fn file_parts_cannot_leave_their_folder() {
+        assert_eq!(file_part("COL-villa-esperanza"), "COL-villa-esperanza");
+        for hostile in ["../../etc/passwd", "/abs/path", "a\0b", "", "광주", "C:\\x", ".hidden"] {
+            let part = file_part(hostile);
+            assert!(!part.contains(['/', '\\', '\0', ':']) && !part.starts_with('.'), "{part}");
+            assert!(!part.is_empty() && part != ".." && part != ".", "{part}");
+        }
+        assert_ne!(file_part("광주"), file_part("서울"), "distinct names stay distinct");
+        assert_eq!(file_part("CON"), "_CON");
+        assert_eq!(file_part("nul.txt"), "_nul.txt");
+        assert!(file_part(&"x".repeat(200)).len() <= 89);
+    }
+}

@@ -1,6 +1,7 @@
 //! The command line: global options, one file per subcommand. Commands are thin: they
 //! parse arguments, call a stage and print.
 
+pub mod charts;
 pub mod compute;
 pub mod framework;
 pub mod ingest;
@@ -79,6 +80,7 @@ pub enum Command {
     Ingest(ingest::Args),
     Store(store::Args),
     Compute(compute::Args),
+    Charts(charts::Args),
 }
 
 /// Where the campaign store is (shared by the commands that use it).
@@ -119,6 +121,7 @@ pub fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Ingest(args) => ingest::run(args, &cli.global),
         Command::Store(args) => store::run(args, &cli.global),
         Command::Compute(args) => compute::run(args, &cli.global),
+        Command::Charts(args) => charts::run(args, &cli.global),
     }
 }
 

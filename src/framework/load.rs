@@ -83,6 +83,7 @@ struct RawRight {
     id: S<String>,
     order: i64,
     title: S<RawText>,
+    short_title: Option<S<RawText>>,
     summary: S<RawText>,
     #[serde(default)]
     charter_agenda: Vec<S<String>>,
@@ -440,8 +441,13 @@ impl Cx {
                 let title = self.text(&a.title, a.id.get_ref(), "title");
                 attributes.push(Attribute { id: a.id.get_ref().clone(), title });
             }
+            let title = self.text(&r.title, &id, "title");
             let right = Right {
-                title: self.text(&r.title, &id, "title"),
+                short_title: match &r.short_title {
+                    Some(t) => self.text(t, &id, "short_title"),
+                    None => title.clone(),
+                },
+                title,
                 summary: self.text(&r.summary, &id, "summary"),
                 order: r.order,
                 charter_agenda: plain(&r.charter_agenda),

@@ -109,6 +109,8 @@ pub struct Right {
     pub id: String,
     pub order: i64,
     pub title: Text,
+    /// A label of a few words for charts and tables (the title when the file gives none).
+    pub short_title: Text,
     pub summary: Text,
     pub charter_agenda: Vec<String>,
     pub treaty: Vec<String>,

@@ -7,9 +7,11 @@
 
 mod country;
 mod fold;
+pub mod number;
 
 pub use country::country_code;
 pub use fold::fold;
+pub use number::{format_number, format_percent};
 
 use std::collections::HashMap;
 use std::fmt;
@@ -119,20 +121,6 @@ pub fn trf(lang: Lang, key: &str, args: &[(&str, &dyn fmt::Display)]) -> String 
         text = text.replace(&format!("{{{name}}}"), &value.to_string());
     }
     text
-}
-
-/// The digits `int` with `sep` between groups of three from the right (`1234567` →
-/// `1,234,567` with `,`).
-pub fn group_digits(int: &str, sep: &str) -> String {
-    let digits: Vec<char> = int.chars().collect();
-    let mut out = String::new();
-    for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push_str(sep);
-        }
-        out.push(*c);
-    }
-    out
 }
 
 #[cfg(test)]

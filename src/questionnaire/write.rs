@@ -355,7 +355,7 @@ fn format_number(x: f64, lang: Lang) -> String {
         out.push('-');
     }
     if int.len() >= 5 {
-        out.push_str(&crate::i18n::group_digits(int, group));
+        out.push_str(&crate::i18n::number::group_digits(int, group));
     } else {
         out.push_str(int);
     }

@@ -1,0 +1,186 @@
+//! What the charts draw, read from the computed tables into plain rows.
+
+use polars::prelude::*;
+
+use crate::compute::Results;
+
+/// Reads one column of `df` as optional strings, numbers, integers or booleans.
+struct Frame<'a>(&'a DataFrame);
+
+impl Frame<'_> {
+    fn str(&self, name: &str) -> PolarsResult<Vec<Option<String>>> {
+        Ok(self.0.column(name)?.str()?.iter().map(|s| s.map(String::from)).collect())
+    }
+    fn f64(&self, name: &str) -> PolarsResult<Vec<Option<f64>>> {
+        let c = self.0.column(name)?.cast(&DataType::Float64)?;
+        Ok(c.f64()?.iter().collect())
+    }
+    fn i32(&self, name: &str) -> PolarsResult<Vec<Option<i32>>> {
+        let c = self.0.column(name)?.cast(&DataType::Int32)?;
+        Ok(c.i32()?.iter().collect())
+    }
+    fn bool(&self, name: &str) -> PolarsResult<Vec<Option<bool>>> {
+        Ok(self.0.column(name)?.bool()?.iter().collect())
+    }
+}
+
+/// A right score of one city and year.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScoreRow {
+    pub city_id: String,
+    pub city_name: String,
+    pub region: Option<String>,
+    pub year: i32,
+    pub right_id: String,
+    pub score: Option<f64>,
+    pub carried_forward: bool,
+}
+
+/// An indicator value of one city and year.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValueRow {
+    pub city_id: String,
+    pub city_name: String,
+    pub region: Option<String>,
+    pub year: i32,
+    pub indicator_id: String,
+    pub value: Option<f64>,
+    pub status: String,
+    pub carried_forward: bool,
+}
+
+/// A year of campaign progress.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CampaignRow {
+    pub year: i32,
+    pub projected: bool,
+    pub cumulative: f64,
+    pub milestones: Vec<u32>,
+}
+
+/// Completeness of one scope.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QualityRow {
+    pub year: i32,
+    pub scope: String,
+    pub id: String,
+    pub completeness: Option<f64>,
+}
+
+/// The computed tables as rows for drawing.
+#[derive(Clone, Debug, Default)]
+pub struct ChartData {
+    pub scores: Vec<ScoreRow>,
+    pub values: Vec<ValueRow>,
+    pub campaign: Vec<CampaignRow>,
+    pub quality: Vec<QualityRow>,
+}
+
+impl ChartData {
+    /// Reads the tables of `results`.
+    pub fn from_results(results: &Results) -> PolarsResult<ChartData> {
+        let s = Frame(&results.scores);
+        let (city, name, region) = (s.str("city_id")?, s.str("city_name")?, s.str("region")?);
+        let (year, right, score, carried) =
+            (s.i32("year")?, s.str("right_id")?, s.f64("score")?, s.bool("carried_forward")?);
+        let scores = (0..results.scores.height())
+            .map(|i| ScoreRow {
+                city_id: city[i].clone().unwrap_or_default(),
+                city_name: name[i].clone().unwrap_or_default(),
+                region: region[i].clone(),
+                year: year[i].unwrap_or(0),
+                right_id: right[i].clone().unwrap_or_default(),
+                score: score[i],
+                carried_forward: carried[i].unwrap_or(false),
+            })
+            .collect();
+
+        let v = Frame(&results.indicators);
+        let (city, name, region) = (v.str("city_id")?, v.str("city_name")?, v.str("region")?);
+        let (year, id, value, status, carried) = (
+            v.i32("year")?,
+            v.str("indicator_id")?,
+            v.f64("value")?,
+            v.str("status")?,
+            v.bool("carried_forward")?,
+        );
+        let values = (0..results.indicators.height())
+            .map(|i| ValueRow {
+                city_id: city[i].clone().unwrap_or_default(),
+                city_name: name[i].clone().unwrap_or_default(),
+                region: region[i].clone(),
+                year: year[i].unwrap_or(0),
+                indicator_id: id[i].clone().unwrap_or_default(),
+                value: value[i],
+                status: status[i].clone().unwrap_or_default(),
+                carried_forward: carried[i].unwrap_or(false),
+            })
+            .collect();
+
+        let c = Frame(&results.campaign);
+        let (year, kind, cumulative, passed) =
+            (c.i32("year")?, c.str("kind")?, c.f64("cumulative")?, c.str("milestones_passed")?);
+        let campaign = (0..results.campaign.height())
+            .map(|i| CampaignRow {
+                year: year[i].unwrap_or(0),
+                projected: kind[i].as_deref() == Some("projected"),
+                cumulative: cumulative[i].unwrap_or(0.0),
+                milestones: passed[i]
+                    .as_deref()
+                    .unwrap_or("")
+                    .split(';')
+                    .filter_map(|m| m.parse().ok())
+                    .collect(),
+            })
+            .collect();
+
+        let q = Frame(&results.quality);
+        let (year, scope, id, completeness) =
+            (q.i32("year")?, q.str("scope")?, q.str("id")?, q.f64("completeness")?);
+        let quality = (0..results.quality.height())
+            .map(|i| QualityRow {
+                year: year[i].unwrap_or(0),
+                scope: scope[i].clone().unwrap_or_default(),
+                id: id[i].clone().unwrap_or_default(),
+                completeness: completeness[i],
+            })
+            .collect();
+        Ok(ChartData { scores, values, campaign, quality })
+    }
+
+    /// The reporting years, ascending.
+    pub fn years(&self) -> Vec<i32> {
+        let mut years: Vec<i32> = self.scores.iter().map(|r| r.year).collect();
+        years.sort();
+        years.dedup();
+        years
+    }
+}
+
+/// The median of `values` (which must be finite); `None` when empty.
+pub fn median(values: &mut [f64]) -> Option<f64> {
+    quantile(values, 0.5)
+}
+
+/// The `p` quantile of `values` by linear interpolation (R type 7), as the aggregates use.
+pub fn quantile(values: &mut [f64], p: f64) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let h = (values.len() - 1) as f64 * p;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    Some(values[lo] + (h - lo as f64) * (values[hi] - values[lo]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quantile;
+
+    #[test]
+    fn quantiles_interpolate_linearly() {
+        assert_eq!(quantile(&mut [1.0, 2.0, 3.0, 4.0], 0.25), Some(1.75));
+        assert_eq!(quantile(&mut [4.0, 1.0, 3.0], 0.5), Some(3.0));
+        assert_eq!(quantile(&mut [], 0.5), None);
+    }
+}

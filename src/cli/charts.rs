@@ -1,0 +1,88 @@
+//! `hrcities charts`: the campaign's and the cities' charts, as SVG and PNG.
+
+use std::path::PathBuf;
+
+use super::{GlobalArgs, Outcome, StoreArgs};
+use crate::charts::{campaign_charts, city_charts, ChartData, Labels};
+use crate::compute::{compute, Dataset, Method};
+use crate::i18n::trf;
+use crate::store::Store;
+
+/// Draw the charts of the campaign and of each city, as SVG and PNG, in --lang.
+///
+/// Without --city: campaign progress toward 10 / 100 / 1,000 governments, data quality per
+/// right and per region, the heatmap of cities × rights, the distribution of every
+/// indicator across cities, and each city's right scores and trends.
+/// With --city: that city's right scores and trends, and every indicator with the city
+/// highlighted among the others.
+/// Charts go to DIR/charts/; PNGs are drawn with the fonts embedded in hrcities.
+///
+/// Examples:
+///   hrcities charts --out results
+///   hrcities charts --lang fr --out results --city SEN-port-aurore
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// The output folder (charts go to DIR/charts/).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Only this city's charts (its id, as `hrcities store list` shows it).
+    #[arg(long, value_name = "ID")]
+    pub city: Option<String>,
+    /// The reporting year of the campaign charts (default: the latest).
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<i32>,
+    /// Write SVG only (PNG rendering takes most of the time).
+    #[arg(long)]
+    pub no_png: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// Runs `hrcities charts`.
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    let fw = global.framework()?;
+    let lang = global.lang;
+    let store = Store::open(&args.store.store)?;
+    let ds = Dataset::load(&store, &fw)?;
+    let results = compute(&fw, &ds, &Method::default())?;
+    let data = ChartData::from_results(&results)?;
+    let labels = Labels { fw: &fw, lang };
+    let year = args.year.or_else(|| data.years().last().copied()).unwrap_or(0);
+    let charts = match &args.city {
+        Some(city) => {
+            let Some(id) =
+                ds.returns.iter().map(|r| &r.city_id).find(|id| id.eq_ignore_ascii_case(city))
+            else {
+                let mut known: Vec<&str> = ds.returns.iter().map(|r| r.city_id.as_str()).collect();
+                known.dedup();
+                anyhow::bail!(trf(
+                    lang,
+                    "cli.store_no_city",
+                    &[("city", city), ("known", &known.join(", "))]
+                ));
+            };
+            city_charts(&data, labels, id, Some(year))
+        }
+        None => {
+            let mut all = campaign_charts(&data, labels, year);
+            let mut ids: Vec<&str> = ds.returns.iter().map(|r| r.city_id.as_str()).collect();
+            ids.dedup();
+            for id in ids {
+                all.extend(city_charts(&data, labels, id, None));
+            }
+            all
+        }
+    };
+    let dir = args.out.join("charts");
+    for chart in &charts {
+        chart.write(&dir, !args.no_png)?;
+    }
+    if !global.quiet {
+        println!(
+            "{}",
+            trf(lang, "cli.charts_done", &[("n", &charts.len()), ("dir", &dir.display())])
+        );
+    }
+    Ok(Outcome::Success)
+}

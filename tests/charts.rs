@@ -1,0 +1,225 @@
+//! Charts: every kind drawn for the sample data in en, es and fr, each SVG well-formed with
+//! its title, description and labels in the chosen language; missing data drawn as missing;
+//! identical bytes on a second run; PNGs drawn with the embedded fonts only (also CJK and
+//! Arabic names), with no system fonts.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use hrcities::charts::data::{ChartData, ScoreRow};
+use hrcities::charts::{campaign_charts, png, Labels};
+use hrcities::framework::load_embedded;
+use hrcities::i18n::Lang;
+
+fn hrcities() -> Command {
+    Command::new(assert_cmd::cargo::cargo_bin!("hrcities"))
+}
+
+fn run(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("runs");
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(3)),
+        "{:?}\n{}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Every file under `dir`, by path relative to it, with its bytes.
+fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).expect("a folder") {
+            let p = e.expect("an entry").path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                out.insert(p.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// Parses `svg` as XML to the end; returns the text of its `<title>` and `<desc>`, and all
+/// its text.
+fn parse_svg(svg: &str) -> (String, String, String) {
+    let mut reader = quick_xml::Reader::from_str(svg);
+    let (mut title, mut desc, mut all) = (String::new(), String::new(), String::new());
+    let mut current = String::new();
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Start(e)) => {
+                current = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+            }
+            Ok(
+                ev @ (quick_xml::events::Event::Text(_) | quick_xml::events::Event::GeneralRef(_)),
+            ) => {
+                let text = match ev {
+                    quick_xml::events::Event::Text(t) => t.decode().expect("text").into_owned(),
+                    quick_xml::events::Event::GeneralRef(r) => {
+                        match r.resolve_char_ref().expect("a reference") {
+                            Some(c) => c.to_string(),
+                            None => {
+                                let name = r.decode().expect("a name").into_owned();
+                                quick_xml::escape::resolve_xml_entity(&name)
+                                    .expect("a known entity")
+                                    .to_string()
+                            }
+                        }
+                    }
+                    _ => unreachable!(),
+                };
+                match current.as_str() {
+                    "title" => title.push_str(&text),
+                    "desc" => desc.push_str(&text),
+                    _ => {}
+                }
+                all.push_str(&text);
+            }
+            Ok(quick_xml::events::Event::End(_)) => current.clear(),
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("not well-formed XML at {}: {e}", reader.buffer_position()),
+        }
+    }
+    (title, desc, all)
+}
+
+fn store_of_sample_data(dir: &Path) -> PathBuf {
+    let store = dir.join("store");
+    run(hrcities()
+        .args(["-q", "ingest", "--store"])
+        .arg(&store)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data")));
+    store
+}
+
+#[test]
+fn every_chart_kind_in_three_languages_well_formed_labelled_and_reproducible() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let store = store_of_sample_data(tmp.path());
+    let expected = [
+        ("en", "Housing", "median of", "Completeness of the returns by right, 2026"),
+        ("es", "Vivienda", "mediana de", "Exhaustividad de las respuestas por derecho, 2026"),
+        ("fr", "Logement", "médiane de", "Complétude des retours par droit, 2026"),
+    ];
+    for (lang, housing, median, quality_title) in expected {
+        let out = tmp.path().join(format!("out-{lang}"));
+        run(hrcities()
+            .args(["--lang", lang, "charts", "--store"])
+            .arg(&store)
+            .arg("--out")
+            .arg(&out));
+        let charts = out.join("charts");
+        let kinds = [
+            "campaign/progress",
+            "campaign/quality-rights-2026",
+            "campaign/quality-regions-2026",
+            "campaign/heatmap-2026",
+            "indicators/HOU_I02-2026",
+            "cities/COL-villa-esperanza-del-sur/rights-2026",
+            "cities/COL-villa-esperanza-del-sur/rights-2025",
+            "cities/COL-villa-esperanza-del-sur/trends",
+        ];
+        for kind in kinds {
+            let svg_path = charts.join(format!("{kind}.svg"));
+            let svg = std::fs::read_to_string(&svg_path)
+                .unwrap_or_else(|e| panic!("{}: {e}", svg_path.display()));
+            let (title, desc, _) = parse_svg(&svg);
+            assert!(!title.is_empty() && desc.len() > 40, "{lang} {kind}: {title:?} {desc:?}");
+            assert!(svg.contains("role=\"img\""), "{kind}");
+            let png = std::fs::read(charts.join(format!("{kind}.png"))).expect("a PNG");
+            assert_eq!(&png[1..4], b"PNG", "{kind}");
+        }
+        let (_, _, text) = parse_svg(
+            &std::fs::read_to_string(
+                charts.join("cities/COL-villa-esperanza-del-sur/rights-2026.svg"),
+            )
+            .unwrap(),
+        );
+        assert!(text.contains(housing) && text.contains(median), "{lang}: {text}");
+        let (title, _, _) = parse_svg(
+            &std::fs::read_to_string(charts.join("campaign/quality-rights-2026.svg")).unwrap(),
+        );
+        assert_eq!(title, quality_title);
+        let (_, _, heat) =
+            parse_svg(&std::fs::read_to_string(charts.join("campaign/heatmap-2026.svg")).unwrap());
+        assert!(heat.contains("Villa Esperanza del Sur") && heat.contains(housing), "{lang}");
+    }
+
+    // A second run gives the same bytes, and so does a run that sees no system fonts.
+    let again = tmp.path().join("again");
+    run(hrcities()
+        .env_clear()
+        .env("FONTCONFIG_FILE", "/nonexistent/fonts.conf")
+        .env("XDG_DATA_DIRS", "/nonexistent")
+        .args(["--lang", "fr", "charts", "--store"])
+        .arg(&store)
+        .arg("--out")
+        .arg(&again));
+    let first = files(&tmp.path().join("out-fr/charts"));
+    let second = files(&again.join("charts"));
+    assert_eq!(first.keys().collect::<Vec<_>>(), second.keys().collect::<Vec<_>>());
+    for (path, bytes) in &first {
+        assert!(bytes == &second[path], "{} differs between runs", path.display());
+    }
+}
+
+/// Non-white pixels of a PNG.
+fn ink(png_bytes: &[u8]) -> usize {
+    let pixmap = resvg::tiny_skia::Pixmap::decode_png(png_bytes).expect("a PNG");
+    pixmap.pixels().iter().filter(|p| p.red() < 200 || p.green() < 200 || p.blue() < 200).count()
+}
+
+#[test]
+fn png_text_uses_the_embedded_fonts_for_every_script() {
+    let text = |s: &str| {
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"300\" height=\"40\">\
+             <text x=\"10\" y=\"28\" font-family=\"Noto Sans\" font-size=\"20\">{s}</text></svg>"
+        )
+    };
+    let blank = ink(&png(&text(""), 1.0).expect("renders"));
+    assert_eq!(blank, 0);
+    for name in ["Villa Esperanza", "Ставрополь", "광주광역시", "广州市", "الرباط"]
+    {
+        let n = ink(&png(&text(name), 1.0).expect("renders"));
+        assert!(n > 60, "{name}: {n} dark pixels — its glyphs were not drawn");
+    }
+}
+
+#[test]
+fn missing_scores_are_drawn_as_missing_not_as_zero() {
+    let fw = load_embedded(Lang::En).framework;
+    let row = |city: &str, right: &str, score: Option<f64>| ScoreRow {
+        city_id: city.into(),
+        city_name: city.into(),
+        region: Some("europe".into()),
+        year: 2026,
+        right_id: right.into(),
+        score,
+        carried_forward: false,
+    };
+    let mut data = ChartData::default();
+    for right in &fw.rights {
+        data.scores.push(row("ESP-a", &right.id, Some(55.0)));
+        data.scores.push(row(
+            "ESP-b",
+            &right.id,
+            if right.id == "housing" { None } else { Some(0.0) },
+        ));
+    }
+    let charts = campaign_charts(&data, Labels { fw: &fw, lang: Lang::En }, 2026);
+    let heat = charts.iter().find(|c| c.path.ends_with("heatmap-2026")).expect("a heatmap");
+    let (_, desc, text) = parse_svg(&heat.svg);
+    assert!(desc.contains("1 cells have no score"), "{desc}");
+    // Thirteen real zeros are printed as 0; the missing cell is a dash, not a 0.
+    assert_eq!(text.lines().filter(|l| l.trim() == "0").count(), 13, "{text}");
+    assert_eq!(text.lines().filter(|l| l.trim() == "–").count(), 2, "a cell and the legend");
+    assert!(text.contains("no score"));
+}
