@@ -3,6 +3,7 @@
 //! ([`format_number`], [`format_percent`]); text from returns is escaped ([`escape`]).
 
 pub mod escape;
+pub mod template;
 pub mod world;
 
 pub use crate::i18n::number::{format_number, format_percent};
