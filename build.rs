@@ -1,4 +1,5 @@
-//! Embeds the default framework (`indicators/*.toml`) in the binary, so `hrcities` works
+//! Embeds the default framework (`indicators/*.toml`) and the report templates
+//! (`templates/*.j2`) in the binary, so `hrcities` works
 //! from any folder. Generates `$OUT_DIR/embedded.rs` with one `include_str!` per file.
 
 use std::fmt::Write;
@@ -8,7 +9,9 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded.rs");
     let mut code = String::new();
-    for (name, dir, ext) in [("FRAMEWORK_FILES", "indicators", "toml")] {
+    for (name, dir, ext) in
+        [("FRAMEWORK_FILES", "indicators", "toml"), ("TEMPLATE_FILES", "templates", "j2")]
+    {
         let dir = root.join(dir);
         println!("cargo:rerun-if-changed={}", dir.display());
         let mut files: Vec<_> = std::fs::read_dir(&dir)

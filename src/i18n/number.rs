@@ -24,7 +24,8 @@ pub fn format_number(value: f64, decimals: usize, lang: Lang) -> String {
     let negative = value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0');
     let mut out = String::new();
     if negative {
-        out.push('−');
+        // A hyphen-minus: the embedded Noto Sans has no U+2212 MINUS SIGN glyph.
+        out.push('-');
     }
     out.push_str(&grouped);
     if let Some(f) = frac {
@@ -71,7 +72,7 @@ mod tests {
         assert_eq!(format_number(1234567.0, 0, Lang::Fr), "1\u{202f}234\u{202f}567");
         assert_eq!(format_number(2500.0, 0, Lang::Es), "2500");
         assert_eq!(format_number(-0.04, 1, Lang::En), "0.0");
-        assert_eq!(format_number(-3.0, 0, Lang::En), "−3");
+        assert_eq!(format_number(-3.0, 0, Lang::En), "-3");
         assert_eq!(format_number(f64::NAN, 1, Lang::En), "–");
     }
 }

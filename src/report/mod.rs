@@ -2,6 +2,7 @@
 //! Numbers reach templates already formatted for the report's language
 //! ([`format_number`], [`format_percent`]); text from returns is escaped ([`escape`]).
 
+pub mod city;
 pub mod escape;
 pub mod template;
 pub mod world;

@@ -36,6 +36,15 @@ pub fn environment() -> Environment<'static> {
     env
 }
 
+/// The environment with the templates built into hrcities (`templates/*.j2`).
+pub fn builtin() -> Result<Environment<'static>, minijinja::Error> {
+    let mut env = environment();
+    for (name, text) in crate::embedded::TEMPLATE_FILES {
+        env.add_template(name, text)?;
+    }
+    Ok(env)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
