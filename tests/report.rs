@@ -32,7 +32,7 @@ fn a_city_report_compiles_in_three_languages() {
         (Lang::Es, "Los derechos de un vistazo"),
         (Lang::Fr, "Les droits en un coup"),
     ] {
-        let r = city(&engine, &fw, &results, &data, "COL-villa-esperanza-del-sur", 2026, lang)
+        let r = city(&engine, &fw, &ds, &data, "COL-villa-esperanza-del-sur", 2026, lang)
             .expect("renders");
         assert!(r.pdf.starts_with(b"%PDF"));
         assert!(r.typ.contains(heading), "{lang:?}");
@@ -48,5 +48,5 @@ fn a_city_report_compiles_in_three_languages() {
         assert!(pdf.with_extension("").join("report.typ").is_file());
         assert!(pdf.with_extension("").join("charts/rights.svg").is_file());
     }
-    assert!(city(&engine, &fw, &results, &data, "XXX-nowhere", 2026, Lang::En).is_err());
+    assert!(city(&engine, &fw, &ds, &data, "XXX-nowhere", 2026, Lang::En).is_err());
 }

@@ -46,6 +46,10 @@ pub struct ValueRow {
     pub indicator_id: String,
     pub value: Option<f64>,
     pub status: String,
+    /// The questions to fill in (ids joined by `;`), when the status is `missing`.
+    pub missing_questions: Option<String>,
+    /// The change since the city's previous return.
+    pub change: Option<f64>,
     pub carried_forward: bool,
 }
 
@@ -104,6 +108,7 @@ impl ChartData {
             v.str("status")?,
             v.bool("carried_forward")?,
         );
+        let (missing, change) = (v.str("missing_questions")?, v.f64("change")?);
         let values = (0..results.indicators.height())
             .map(|i| ValueRow {
                 city_id: city[i].clone().unwrap_or_default(),
@@ -113,6 +118,8 @@ impl ChartData {
                 indicator_id: id[i].clone().unwrap_or_default(),
                 value: value[i],
                 status: status[i].clone().unwrap_or_default(),
+                missing_questions: missing[i].clone(),
+                change: change[i],
                 carried_forward: carried[i].unwrap_or(false),
             })
             .collect();

@@ -160,6 +160,14 @@ fn diamond(area: &Area<'_>, (x, y): (f64, f64), r: f64, style: ShapeStyle) {
     let _ = area.draw(&Polygon::new(vec![p(0.0, -r), p(r, 0.0), p(0.0, r), p(-r, 0.0)], style));
 }
 
+/// A row label of one or more 12-pixel lines, left-aligned at `x` and centred on `y`.
+fn label_lines(area: &Area<'_>, lines: &[String], (x, y): (f64, f64)) {
+    let n = lines.len() as f64;
+    for (k, s) in lines.iter().enumerate() {
+        text(area, s, (x, y + (k as f64 - (n - 1.0) / 2.0) * 14.0), left(font(12.0), INK));
+    }
+}
+
 /// The title (wrapped) and subtitle at the top; returns the y where the chart body starts.
 fn header(area: &Area<'_>, title: &str, subtitle: &str) -> f64 {
     let mut y = 22.0;
@@ -328,16 +336,7 @@ pub fn right_profile(data: &ChartData, l: Labels<'_>, city: &str, year: i32) -> 
         );
         for (i, id) in rights.iter().enumerate() {
             let y = top + row * (i as f64 + 0.5);
-            let lines = wrap(&l.right(id), 12.0, label_w, 2);
-            let n = lines.len() as f64;
-            for (k, s) in lines.iter().enumerate() {
-                text(
-                    area,
-                    s,
-                    (20.0, y + (k as f64 - (n - 1.0) / 2.0) * 14.0),
-                    left(font(12.0), INK),
-                );
-            }
+            label_lines(area, &wrap(&l.right(id), 12.0, label_w, 2), (20.0, y));
             line(area, &[(x0, y), (x1, y)], GRID.stroke_width(1));
             if let Some(m) = median(id) {
                 diamond(area, (x(m), y), 6.0, MUTED.filled());
@@ -479,16 +478,7 @@ pub fn strip(
         }
         for (i, (region, members)) in regions.values().enumerate() {
             let y = top + row * (i as f64 + 0.5);
-            let lines = wrap(&l.region(region.as_deref()), 12.0, x0 - 36.0, 2);
-            let n = lines.len() as f64;
-            for (k, s) in lines.iter().enumerate() {
-                text(
-                    area,
-                    s,
-                    (20.0, y + (k as f64 - (n - 1.0) / 2.0) * 14.0),
-                    left(font(12.0), INK),
-                );
-            }
+            label_lines(area, &wrap(&l.region(region.as_deref()), 12.0, x0 - 36.0, 2), (20.0, y));
             let mut v: Vec<f64> = members.iter().filter_map(|r| r.value).collect();
             let missing = members.len() - v.len();
             if let (Some(q1), Some(q3), Some(m)) =

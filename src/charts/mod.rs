@@ -123,6 +123,11 @@ pub fn campaign_charts(data: &ChartData, labels: Labels<'_>, year: i32) -> Vec<C
     out
 }
 
+/// One city's right scores in `year`, with its region's median and its previous year.
+pub fn right_profile(data: &ChartData, labels: Labels<'_>, city: &str, year: i32) -> Chart {
+    draw::right_profile(data, labels, city, year)
+}
+
 /// The charts of one city: its right scores of each year it reported (with the regional
 /// median and its previous year), the trends of its right scores, and, if
 /// `with_indicators`, every indicator of `year` with the city highlighted.

@@ -80,15 +80,13 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         who.push(format!("{name} ({id}), {year}"));
     }
     let store = Store::open_or_create(&args.store.store)?;
-    let before = store.returns()?;
     let outcomes = store.ingest(&fw, &items, &now_utc())?;
     let (mut added, mut unchanged) = (0, 0);
     for (outcome, who) in outcomes.iter().zip(&who) {
         let line = match outcome {
-            IngestOutcome::Added { superseded: Some(sha), .. } => {
+            IngestOutcome::Added { superseded: Some(old), .. } => {
                 added += 1;
-                let file = before.iter().find(|r| &r.sha256 == sha).map_or("?", |r| &r.file);
-                trf(lang, "cli.ingest_replaced", &[("who", who), ("file", &file)])
+                trf(lang, "cli.ingest_replaced", &[("who", who), ("file", &old.file)])
             }
             IngestOutcome::Added { .. } => {
                 added += 1;

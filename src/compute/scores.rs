@@ -30,20 +30,11 @@ pub const COLUMNS: [&str; 14] = [
 /// indicator scores when coverage ≥ `method.coverage_threshold`, else empty with status
 /// `insufficient_data`; a right none of whose indicators apply is `not_applicable`.
 pub fn right_scores(indicators: LazyFrame, method: &Method) -> LazyFrame {
-    let keys = [
-        "city_id",
-        "city_name",
-        "country",
-        "region",
-        "government_level",
-        "population_class",
-        "year",
-        "right_id",
-        "carried_forward",
-    ];
+    // One group per city, year and right: the city columns the indicator table starts with.
+    let keys = super::indicators::COLUMNS[..7].iter().chain(&["right_id", "carried_forward"]);
     let scored = col("score").is_not_null();
     indicators
-        .group_by(keys.iter().map(|k| col(*k)).collect::<Vec<_>>())
+        .group_by(keys.map(|k| col(*k)).collect::<Vec<_>>())
         .agg([
             col("status")
                 .neq(lit("not_applicable"))

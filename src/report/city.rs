@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use minijinja::context;
-use polars::prelude::*;
 
 use super::world::{Document, Engine};
+use crate::charts::data::ValueRow;
 use crate::charts::{file_part, ChartData, Labels};
-use crate::compute::Results;
+use crate::compute::Dataset;
 use crate::framework::{Framework, UnitFormat};
 use crate::i18n::{format_number, format_percent, tr, trf, Lang};
 
@@ -42,10 +42,6 @@ impl Rendered {
     }
 }
 
-fn column<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<&'a Column> {
-    df.column(name)
-}
-
 /// A value as people read it, by its unit's format.
 fn show_value(fw: &Framework, unit: &str, value: f64, lang: Lang) -> String {
     match fw.vocab.units.get(unit).map(|u| u.format) {
@@ -65,49 +61,28 @@ fn show_value(fw: &Framework, unit: &str, value: f64, lang: Lang) -> String {
 pub fn city(
     engine: &Arc<Engine>,
     fw: &Framework,
-    results: &Results,
+    ds: &Dataset,
     data: &ChartData,
     city: &str,
     year: i32,
     lang: Lang,
 ) -> anyhow::Result<Rendered> {
     let labels = Labels { fw, lang };
-    let ind = &results.indicators;
-    let get_str = |name: &str| -> PolarsResult<Vec<Option<String>>> {
-        Ok(column(ind, name)?.str()?.iter().map(|s| s.map(String::from)).collect())
-    };
-    let get_f64 = |name: &str| -> PolarsResult<Vec<Option<f64>>> {
-        Ok(column(ind, name)?.cast(&DataType::Float64)?.f64()?.iter().collect())
-    };
-    let (cities, ids, statuses, missing) = (
-        get_str("city_id")?,
-        get_str("indicator_id")?,
-        get_str("status")?,
-        get_str("missing_questions")?,
-    );
-    let (years, values, changes) = (get_f64("year")?, get_f64("value")?, get_f64("change")?);
-    let carried: Vec<Option<bool>> = column(ind, "carried_forward")?.bool()?.iter().collect();
-    let rows: Vec<usize> = (0..ind.height())
-        .filter(|&i| {
-            cities[i].as_deref() == Some(city)
-                && years[i] == Some(year as f64)
-                && carried[i] != Some(true)
-        })
+    let rows: Vec<&ValueRow> = data
+        .values
+        .iter()
+        .filter(|r| r.city_id == city && r.year == year && !r.carried_forward)
         .collect();
-    anyhow::ensure!(
-        !rows.is_empty(),
-        trf(lang, "report.no_return", &[("city", &city), ("year", &year)])
-    );
-    let name = data
-        .scores
+    let profile = ds
+        .returns
         .iter()
-        .find(|r| r.city_id == city)
-        .map_or(city.to_string(), |r| r.city_name.clone());
-    let region = data
-        .scores
-        .iter()
-        .find(|r| r.city_id == city && r.year == year)
-        .and_then(|r| r.region.clone());
+        .zip(&ds.profiles)
+        .find(|(r, _)| r.city_id == city && r.year == year)
+        .map(|(_, p)| p);
+    let (Some(profile), false) = (profile, rows.is_empty()) else {
+        anyhow::bail!(trf(lang, "report.no_return", &[("city", &city), ("year", &year)]));
+    };
+    let name = profile.city_name.clone();
 
     let mut rights = Vec::new();
     for right in &fw.rights {
@@ -117,25 +92,25 @@ pub fn city(
             .find(|r| r.city_id == city && r.year == year && r.right_id == right.id)
             .and_then(|r| r.score);
         let mut indicators = Vec::new();
-        for &i in &rows {
-            let Some(ind) = ids[i].as_deref().and_then(|id| fw.indicator(id)) else { continue };
+        for row in &rows {
+            let Some(ind) = fw.indicator(&row.indicator_id) else { continue };
             if ind.right != right.id {
                 continue;
             }
-            let status = statuses[i].as_deref().unwrap_or("");
-            let value = match (status, values[i]) {
+            let status = row.status.as_str();
+            let value = match (status, row.value) {
                 ("ok", Some(v)) => show_value(fw, &ind.unit, v, lang),
                 ("not_applicable", _) => tr(lang, "report.not_applicable").into(),
                 ("undefined", _) => tr(lang, "report.undefined").into(),
                 _ => tr(lang, "report.missing").into(),
             };
-            let gap = match (status, missing[i].as_deref()) {
+            let gap = match (status, row.missing_questions.as_deref()) {
                 ("missing", Some(m)) => {
                     trf(lang, "report.fill_in", &[("questions", &m.replace(';', ", "))])
                 }
                 _ => String::new(),
             };
-            let change = match changes[i] {
+            let change = match row.change {
                 Some(c)
                     if fw.vocab.units.get(&ind.unit).map(|u| u.format)
                         != Some(UnitFormat::YesNo) =>
@@ -169,38 +144,25 @@ pub fn city(
         });
     }
 
-    let responses = &results.responses;
-    let (q, c, y, raw) = (
-        responses.column("question_id")?.str()?,
-        responses.column("city_id")?.str()?,
-        responses.column("year")?.i32()?,
-        responses.column("value_text")?.str()?,
-    );
-    let number = responses.column("value_number")?.f64()?;
-    let profile_value = |id: &str| -> Option<String> {
-        let i = (0..q.len())
-            .find(|&i| q.get(i) == Some(id) && c.get(i) == Some(city) && y.get(i) == Some(year))?;
-        raw.get(i).map(String::from).or_else(|| number.get(i).map(|n| format_number(n, 0, lang)))
-    };
-    let mut profile = vec![
-        context! { label => tr(lang, "report.region"), value => labels.region(region.as_deref()) },
+    let mut profile_rows = vec![
+        context! { label => tr(lang, "report.region"), value => labels.region(profile.region.as_deref()) },
         context! { label => tr(lang, "report.year"), value => year.to_string() },
     ];
-    for (key, id) in [
-        ("report.level", "government_level"),
-        ("report.population", "population"),
-        ("report.joined", "joined_campaign"),
-    ] {
-        if let Some(v) = profile_value(id).filter(|v| !v.trim().is_empty()) {
-            let v = if id == "government_level" { labels.choice(id, &v) } else { v };
-            profile.push(context! { label => tr(lang, key), value => v });
+    let details = [
+        (
+            "report.level",
+            profile.government_level.as_deref().map(|c| labels.choice("government_level", c)),
+        ),
+        ("report.population", profile.population.map(|n| format_number(n, 0, lang))),
+        ("report.joined", profile.joined_campaign.map(|d| d.to_string())),
+    ];
+    for (key, value) in details {
+        if let Some(value) = value {
+            profile_rows.push(context! { label => tr(lang, key), value => value });
         }
     }
 
-    let chart = crate::charts::city_charts(data, labels, city, None)
-        .into_iter()
-        .find(|c| c.path.ends_with(format!("rights-{year}")))
-        .ok_or_else(|| anyhow::anyhow!("no chart of the right scores"))?;
+    let chart = crate::charts::right_profile(data, labels, city, year);
     let title = trf(lang, "report.city_title", &[("city", &name), ("year", &year)]);
     let ctx = context! {
         lang => lang.code(),
@@ -210,7 +172,7 @@ pub fn city(
         city_name => name.clone(),
         subtitle => trf(lang, "report.city_subtitle", &[("year", &year)]),
         footer => title.clone(),
-        profile => profile,
+        profile => profile_rows,
         h_scores => tr(lang, "report.h_scores"),
         scores_intro => tr(lang, "report.scores_intro"),
         rights_alt => chart.desc.clone(),

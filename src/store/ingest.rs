@@ -29,8 +29,9 @@ pub struct Ingest<'a> {
 /// What ingesting one return did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum IngestOutcome {
-    /// A new version was added; it supersedes the earlier current one, if any.
-    Added { sha256: String, superseded: Option<String> },
+    /// A new version was added; it supersedes the earlier current one (its record, as it
+    /// was before), if any.
+    Added { sha256: String, superseded: Option<Box<ReturnRecord>> },
     /// This very file is already in the store: nothing changed.
     Unchanged { sha256: String },
 }
@@ -71,8 +72,8 @@ impl Store {
             let mut superseded = None;
             for r in returns.iter_mut() {
                 if r.city_id == item.city_id && r.year == item.year && r.superseded_by.is_none() {
+                    superseded = Some(Box::new(r.clone()));
                     r.superseded_by = Some(item.sha256.clone());
-                    superseded = Some(r.sha256.clone());
                 }
             }
             let errors = item

@@ -11,7 +11,7 @@ use crate::questionnaire::CellRef;
 use crate::validate::Diagnostic;
 
 /// One ingested file (a row of `returns.parquet`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct ReturnRecord {
     /// The file's sha256 (lowercase hex): the key of a version.
     pub sha256: String,
