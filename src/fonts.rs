@@ -17,3 +17,15 @@ pub const CJK_REGULAR: &[u8] = include_bytes!("../assets/fonts/NotoSansCJKkr-Sub
 /// Every embedded font file, the main family first (fallbacks after it).
 pub const ALL: [&[u8]; 6] =
     [SANS_REGULAR, SANS_BOLD, SANS_ITALIC, ARABIC_REGULAR, ARABIC_BOLD, CJK_REGULAR];
+
+/// Every embedded font file with its file name, and the licence, for writing beside the
+/// reports' Typst sources.
+pub const FILES: [(&str, &[u8]); 7] = [
+    ("NotoSans-Regular.ttf", SANS_REGULAR),
+    ("NotoSans-Bold.ttf", SANS_BOLD),
+    ("NotoSans-Italic.ttf", SANS_ITALIC),
+    ("NotoSansArabic-Regular.ttf", ARABIC_REGULAR),
+    ("NotoSansArabic-Bold.ttf", ARABIC_BOLD),
+    ("NotoSansCJKkr-Subset.otf", CJK_REGULAR),
+    ("LICENSE.txt", include_bytes!("../assets/fonts/LICENSE.txt")),
+];

@@ -45,11 +45,15 @@ pub struct ValueRow {
     pub year: i32,
     pub indicator_id: String,
     pub value: Option<f64>,
+    /// The indicator's score (0–100) from its goalposts, if it has goalposts and a value.
+    pub score: Option<f64>,
     pub status: String,
     /// The questions to fill in (ids joined by `;`), when the status is `missing`.
     pub missing_questions: Option<String>,
     /// The change since the city's previous return.
     pub change: Option<f64>,
+    /// Flagged as an outlier among the year's values (never altered).
+    pub outlier: bool,
     pub carried_forward: bool,
 }
 
@@ -108,7 +112,12 @@ impl ChartData {
             v.str("status")?,
             v.bool("carried_forward")?,
         );
-        let (missing, change) = (v.str("missing_questions")?, v.f64("change")?);
+        let (missing, change, ind_score, outlier) = (
+            v.str("missing_questions")?,
+            v.f64("change")?,
+            v.f64("score")?,
+            v.bool("outlier")?,
+        );
         let values = (0..results.indicators.height())
             .map(|i| ValueRow {
                 city_id: city[i].clone().unwrap_or_default(),
@@ -117,9 +126,11 @@ impl ChartData {
                 year: year[i].unwrap_or(0),
                 indicator_id: id[i].clone().unwrap_or_default(),
                 value: value[i],
+                score: ind_score[i],
                 status: status[i].clone().unwrap_or_default(),
                 missing_questions: missing[i].clone(),
                 change: change[i],
+                outlier: outlier[i].unwrap_or(false),
                 carried_forward: carried[i].unwrap_or(false),
             })
             .collect();

@@ -128,6 +128,16 @@ pub fn right_profile(data: &ChartData, labels: Labels<'_>, city: &str, year: i32
     draw::right_profile(data, labels, city, year)
 }
 
+/// Campaign progress toward the milestones, with the projection to 2030.
+pub fn progress(data: &ChartData, labels: Labels<'_>) -> Chart {
+    draw::progress(data, labels)
+}
+
+/// Completeness in `year` per `scope` (`right` or `region`).
+pub fn quality(data: &ChartData, labels: Labels<'_>, year: i32, scope: &str) -> Chart {
+    draw::quality(data, labels, year, scope)
+}
+
 /// The charts of one city: its right scores of each year it reported (with the regional
 /// median and its previous year), the trends of its right scores, and, if
 /// `with_indicators`, every indicator of `year` with the city highlighted.

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::fold;
+use super::{fold, Lang};
 
 const COUNTRIES: &str = include_str!("countries.tsv");
 
@@ -37,9 +37,34 @@ pub fn country_code(text: &str) -> Option<String> {
     names.get(&fold(t)).cloned()
 }
 
+/// The name of the country with ISO 3166-1 alpha-3 `code` in `lang` (`country-names.tsv`,
+/// the ISO short name and its iso-codes translations), or the code itself if unknown.
+pub fn country_name(code: &str, lang: Lang) -> String {
+    const NAMES: &str = include_str!("country-names.tsv");
+    let column = match lang {
+        Lang::En => 1,
+        Lang::Es => 2,
+        Lang::Fr => 3,
+    };
+    NAMES
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .find(|f| f[0].eq_ignore_ascii_case(code))
+        .and_then(|f| f.get(column).map(|n| n.to_string()))
+        .unwrap_or_else(|| code.to_string())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::country_code;
+    use super::{country_code, country_name, Lang};
+
+    #[test]
+    fn names_countries_in_three_languages() {
+        assert_eq!(country_name("COL", Lang::Fr), "Colombie");
+        assert_eq!(country_name("kor", Lang::Es), "Corea, República de");
+        assert_eq!(country_name("XKX", Lang::En), "XKX");
+    }
 
     #[test]
     fn reads_codes_and_names_in_three_languages() {

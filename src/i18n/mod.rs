@@ -9,7 +9,7 @@ mod country;
 mod fold;
 pub mod number;
 
-pub use country::country_code;
+pub use country::{country_code, country_name};
 pub use fold::fold;
 pub use number::{format_number, format_percent};
 

@@ -1,196 +1,335 @@
-//! The city self-assessment: profile, right scores against the regional median and last
-//! year, and every indicator with its value, kind, change, mechanisms and data gaps.
+//! The city self-assessment: profile; a summary of right scores against the regional
+//! median and the city's last year; strengths and what to improve; every indicator with its
+//! value, kind, change, mechanisms and data gaps; and a methodology annex generated from
+//! the framework (formulas, goalposts, sources).
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 
-use minijinja::context;
+use minijinja::{context, Value};
 
-use super::world::{Document, Engine};
-use crate::charts::data::ValueRow;
-use crate::charts::{file_part, ChartData, Labels};
-use crate::compute::Dataset;
-use crate::framework::{Framework, UnitFormat};
-use crate::i18n::{format_number, format_percent, tr, trf, Lang};
+use super::{is_yes_no, Reporter, Rendered};
+use crate::charts::data::{median, ScoreRow, ValueRow};
+use crate::charts::{file_part, Labels};
+use crate::framework::{Direction, Framework};
+use crate::i18n::{format_number, tr, trf, Lang};
 
-/// A rendered report: its Typst source, the files it reads, and the PDF.
-pub struct Rendered {
-    /// Where it goes under the reports folder, without extension.
-    pub path: PathBuf,
-    pub typ: String,
-    pub files: Vec<(String, Vec<u8>)>,
-    pub pdf: Vec<u8>,
+/// How many indicators the strengths and the gaps list at most.
+const TOP: usize = 5;
+/// Indicator scores at or above this are strengths; below [`GAP`], things to improve.
+const STRENGTH: f64 = 75.0;
+const GAP: f64 = 50.0;
+
+/// A score as printed, or "–".
+fn show_score(score: Option<f64>, lang: Lang) -> String {
+    score.map_or_else(|| "–".into(), |s| format_number(s, 0, lang))
 }
 
-impl Rendered {
-    /// Writes `DIR/<path>.pdf` and, beside it, the folder `DIR/<path>/` with `report.typ`
-    /// and its files, which compiles unchanged with `typst compile report.typ`.
-    pub fn write(&self, dir: &Path) -> std::io::Result<PathBuf> {
-        let pdf = dir.join(&self.path).with_extension("pdf");
-        let src = dir.join(&self.path);
-        std::fs::create_dir_all(&src)?;
-        crate::export::write_atomic(&src.join("report.typ"), self.typ.as_bytes())?;
-        for (name, bytes) in &self.files {
-            let p = src.join(name);
-            if let Some(parent) = p.parent() {
-                std::fs::create_dir_all(parent)?;
+/// A signed change as printed, or "–".
+fn show_change(change: Option<f64>, decimals: usize, lang: Lang) -> String {
+    match change {
+        Some(c) => {
+            let sign = if c > 0.0 { "+" } else { "" };
+            format!("{sign}{}", format_number(c, decimals, lang))
+        }
+        None => "–".into(),
+    }
+}
+
+/// A number with as few decimals as it needs (at most two).
+fn short_number(x: f64, lang: Lang) -> String {
+    let decimals = (0..2).find(|&d| (x * 10f64.powi(d as i32)).fract() == 0.0).unwrap_or(2);
+    format_number(x, decimals, lang)
+}
+
+/// The mechanisms an indicator reports to: its SDG indicators and treaty articles.
+pub(super) fn mechanisms(fw: &Framework, id: &str, lang: Lang) -> String {
+    let Some(ind) = fw.indicator(id) else { return String::new() };
+    ind.sdg
+        .iter()
+        .map(|s| format!("{} {s}", tr(lang, "report.sdg")))
+        .chain(ind.treaty.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The methodology annex: how scores are made, then every indicator's formula, goalposts
+/// and source, per right.
+pub(super) fn annex(r: &Reporter<'_>, lang: Lang) -> Vec<Value> {
+    let fw = r.fw;
+    fw.rights
+        .iter()
+        .map(|right| {
+            let indicators: Vec<Value> = fw
+                .indicators
+                .iter()
+                .filter(|i| i.right == right.id)
+                .map(|i| {
+                    let goalposts = i.goalposts.map_or_else(
+                        || tr(lang, "report.no_goalposts").to_string(),
+                        |g| {
+                            let key = match i.direction {
+                                Direction::HigherIsBetter => "report.goalposts_higher",
+                                Direction::LowerIsBetter => "report.goalposts_lower",
+                            };
+                            trf(
+                                lang,
+                                key,
+                                &[
+                                    ("lo", &short_number(g.lo, lang)),
+                                    ("hi", &short_number(g.hi, lang)),
+                                ],
+                            )
+                        },
+                    );
+                    context! {
+                        id => i.id.clone(),
+                        title => i.title.get(lang).to_string(),
+                        kind => fw.vocab.kinds.get(i.kind.name()).map_or(i.kind.name().to_string(), |k| k.get(lang).to_string()),
+                        formula => i.formula.text.clone(),
+                        unit => fw.unit_label(&i.unit, lang),
+                        goalposts => goalposts,
+                        source => i.source.clone(),
+                    }
+                })
+                .collect();
+            context! {
+                title => right.title.get(lang).to_string(),
+                source => right.source.clone(),
+                indicators => indicators,
             }
-            crate::export::write_atomic(&p, bytes)?;
-        }
-        crate::export::write_atomic(&pdf, &self.pdf)?;
-        Ok(pdf)
-    }
+        })
+        .collect()
 }
 
-/// A value as people read it, by its unit's format.
-fn show_value(fw: &Framework, unit: &str, value: f64, lang: Lang) -> String {
-    match fw.vocab.units.get(unit).map(|u| u.format) {
-        Some(UnitFormat::Percent) => format_percent(value, 1, lang),
-        Some(UnitFormat::YesNo) => {
-            tr(lang, if value >= 0.5 { "word.yes" } else { "word.no" }).into()
-        }
-        Some(UnitFormat::Year) => format!("{value:.0}"),
-        _ => {
-            let decimals = if value.fract() == 0.0 { 0 } else { 1 };
-            format!("{} {}", format_number(value, decimals, lang), fw.unit_label(unit, lang))
-        }
-    }
+/// The method paragraphs shared by the annexes of every report.
+pub(super) fn method_text(r: &Reporter<'_>, lang: Lang) -> Vec<String> {
+    let threshold = format!("{:.0}", r.method.coverage_threshold * 100.0);
+    vec![
+        tr(lang, "report.method_data").to_string(),
+        tr(lang, "report.method_score").to_string(),
+        trf(lang, "report.method_right", &[("threshold", &threshold)]),
+        tr(lang, "report.method_kinds").to_string(),
+        trf(
+            lang,
+            "report.method_framework",
+            &[("id", &r.fw.id), ("version", &r.fw.version), ("n", &r.fw.indicators.len())],
+        ),
+    ]
 }
 
-/// Renders the self-assessment of `city` for `year` in `lang`.
-pub fn city(
-    engine: &Arc<Engine>,
-    fw: &Framework,
-    ds: &Dataset,
-    data: &ChartData,
-    city: &str,
-    year: i32,
-    lang: Lang,
-) -> anyhow::Result<Rendered> {
-    let labels = Labels { fw, lang };
-    let rows: Vec<&ValueRow> = data
-        .values
-        .iter()
-        .filter(|r| r.city_id == city && r.year == year && !r.carried_forward)
-        .collect();
-    let profile = ds
-        .returns
-        .iter()
-        .zip(&ds.profiles)
-        .find(|(r, _)| r.city_id == city && r.year == year)
-        .map(|(_, p)| p);
-    let (Some(profile), false) = (profile, rows.is_empty()) else {
-        anyhow::bail!(trf(lang, "report.no_return", &[("city", &city), ("year", &year)]));
-    };
-    let name = profile.city_name.clone();
+impl Reporter<'_> {
+    /// Renders the self-assessment of `city` for `year` in `lang`.
+    pub fn city(&self, city: &str, year: i32, lang: Lang) -> anyhow::Result<Rendered> {
+        let (fw, data) = (self.fw, self.data);
+        let labels = Labels { fw, lang };
+        let rows: Vec<&ValueRow> = data
+            .values
+            .iter()
+            .filter(|r| r.city_id == city && r.year == year && !r.carried_forward)
+            .collect();
+        let profile = self
+            .ds
+            .returns
+            .iter()
+            .zip(&self.ds.profiles)
+            .find(|(r, _)| r.city_id == city && r.year == year)
+            .map(|(_, p)| p);
+        let (Some(profile), false) = (profile, rows.is_empty()) else {
+            anyhow::bail!(trf(lang, "report.no_return", &[("city", &city), ("year", &year)]));
+        };
+        let name = profile.city_name.clone();
 
-    let mut rights = Vec::new();
-    for right in &fw.rights {
-        let score = data
+        // The scores of the city, its region this year, and its previous return.
+        let own: Vec<&ScoreRow> = data
             .scores
             .iter()
-            .find(|r| r.city_id == city && r.year == year && r.right_id == right.id)
-            .and_then(|r| r.score);
-        let mut indicators = Vec::new();
-        for row in &rows {
-            let Some(ind) = fw.indicator(&row.indicator_id) else { continue };
-            if ind.right != right.id {
-                continue;
-            }
-            let status = row.status.as_str();
-            let value = match (status, row.value) {
-                ("ok", Some(v)) => show_value(fw, &ind.unit, v, lang),
-                ("not_applicable", _) => tr(lang, "report.not_applicable").into(),
-                ("undefined", _) => tr(lang, "report.undefined").into(),
-                _ => tr(lang, "report.missing").into(),
-            };
-            let gap = match (status, row.missing_questions.as_deref()) {
-                ("missing", Some(m)) => {
-                    trf(lang, "report.fill_in", &[("questions", &m.replace(';', ", "))])
-                }
-                _ => String::new(),
-            };
-            let change = match row.change {
-                Some(c)
-                    if fw.vocab.units.get(&ind.unit).map(|u| u.format)
-                        != Some(UnitFormat::YesNo) =>
-                {
-                    let sign = if c > 0.0 { "+" } else { "" };
-                    format!("{sign}{}", format_number(c, 1, lang))
-                }
-                _ => "–".into(),
-            };
-            let mechanisms: Vec<String> = ind
-                .sdg
+            .filter(|s| s.city_id == city && !s.carried_forward && s.year <= year)
+            .collect();
+        let last_year = own.iter().map(|s| s.year).filter(|&y| y < year).max();
+        let score_of = |right: &str, y: Option<i32>| {
+            own.iter().find(|s| Some(s.year) == y && s.right_id == right).and_then(|s| s.score)
+        };
+        let region_median = |right: &str| {
+            let mut v: Vec<f64> = data
+                .scores
                 .iter()
-                .map(|s| format!("{} {s}", tr(lang, "report.sdg")))
-                .chain(ind.treaty.iter().cloned())
+                .filter(|s| {
+                    s.year == year
+                        && !s.carried_forward
+                        && s.region == profile.region
+                        && s.right_id == right
+                })
+                .filter_map(|s| s.score)
                 .collect();
-            indicators.push(context! {
-                id => ind.id.clone(),
-                title => ind.title.get(lang).to_string(),
-                kind => fw.vocab.kinds.get(ind.kind.name()).map_or(ind.kind.name().to_string(), |k| k.get(lang).to_string()),
-                value => value,
-                change => change,
-                gap => gap,
-                mechanisms => mechanisms.join(" · "),
+            median(&mut v)
+        };
+
+        let mut summary = Vec::new();
+        let mut rights = Vec::new();
+        for right in &fw.rights {
+            let score = score_of(&right.id, Some(year));
+            let previous = score_of(&right.id, last_year);
+            summary.push(context! {
+                right => labels.right(&right.id),
+                score => show_score(score, lang),
+                median => show_score(region_median(&right.id), lang),
+                previous => show_score(previous, lang),
+                change => show_change(score.zip(previous).map(|(a, b)| a - b), 0, lang),
+            });
+            let mut indicators = Vec::new();
+            for row in &rows {
+                let Some(ind) = fw.indicator(&row.indicator_id) else { continue };
+                if ind.right != right.id {
+                    continue;
+                }
+                let value = match (row.status.as_str(), row.value) {
+                    ("ok", Some(v)) => self.show_value(&ind.unit, v, lang),
+                    ("not_applicable", _) => tr(lang, "report.not_applicable").into(),
+                    ("undefined", _) => tr(lang, "report.undefined").into(),
+                    _ => tr(lang, "report.missing").into(),
+                };
+                let gap = match (row.status.as_str(), row.missing_questions.as_deref()) {
+                    ("missing", Some(m)) => {
+                        trf(lang, "report.fill_in", &[("questions", &m.replace(';', ", "))])
+                    }
+                    _ => String::new(),
+                };
+                let change = if is_yes_no(fw, &ind.unit) {
+                    "–".into()
+                } else {
+                    show_change(row.change, 1, lang)
+                };
+                indicators.push(context! {
+                    id => ind.id.clone(),
+                    title => ind.title.get(lang).to_string(),
+                    kind => fw.vocab.kinds.get(ind.kind.name()).map_or(ind.kind.name().to_string(), |k| k.get(lang).to_string()),
+                    value => value,
+                    change => change,
+                    gap => gap,
+                    mechanisms => mechanisms(fw, &ind.id, lang),
+                });
+            }
+            rights.push(context! {
+                title => right.title.get(lang).to_string(),
+                score => score.is_some(),
+                score_line => score.map_or(String::new(), |s| trf(lang, "report.score_line", &[("score", &format_number(s, 0, lang))])),
+                indicators => indicators,
             });
         }
-        rights.push(context! {
-            title => right.title.get(lang).to_string(),
-            score => score.is_some(),
-            score_line => score.map_or(String::new(), |s| trf(lang, "report.score_line", &[("score", &format_number(s, 0, lang))])),
-            indicators => indicators,
+
+        // Strengths and what to improve, by indicator score.
+        let item = |row: &&ValueRow| {
+            let ind = fw.indicator(&row.indicator_id)?;
+            Some(context! {
+                title => ind.title.get(lang).to_string(),
+                right => labels.right(&ind.right),
+                value => self.show_value(&ind.unit, row.value?, lang),
+                score => show_score(row.score, lang),
+            })
+        };
+        let mut scored: Vec<&ValueRow> =
+            rows.iter().copied().filter(|r| r.status == "ok" && r.score.is_some()).collect();
+        scored.sort_by(|a, b| {
+            b.score.unwrap_or(0.0).total_cmp(&a.score.unwrap_or(0.0)).then(a.indicator_id.cmp(&b.indicator_id))
         });
-    }
+        let strengths: Vec<Value> = scored
+            .iter()
+            .filter(|r| r.score.unwrap_or(0.0) >= STRENGTH)
+            .take(TOP)
+            .filter_map(item)
+            .collect();
+        let improve: Vec<Value> = scored
+            .iter()
+            .rev()
+            .filter(|r| r.score.unwrap_or(100.0) < GAP)
+            .take(TOP)
+            .filter_map(item)
+            .collect();
+        let missing: Vec<&&ValueRow> = rows.iter().filter(|r| r.status == "missing").collect();
+        let mut to_fill: Vec<&str> = missing
+            .iter()
+            .filter_map(|r| r.missing_questions.as_deref())
+            .flat_map(|m| m.split(';'))
+            .collect();
+        to_fill.sort();
+        to_fill.dedup();
+        let gaps_line = if missing.is_empty() {
+            tr(lang, "report.no_gaps").to_string()
+        } else {
+            trf(
+                lang,
+                "report.gaps_line",
+                &[("n", &missing.len()), ("total", &rows.len()), ("questions", &to_fill.join(", "))],
+            )
+        };
 
-    let mut profile_rows = vec![
-        context! { label => tr(lang, "report.region"), value => labels.region(profile.region.as_deref()) },
-        context! { label => tr(lang, "report.year"), value => year.to_string() },
-    ];
-    let details = [
-        (
-            "report.level",
-            profile.government_level.as_deref().map(|c| labels.choice("government_level", c)),
-        ),
-        ("report.population", profile.population.map(|n| format_number(n, 0, lang))),
-        ("report.joined", profile.joined_campaign.map(|d| d.to_string())),
-    ];
-    for (key, value) in details {
-        if let Some(value) = value {
-            profile_rows.push(context! { label => tr(lang, key), value => value });
+        let mut profile_rows = vec![
+            context! { label => tr(lang, "report.region"), value => labels.region(profile.region.as_deref()) },
+            context! { label => tr(lang, "report.year"), value => year.to_string() },
+        ];
+        let details = [
+            (
+                "report.country",
+                profile.country.as_deref().map(|c| crate::i18n::country_name(c, lang)),
+            ),
+            (
+                "report.level",
+                profile.government_level.as_deref().map(|c| labels.choice("government_level", c)),
+            ),
+            ("report.population", profile.population.map(|n| format_number(n, 0, lang))),
+            ("report.joined", profile.joined_campaign.map(|d| d.to_string())),
+            ("report.last_year", last_year.map(|y| y.to_string())),
+        ];
+        for (key, value) in details {
+            if let Some(value) = value {
+                profile_rows.push(context! { label => tr(lang, key), value => value });
+            }
         }
-    }
 
-    let chart = crate::charts::right_profile(data, labels, city, year);
-    let title = trf(lang, "report.city_title", &[("city", &name), ("year", &year)]);
-    let ctx = context! {
-        lang => lang.code(),
-        title => title.clone(),
-        author => "hrcities",
-        kicker => tr(lang, "report.kicker"),
-        city_name => name.clone(),
-        subtitle => trf(lang, "report.city_subtitle", &[("year", &year)]),
-        footer => title.clone(),
-        profile => profile_rows,
-        h_scores => tr(lang, "report.h_scores"),
-        scores_intro => tr(lang, "report.scores_intro"),
-        rights_alt => chart.desc.clone(),
-        rights => rights,
-        h_indicator => tr(lang, "report.h_indicator"),
-        h_kind => tr(lang, "report.h_kind"),
-        h_value => tr(lang, "report.h_value"),
-        h_change => tr(lang, "report.h_change"),
-    };
-    let env = super::template::builtin()?;
-    let typ = env.get_template("city.typ.j2")?.render(ctx)?;
-    let mut doc = Document::new(engine.clone(), "city.typ.j2", typ.clone(), (year, 12, 31));
-    let files = vec![("charts/rights.svg".to_string(), chart.svg.into_bytes())];
-    for (path, bytes) in &files {
-        doc.add_file(&format!("/{path}"), bytes.clone());
+        let chart = crate::charts::right_profile(data, labels, city, year);
+        let title = trf(lang, "report.city_title", &[("city", &name), ("year", &year)]);
+        let ctx = context! {
+            lang => lang.code(),
+            title => title.clone(),
+            author => "hrcities",
+            kicker => tr(lang, "report.kicker"),
+            city_name => name.clone(),
+            subtitle => trf(lang, "report.city_subtitle", &[("year", &year)]),
+            footer => title.clone(),
+            profile => profile_rows,
+            h_scores => tr(lang, "report.h_scores"),
+            scores_intro => tr(lang, "report.scores_intro"),
+            rights_alt => chart.desc.clone(),
+            summary => summary,
+            h_right => tr(lang, "report.h_right"),
+            h_score => tr(lang, "report.h_score"),
+            h_median => tr(lang, "report.h_median"),
+            h_previous => last_year.map_or_else(|| tr(lang, "report.h_previous").to_string(), |y| y.to_string()),
+            h_strengths => tr(lang, "report.h_strengths"),
+            h_improve => tr(lang, "report.h_improve"),
+            h_gaps => tr(lang, "report.h_gaps"),
+            strengths_intro => trf(lang, "report.strengths_intro", &[("score", &STRENGTH)]),
+            improve_intro => trf(lang, "report.improve_intro", &[("score", &GAP)]),
+            none => tr(lang, "report.none"),
+            strengths => strengths,
+            improve => improve,
+            gaps_line => gaps_line,
+            h_rights => tr(lang, "report.h_rights"),
+            rights => rights,
+            h_indicator => tr(lang, "report.h_indicator"),
+            h_kind => tr(lang, "report.h_kind"),
+            h_value => tr(lang, "report.h_value"),
+            h_change => tr(lang, "report.h_change"),
+            h_annex => tr(lang, "report.h_annex"),
+            method => method_text(self, lang),
+            annex => annex(self, lang),
+            w_formula => tr(lang, "report.formula"),
+            w_goalposts => tr(lang, "report.goalposts"),
+            w_source => tr(lang, "report.source"),
+        };
+        let files = vec![("charts/rights.svg".to_string(), chart.svg.into_bytes())];
+        let path = PathBuf::from(file_part(city))
+            .join(format!("{}-{year}-{}", file_part(city), lang.code()));
+        self.compile("city.typ.j2", ctx, files, (year, 12, 31), path)
     }
-    let (pdf, _warnings) = doc.pdf()?;
-    let path =
-        PathBuf::from(file_part(city)).join(format!("{}-{year}-{}", file_part(city), lang.code()));
-    Ok(Rendered { path, typ, files, pdf })
 }

@@ -1,11 +1,144 @@
 //! Stage 7: reports — templates render Typst source, the embedded compiler makes PDFs.
 //! Numbers reach templates already formatted for the report's language
 //! ([`format_number`], [`format_percent`]); text from returns is escaped ([`escape`]).
+//!
+//! A [`Reporter`] holds what every report of a run shares: the Typst engine (library and
+//! fonts), the templates, the framework and the computed data. It is `Sync`, so reports
+//! compile in parallel.
 
+pub mod campaign;
 pub mod city;
+//pub mod docx;
 pub mod escape;
+//pub mod submission;
 pub mod template;
 pub mod world;
 
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use minijinja::{Environment, Value};
+
+use crate::charts::ChartData;
+use crate::compute::{Dataset, Method};
+use crate::framework::{Framework, UnitFormat};
+use crate::i18n::{tr, Lang};
 pub use crate::i18n::number::{format_number, format_percent};
 pub use world::{CompileError, Document, Engine, Problem};
+
+/// A rendered report: its Typst source, the files it reads, and the PDF.
+pub struct Rendered {
+    /// Where it goes under the reports folder, without extension.
+    pub path: PathBuf,
+    pub typ: String,
+    pub files: Vec<(String, Vec<u8>)>,
+    pub pdf: Vec<u8>,
+}
+
+impl Rendered {
+    /// Writes `DIR/<path>.pdf` and, beside it, the folder `DIR/<path>/` with `report.typ`
+    /// and its files, which compiles unchanged with `typst compile report.typ` (with
+    /// `--font-path` pointing at the fonts [`write_fonts`] writes, for the same glyphs).
+    pub fn write(&self, dir: &Path) -> std::io::Result<PathBuf> {
+        let pdf = dir.join(&self.path).with_extension("pdf");
+        let src = dir.join(&self.path);
+        std::fs::create_dir_all(&src)?;
+        crate::export::write_atomic(&src.join("report.typ"), self.typ.as_bytes())?;
+        for (name, bytes) in &self.files {
+            let p = src.join(name);
+            if let Some(parent) = p.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            crate::export::write_atomic(&p, bytes)?;
+        }
+        crate::export::write_atomic(&pdf, &self.pdf)?;
+        Ok(pdf)
+    }
+}
+
+/// Writes the fonts the reports use to `DIR/fonts/` (with their licence), so that the
+/// `.typ` folders compile elsewhere with `typst compile --font-path DIR/fonts`.
+pub fn write_fonts(dir: &Path) -> std::io::Result<PathBuf> {
+    let fonts = dir.join("fonts");
+    std::fs::create_dir_all(&fonts)?;
+    for (name, bytes) in crate::fonts::FILES {
+        let p = fonts.join(name);
+        if std::fs::metadata(&p).map(|m| m.len() as usize).ok() != Some(bytes.len()) {
+            crate::export::write_atomic(&p, bytes)?;
+        }
+    }
+    Ok(fonts)
+}
+
+/// What every report of a run shares.
+pub struct Reporter<'a> {
+    pub engine: Arc<Engine>,
+    pub templates: Environment<'static>,
+    pub fw: &'a Framework,
+    pub ds: &'a Dataset,
+    pub data: &'a ChartData,
+    pub method: &'a Method,
+}
+
+impl<'a> Reporter<'a> {
+    /// A reporter with the built-in templates.
+    pub fn new(
+        fw: &'a Framework,
+        ds: &'a Dataset,
+        data: &'a ChartData,
+        method: &'a Method,
+    ) -> Result<Reporter<'a>, minijinja::Error> {
+        Ok(Reporter {
+            engine: Arc::new(Engine::new()),
+            templates: template::builtin()?,
+            fw,
+            ds,
+            data,
+            method,
+        })
+    }
+
+    /// Renders `template` with `ctx` and compiles it with `files` beside it.
+    fn compile(
+        &self,
+        template: &str,
+        ctx: Value,
+        files: Vec<(String, Vec<u8>)>,
+        today: (i32, u8, u8),
+        path: PathBuf,
+    ) -> anyhow::Result<Rendered> {
+        let typ = self.templates.get_template(template)?.render(ctx)?;
+        let mut doc = Document::new(self.engine.clone(), template, typ.clone(), today);
+        for (name, bytes) in &files {
+            doc.add_file(&format!("/{name}"), bytes.clone());
+        }
+        let (pdf, _warnings) = doc.pdf()?;
+        Ok(Rendered { path, typ, files, pdf })
+    }
+
+    /// A value as people read it, by its unit's format.
+    pub fn show_value(&self, unit: &str, value: f64, lang: Lang) -> String {
+        show_value(self.fw, unit, value, lang)
+    }
+}
+
+/// A value as people read it, by its unit's format: `12.5%` / `12,5 %`, yes / no, a year,
+/// or a number with its unit.
+pub fn show_value(fw: &Framework, unit: &str, value: f64, lang: Lang) -> String {
+    match fw.vocab.units.get(unit).map(|u| u.format) {
+        Some(UnitFormat::Percent) => format_percent(value, 1, lang),
+        Some(UnitFormat::YesNo) => {
+            tr(lang, if value >= 0.5 { "word.yes" } else { "word.no" }).into()
+        }
+        Some(UnitFormat::Year) => format!("{value:.0}"),
+        _ => {
+            let decimals = if value.fract() == 0.0 { 0 } else { 1 };
+            format!("{} {}", format_number(value, decimals, lang), fw.unit_label(unit, lang))
+        }
+    }
+}
+
+/// Whether `unit` is a yes/no unit.
+pub fn is_yes_no(fw: &Framework, unit: &str) -> bool {
+    fw.vocab.units.get(unit).map(|u| u.format) == Some(UnitFormat::YesNo)
+}
