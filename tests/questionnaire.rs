@@ -103,7 +103,7 @@ fn help_explains_the_command_with_an_example() {
 
 /// The blank workbook opened by LibreOffice (converted headless to .ods) keeps every data
 /// validation and every question text. Needs `soffice`; CI installs it and sets
-/// HRCITIES_REQUIRE_LIBREOFFICE=1 so that a missing LibreOffice fails instead of skipping.
+/// HRCITIES_REQUIRE_TOOLS=1 so that a missing LibreOffice fails instead of skipping.
 #[test]
 fn libreoffice_keeps_the_validations_and_texts_of_the_blank_workbook() {
     use calamine::{open_workbook_auto, Data, Reader};
@@ -112,7 +112,7 @@ fn libreoffice_keeps_the_validations_and_texts_of_the_blank_workbook() {
     let soffice = std::process::Command::new("soffice").arg("--version").output();
     if soffice.is_err() {
         assert!(
-            std::env::var_os("HRCITIES_REQUIRE_LIBREOFFICE").is_none(),
+            std::env::var_os("HRCITIES_REQUIRE_TOOLS").is_none(),
             "LibreOffice (soffice) is required but not installed"
         );
         eprintln!("skipped: LibreOffice (soffice) is not installed");

@@ -1,21 +1,44 @@
-//! Reports: a city self-assessment for a sample city compiles to a PDF in each language,
-//! with its `.typ` source and chart written beside it.
+//! Reports: the city self-assessment, the campaign report and submissions compile to PDF in
+//! en, es and fr from sample-data; return text prints literally; non-Latin names have real
+//! glyphs; every written `.typ` folder compiles with a stock Typst; the submission's word
+//! limit is checked and its `.docx` opens in LibreOffice.
+//!
+//! External tools (pdftotext, pdffonts, LibreOffice, Python's `typst`) are skipped when
+//! missing, unless HRCITIES_REQUIRE_TOOLS is set (CI sets it). HRCITIES_KEEP_REPORTS=DIR
+//! keeps the reports there, to look at the pages.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Output;
 
 use assert_cmd::Command;
 use hrcities::charts::ChartData;
 use hrcities::compute::{compute, Dataset, Method};
-use hrcities::framework::load_embedded;
-use hrcities::i18n::Lang;
+use hrcities::framework::{load_embedded, Framework};
+use hrcities::i18n::{format_percent, Lang};
+use hrcities::report::escape::markup;
+use hrcities::report::submission::{Mechanism, Options};
 use hrcities::report::Reporter;
 use hrcities::store::Store;
 
-#[test]
-fn a_city_report_compiles_in_three_languages() {
+const VILLA: &str = "COL-villa-esperanza-del-sur";
+
+fn hrcities() -> Command {
+    Command::new(assert_cmd::cargo::cargo_bin!("hrcities"))
+}
+
+/// The sample data, ingested and computed.
+struct Fixture {
+    tmp: tempfile::TempDir,
+    fw: Framework,
+    ds: Dataset,
+    data: ChartData,
+    method: Method,
+}
+
+fn fixture() -> Fixture {
     let tmp = tempfile::tempdir().expect("tempdir");
     let store = tmp.path().join("store");
-    Command::new(assert_cmd::cargo::cargo_bin!("hrcities"))
+    hrcities()
         .args(["-q", "ingest", "--store"])
         .arg(&store)
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data"))
@@ -23,28 +46,91 @@ fn a_city_report_compiles_in_three_languages() {
         .expect("runs");
     let fw = load_embedded(Lang::En).framework;
     let ds = Dataset::load(&Store::open(&store).expect("a store"), &fw).expect("loads");
-    let results = compute(&fw, &ds, &Method::default()).expect("computes");
-    let data = ChartData::from_results(&results).expect("chart data");
     let method = Method::default();
-    let reporter = Reporter::new(&fw, &ds, &data, &method).expect("templates");
-    for (lang, heading) in [
-        (Lang::En, "Rights at a glance"),
-        (Lang::Es, "Los derechos de un vistazo"),
-        (Lang::Fr, "Les droits en un coup"),
+    let results = compute(&fw, &ds, &method).expect("computes");
+    let data = ChartData::from_results(&results).expect("chart data");
+    Fixture { tmp, fw, ds, data, method }
+}
+
+impl Fixture {
+    fn reporter(&self) -> Reporter<'_> {
+        Reporter::new(&self.fw, &self.ds, &self.data, &self.method).expect("templates")
+    }
+
+    fn out(&self) -> PathBuf {
+        std::env::var("HRCITIES_KEEP_REPORTS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| self.tmp.path().join("reports"))
+    }
+
+    /// Renames `city` everywhere the reports read its name.
+    fn rename(&mut self, city: &str, name: &str) {
+        for (r, p) in self.ds.returns.iter_mut().zip(self.ds.profiles.iter_mut()) {
+            if r.city_id == city {
+                r.city_name = name.into();
+                p.city_name = name.into();
+            }
+        }
+        for v in self.data.values.iter_mut().filter(|v| v.city_id == city) {
+            v.city_name = name.into();
+        }
+        for s in self.data.scores.iter_mut().filter(|s| s.city_id == city) {
+            s.city_name = name.into();
+        }
+    }
+}
+
+/// Runs an external tool; `None` when it is not installed (a failure under
+/// HRCITIES_REQUIRE_TOOLS).
+fn tool(program: &str, args: &[&str]) -> Option<Output> {
+    match std::process::Command::new(program).args(args).output() {
+        Ok(out) => Some(out),
+        Err(e) => {
+            assert!(
+                std::env::var_os("HRCITIES_REQUIRE_TOOLS").is_none(),
+                "{program} is required: {e}"
+            );
+            None
+        }
+    }
+}
+
+fn pdf_text(pdf: &Path) -> Option<String> {
+    let out = tool("pdftotext", &[pdf.to_str()?, "-"])?;
+    assert!(out.status.success(), "pdftotext {}", pdf.display());
+    Some(String::from_utf8_lossy(&out.stdout).into())
+}
+
+#[test]
+fn a_city_report_compiles_in_three_languages_with_numbers_formatted_for_each() {
+    let f = fixture();
+    let reporter = f.reporter();
+    // A percentage with a decimal that Villa Esperanza del Sur reported in 2026.
+    let pct = f
+        .data
+        .values
+        .iter()
+        .find(|v| {
+            v.city_id == VILLA
+                && v.year == 2026
+                && v.status == "ok"
+                && f.fw.indicator(&v.indicator_id).is_some_and(|i| i.unit == "percent")
+                && v.value.is_some_and(|x| (x * 10.0).round() % 10.0 != 0.0)
+        })
+        .and_then(|v| v.value)
+        .expect("a percentage with a decimal");
+    for (lang, heading, shown) in [
+        (Lang::En, "Annex: methodology", format!("{:.1}%", pct)),
+        (Lang::Es, "Anexo: metodología", format!("{:.1}\u{a0}%", pct).replace('.', ",")),
+        (Lang::Fr, "Annexe : méthodologie", format!("{:.1}\u{202f}%", pct).replace('.', ",")),
     ] {
-        let r = reporter.city("COL-villa-esperanza-del-sur", 2026, lang)
-            .expect("renders");
+        let r = reporter.city(VILLA, 2026, lang).expect("renders");
         assert!(r.pdf.starts_with(b"%PDF"));
-        assert!(r.typ.contains(heading), "{lang:?}");
-        // HRCITIES_KEEP_REPORTS=DIR keeps the reports there, to look at the pages.
-        let pdf = r
-            .write(
-                &std::env::var("HRCITIES_KEEP_REPORTS")
-                    .map(std::path::PathBuf::from)
-                    .unwrap_or_else(|_| tmp.path().join("reports")),
-            )
-            .expect("written");
-        assert!(pdf.is_file());
+        // The source holds every printed value escaped for Typst markup.
+        assert!(r.typ.contains(&markup(heading)), "{lang:?}");
+        assert_eq!(format_percent(pct, 1, lang), shown);
+        assert!(r.typ.contains(&markup(&shown)), "{lang:?} shows {shown}");
+        let pdf = r.write(&f.out()).expect("written");
         assert!(pdf.with_extension("").join("report.typ").is_file());
         assert!(pdf.with_extension("").join("charts/rights.svg").is_file());
     }
@@ -52,30 +138,239 @@ fn a_city_report_compiles_in_three_languages() {
 }
 
 #[test]
-fn the_campaign_report_compiles_without_ranking_unless_asked() {
+fn the_campaign_report_ranks_governments_only_when_asked() {
+    let f = fixture();
+    let reporter = f.reporter();
+    for lang in [Lang::En, Lang::Es, Lang::Fr] {
+        let r = reporter.campaign(2026, lang, false).expect("renders");
+        assert!(r.pdf.starts_with(b"%PDF"));
+        assert!(!r.typ.contains("Governments by mean right score"));
+        r.write(&f.out()).expect("written");
+    }
+    let ranked = reporter.campaign(2026, Lang::En, true).expect("renders");
+    assert!(ranked.typ.contains("Governments by mean right score"));
+}
+
+#[test]
+fn return_text_prints_literally_and_non_latin_names_have_glyphs() {
+    let mut f = fixture();
+    let hostile = "#read(\"/etc/passwd\") *x* $y$ <z> @w";
+    f.rename(VILLA, hostile);
+    f.rename("KEN-nyota-bay", "광주광역시");
+    f.rename("JOR-cedar-gate", "مدينة النخيل");
+    let reporter = f.reporter();
+    let dir = f.tmp.path().join("hostile");
+    for (city, name) in
+        [(VILLA, hostile), ("KEN-nyota-bay", "광주광역시"), ("JOR-cedar-gate", "مدينة النخيل")]
+    {
+        let r = reporter.city(city, 2026, Lang::En).expect("renders");
+        // Escaped in markup (`\#read(`), or inside a string literal (`#read(\"`).
+        for line in r.typ.lines().filter(|l| l.contains("#read(")) {
+            assert!(line.contains("\\#read(") || line.contains("#read(\\\""), "unescaped: {line}");
+        }
+        let pdf = r.write(&dir).expect("written");
+        let Some(text) = pdf_text(&pdf) else { return };
+        let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        // pdftotext gives Arabic in visual order: look for each word. (It also reverses
+        // the letters of a lam-alef ligature, so the name avoids one.)
+        for word in name.split(' ') {
+            let reversed: String = word.chars().rev().collect();
+            assert!(
+                flat.contains(word) || flat.contains(&reversed),
+                "{name}: «{word}» in the text layer: {}",
+                flat.chars().take(300).collect::<String>()
+            );
+        }
+        assert!(!flat.contains("root:"), "nothing is read from disk");
+    }
+    let fonts =
+        tool("pdffonts", &[dir.join("KEN-nyota-bay/KEN-nyota-bay-2026-en.pdf").to_str().unwrap()]);
+    if let Some(out) = fonts {
+        assert!(String::from_utf8_lossy(&out.stdout).contains("NotoSansCJK"));
+    }
+    let fonts = tool(
+        "pdffonts",
+        &[dir.join("JOR-cedar-gate/JOR-cedar-gate-2026-en.pdf").to_str().unwrap()],
+    );
+    if let Some(out) = fonts {
+        assert!(String::from_utf8_lossy(&out.stdout).contains("NotoSansArabic"));
+    }
+
+    // A submission too, with a hostile organisation.
+    let opts = Options {
+        country: "COL".into(),
+        mechanism: Mechanism::Upr,
+        cities: Vec::new(),
+        organisation: Some("=HYPERLINK(\"x\") #emph[o] ]".into()),
+        year: None,
+        word_limit: None,
+        joint: false,
+        review: None,
+        date: (2026, 11, 28),
+    };
+    let s = reporter.submission(&opts, Lang::En).expect("content");
+    let pdf =
+        reporter.submission_pdf(&s, opts.date).expect("renders").write(&dir).expect("written");
+    if let Some(text) = pdf_text(&pdf) {
+        assert!(text.contains("=HYPERLINK(\"x\") #emph[o] ]"));
+        assert!(text.contains("#read(\"/etc/passwd\") *x* $y$ <z> @w"));
+    }
+}
+
+#[test]
+fn a_submission_counts_its_words_and_flags_an_over_limit() {
+    let f = fixture();
+    let reporter = f.reporter();
+    let mut opts = Options {
+        country: "COL".into(),
+        mechanism: Mechanism::Cescr,
+        cities: Vec::new(),
+        organisation: Some("Red Ficticia".into()),
+        year: None,
+        word_limit: None,
+        joint: false,
+        review: Some("CESCR, 80th session".into()),
+        date: (2026, 11, 28),
+    };
+    let s = reporter.submission(&opts, Lang::En).expect("content");
+    assert_eq!(s.limit, 5_000);
+    assert!(!s.over_limit());
+    let n = |x: usize| hrcities::i18n::format_number(x as f64, 0, Lang::En);
+    assert_eq!(
+        s.word_line,
+        format!("{} words of 5,000: {} left", n(s.words), n(s.limit - s.words))
+    );
+    // Paragraphs are numbered 1, 2, 3… across sections, under ICESCR articles.
+    let numbers: Vec<usize> =
+        s.sections.iter().flat_map(|x| x.paragraphs.iter().map(|p| p.number)).collect();
+    assert_eq!(numbers, (1..=numbers.len()).collect::<Vec<_>>());
+    assert!(s.sections.iter().any(|x| x.heading.starts_with("ICESCR, article 11")));
+
+    opts.word_limit = Some(100);
+    let over = reporter.submission(&opts, Lang::En).expect("content");
+    assert!(over.over_limit());
+    assert_eq!(over.words, s.words);
+    assert_eq!(
+        over.word_line,
+        format!("{} words: {} over the limit of 100", n(s.words), n(s.words - 100))
+    );
+    let r = reporter.submission_pdf(&over, opts.date).expect("renders");
+    assert!(r.typ.contains("over the limit"));
+}
+
+#[test]
+fn the_cli_writes_every_kind_in_three_languages_and_a_stock_typst_compiles_them() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let store = tmp.path().join("store");
-    Command::new(assert_cmd::cargo::cargo_bin!("hrcities"))
+    let out = std::env::var("HRCITIES_KEEP_REPORTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| tmp.path().join("out"));
+    hrcities()
         .args(["-q", "ingest", "--store"])
         .arg(&store)
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data"))
         .output()
         .expect("runs");
-    let fw = load_embedded(Lang::En).framework;
-    let ds = Dataset::load(&Store::open(&store).expect("a store"), &fw).expect("loads");
-    let results = compute(&fw, &ds, &Method::default()).expect("computes");
-    let data = ChartData::from_results(&results).expect("chart data");
-    let method = Method::default();
-    let reporter = Reporter::new(&fw, &ds, &data, &method).expect("templates");
-    let keep = std::env::var("HRCITIES_KEEP_REPORTS")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| tmp.path().join("reports"));
-    for lang in [Lang::En, Lang::Es, Lang::Fr] {
-        let r = reporter.campaign(2026, lang, false).expect("renders");
-        assert!(r.pdf.starts_with(b"%PDF"));
-        assert!(!r.typ.contains("Governments by mean right score"));
-        r.write(&keep).expect("written");
+    let run = |args: &[&str]| {
+        let o = hrcities()
+            .args(args)
+            .arg("--store")
+            .arg(&store)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .expect("runs");
+        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        o
+    };
+    for lang in ["en", "es", "fr"] {
+        run(&["--lang", lang, "report", "city", "--all"]);
+        run(&["--lang", lang, "report", "campaign"]);
+        run(&["--lang", lang, "report", "submission", "--country", "COL", "--mechanism", "upr"]);
     }
-    let ranked = reporter.campaign(2026, Lang::En, true).expect("renders");
-    assert!(ranked.typ.contains("Governments by mean right score"));
+    run(&["report", "submission", "--country", "COL", "--mechanism", "hrc"]);
+    let o = run(&[
+        "report",
+        "submission",
+        "--country",
+        "COL",
+        "--mechanism",
+        "cescr",
+        "--word-limit",
+        "100",
+    ]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("over its word limit"));
+
+    // Every city and year, in each language.
+    let reports = out.join("reports");
+    let f = fixture();
+    for r in &f.ds.returns {
+        for lang in ["en", "es", "fr"] {
+            let pdf = reports.join(&r.city_id).join(format!("{}-{}-{lang}.pdf", r.city_id, r.year));
+            assert!(pdf.is_file(), "{}", pdf.display());
+        }
+    }
+    for lang in ["en", "es", "fr"] {
+        assert!(reports.join(format!("campaign/campaign-2026-{lang}.pdf")).is_file());
+        assert!(reports.join(format!("submissions/COL-upr-2026-{lang}.docx")).is_file());
+    }
+
+    // A stock Typst compiles every .typ folder, with the fonts written beside them.
+    let mut folders: Vec<PathBuf> = Vec::new();
+    let mut stack = vec![reports.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("reads") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p.clone());
+            }
+            if p.file_name().is_some_and(|n| n == "report.typ") {
+                folders.push(p);
+            }
+        }
+    }
+    assert!(folders.len() > 26 * 3 + 6, "{} .typ folders", folders.len());
+    let script = "import sys, typst\nfonts = sys.argv[1]\nfor p in sys.argv[2:]:\n    pdf = typst.compile(p, font_paths=[fonts])\n    assert pdf.startswith(b'%PDF'), p\nprint(len(sys.argv) - 2)\n";
+    let mut args = vec!["-c", script, reports.join("fonts").to_str().unwrap().to_owned().leak()];
+    args.extend(folders.iter().map(|p| &*p.to_str().unwrap().to_owned().leak()));
+    if let Some(o) = tool("python3", &args) {
+        let err = String::from_utf8_lossy(&o.stderr);
+        if err.contains("No module named 'typst'") {
+            assert!(
+                std::env::var_os("HRCITIES_REQUIRE_TOOLS").is_none(),
+                "Python's typst is required"
+            );
+        } else {
+            assert!(o.status.success(), "stock typst: {err}");
+            assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), folders.len().to_string());
+        }
+    }
+
+    // The .docx opens in LibreOffice, with its numbered paragraphs.
+    let docx = reports.join("submissions/COL-upr-2026-en.docx");
+    let lo = tmp.path().join("lo");
+    if let Some(o) = tool(
+        "soffice",
+        &[
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            lo.to_str().unwrap(),
+            docx.to_str().unwrap(),
+        ],
+    ) {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let pdf = lo.join("COL-upr-2026-en.pdf");
+        assert!(
+            pdf.is_file(),
+            "LibreOffice converted the .docx: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        if let Some(text) = pdf_text(&pdf) {
+            assert!(text.contains("Introduction"));
+            assert!(text.contains("1.") && text.contains("2.") && text.contains("3."));
+            assert!(text.contains("Annex: methodology"));
+        }
+    }
 }

@@ -112,12 +112,8 @@ impl ChartData {
             v.str("status")?,
             v.bool("carried_forward")?,
         );
-        let (missing, change, ind_score, outlier) = (
-            v.str("missing_questions")?,
-            v.f64("change")?,
-            v.f64("score")?,
-            v.bool("outlier")?,
-        );
+        let (missing, change, ind_score, outlier) =
+            (v.str("missing_questions")?, v.f64("change")?, v.f64("score")?, v.bool("outlier")?);
         let values = (0..results.indicators.height())
             .map(|i| ValueRow {
                 city_id: city[i].clone().unwrap_or_default(),

@@ -6,6 +6,7 @@ pub mod compute;
 pub mod framework;
 pub mod ingest;
 pub mod questionnaire;
+pub mod report;
 pub mod store;
 pub mod validate;
 
@@ -81,6 +82,8 @@ pub enum Command {
     Store(store::Args),
     Compute(compute::Args),
     Charts(charts::Args),
+    Report(report::Args),
+    Templates(report::TemplatesArgs),
 }
 
 /// Where the campaign store is (shared by the commands that use it).
@@ -122,6 +125,8 @@ pub fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Store(args) => store::run(args, &cli.global),
         Command::Compute(args) => compute::run(args, &cli.global),
         Command::Charts(args) => charts::run(args, &cli.global),
+        Command::Report(args) => report::run(args, &cli.global),
+        Command::Templates(args) => report::templates(args, &cli.global),
     }
 }
 

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use minijinja::{context, Value};
 
 use super::city::{annex, method_text};
-use super::{is_yes_no, Reporter, Rendered};
+use super::{is_yes_no, Rendered, Reporter};
 use crate::charts::data::{median, quantile, ScoreRow};
 use crate::charts::Labels;
 use crate::compute::dataset::Profile;
@@ -52,8 +52,8 @@ impl Reporter<'_> {
         // Key figures.
         let countries: BTreeSet<&str> =
             profiles.iter().filter_map(|p| p.country.as_deref()).collect();
-        let progress = data.campaign.iter().filter(|c| !c.projected && c.year <= year).last();
-        let projected = data.campaign.iter().filter(|c| c.projected).last();
+        let progress = data.campaign.iter().rfind(|c| !c.projected && c.year <= year);
+        let projected = data.campaign.iter().rfind(|c| c.projected);
         let committed = progress.map_or(0.0, |c| c.cumulative);
         let passed: Vec<String> = progress
             .map(|c| c.milestones.iter().map(|m| format_number(*m as f64, 0, lang)).collect())
@@ -64,7 +64,9 @@ impl Reporter<'_> {
             context! { label => trf(lang, "report.fig_committed", &[("year", &year)]), value => format_number(committed, 0, lang) },
         ];
         if !passed.is_empty() {
-            figures.push(context! { label => tr(lang, "report.fig_milestones"), value => passed.join(", ") });
+            figures.push(
+                context! { label => tr(lang, "report.fig_milestones"), value => passed.join(", ") },
+            );
         }
         if let Some(p) = projected {
             figures.push(context! {
@@ -80,8 +82,7 @@ impl Reporter<'_> {
                 q.choices.iter().map(|c| (c.code.clone(), c.label.get(lang).to_string())).collect()
             })
             .unwrap_or_default();
-        let mut regions: Vec<Option<&str>> =
-            profiles.iter().map(|p| p.region.as_deref()).collect();
+        let mut regions: Vec<Option<&str>> = profiles.iter().map(|p| p.region.as_deref()).collect();
         regions.sort_by_key(|r| (labels.region_order(*r), *r));
         regions.dedup();
         let count = |region: Option<Option<&str>>, level: Option<&str>| {

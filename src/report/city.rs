@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use minijinja::{context, Value};
 
-use super::{is_yes_no, Reporter, Rendered};
+use super::{is_yes_no, Rendered, Reporter};
 use crate::charts::data::{median, ScoreRow, ValueRow};
 use crate::charts::{file_part, Labels};
 use crate::framework::{Direction, Framework};
@@ -230,7 +230,10 @@ impl Reporter<'_> {
         let mut scored: Vec<&ValueRow> =
             rows.iter().copied().filter(|r| r.status == "ok" && r.score.is_some()).collect();
         scored.sort_by(|a, b| {
-            b.score.unwrap_or(0.0).total_cmp(&a.score.unwrap_or(0.0)).then(a.indicator_id.cmp(&b.indicator_id))
+            b.score
+                .unwrap_or(0.0)
+                .total_cmp(&a.score.unwrap_or(0.0))
+                .then(a.indicator_id.cmp(&b.indicator_id))
         });
         let strengths: Vec<Value> = scored
             .iter()
@@ -259,7 +262,11 @@ impl Reporter<'_> {
             trf(
                 lang,
                 "report.gaps_line",
-                &[("n", &missing.len()), ("total", &rows.len()), ("questions", &to_fill.join(", "))],
+                &[
+                    ("n", &missing.len()),
+                    ("total", &rows.len()),
+                    ("questions", &to_fill.join(", ")),
+                ],
             )
         };
 
@@ -328,8 +335,11 @@ impl Reporter<'_> {
             w_source => tr(lang, "report.source"),
         };
         let files = vec![("charts/rights.svg".to_string(), chart.svg.into_bytes())];
-        let path = PathBuf::from(file_part(city))
-            .join(format!("{}-{year}-{}", file_part(city), lang.code()));
+        let path = PathBuf::from(file_part(city)).join(format!(
+            "{}-{year}-{}",
+            file_part(city),
+            lang.code()
+        ));
         self.compile("city.typ.j2", ctx, files, (year, 12, 31), path)
     }
 }

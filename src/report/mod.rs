@@ -8,9 +8,9 @@
 
 pub mod campaign;
 pub mod city;
-//pub mod docx;
+pub mod docx;
 pub mod escape;
-//pub mod submission;
+pub mod submission;
 pub mod template;
 pub mod world;
 
@@ -22,8 +22,8 @@ use minijinja::{Environment, Value};
 use crate::charts::ChartData;
 use crate::compute::{Dataset, Method};
 use crate::framework::{Framework, UnitFormat};
-use crate::i18n::{tr, Lang};
 pub use crate::i18n::number::{format_number, format_percent};
+use crate::i18n::{tr, Lang};
 pub use world::{CompileError, Document, Engine, Problem};
 
 /// A rendered report: its Typst source, the files it reads, and the PDF.

@@ -45,6 +45,47 @@ pub fn builtin() -> Result<Environment<'static>, minijinja::Error> {
     Ok(env)
 }
 
+/// The built-in templates, each replaced by the file of the same name in `dir` if there is
+/// one (`*.j2`), so a user may change one template and keep the others.
+pub fn from_dir(dir: &std::path::Path) -> anyhow::Result<Environment<'static>> {
+    use anyhow::Context;
+    let mut env = builtin()?;
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("{}: cannot read the templates folder", dir.display()))?;
+    for entry in entries {
+        let path = entry?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+        if !name.ends_with(".j2") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("{}: cannot read the template", path.display()))?;
+        env.add_template_owned(name.to_string(), text)
+            .with_context(|| format!("{}: the template has an error", path.display()))?;
+    }
+    Ok(env)
+}
+
+/// Writes the built-in templates to `dir`, leaving files that already exist unless
+/// `force`; returns the files written and those left alone.
+pub fn export(
+    dir: &std::path::Path,
+    force: bool,
+) -> std::io::Result<(Vec<std::path::PathBuf>, Vec<std::path::PathBuf>)> {
+    std::fs::create_dir_all(dir)?;
+    let (mut written, mut kept) = (Vec::new(), Vec::new());
+    for (name, text) in crate::embedded::TEMPLATE_FILES {
+        let path = dir.join(name);
+        if path.exists() && !force {
+            kept.push(path);
+        } else {
+            crate::export::write_atomic(&path, text.as_bytes())?;
+            written.push(path);
+        }
+    }
+    Ok((written, kept))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -188,7 +188,7 @@ mod tests {
     use crate::report::escape::{markup, string};
 
     /// The text layer of `pdf` by `pdftotext`, or `None` when poppler is not installed
-    /// (CI installs it and sets `HRCITIES_REQUIRE_LIBREOFFICE`, which makes it required).
+    /// (CI installs it and sets `HRCITIES_REQUIRE_TOOLS`, which makes it required).
     fn pdf_text(pdf: &[u8]) -> Option<String> {
         let dir = tempfile::tempdir().ok()?;
         let path = dir.path().join("t.pdf");
@@ -197,7 +197,7 @@ mod tests {
             Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into()),
             _ => {
                 assert!(
-                    std::env::var_os("HRCITIES_REQUIRE_LIBREOFFICE").is_none(),
+                    std::env::var_os("HRCITIES_REQUIRE_TOOLS").is_none(),
                     "pdftotext (poppler-utils) is required"
                 );
                 None

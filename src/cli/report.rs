@@ -1,0 +1,308 @@
+//! `hrcities report city|campaign|submission` and `hrcities templates export`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use rayon::prelude::*;
+
+use super::{GlobalArgs, Outcome, StoreArgs};
+use crate::charts::ChartData;
+use crate::compute::{compute, Dataset, Method};
+use crate::i18n::{tr, trf};
+use crate::report::submission::{Mechanism, Options};
+use crate::report::{write_fonts, Rendered, Reporter};
+use crate::store::Store;
+
+/// Write PDF reports (with their Typst sources) in --lang.
+///
+/// Reports go to DIR/reports/: each PDF beside a folder holding its report.typ and charts,
+/// which `typst compile --font-path DIR/reports/fonts report.typ` compiles unchanged.
+///
+/// Examples:
+///   hrcities report city --city COL-villa-esperanza-del-sur --out results
+///   hrcities --lang es report city --all --out results
+///   hrcities --lang fr report campaign --year 2026 --out results
+///   hrcities report submission --country COL --mechanism upr --organisation "Red X" --out results
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    #[command(subcommand)]
+    pub kind: Kind,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Kind {
+    /// A city's self-assessment: profile, right scores against the regional median and last
+    /// year, strengths and what to improve, every indicator, and a methodology annex.
+    City(CityArgs),
+    /// The campaign's annual report: progress toward 10 / 100 / 1,000, returns by region and
+    /// level, distributions per right, structural measures, data quality, participants.
+    Campaign(CampaignArgs),
+    /// Evidence from one country's governments for a UN mechanism, in numbered paragraphs
+    /// with a word count, as PDF and .docx.
+    Submission(SubmissionArgs),
+}
+
+/// What every report command takes.
+#[derive(Debug, clap::Args)]
+pub struct Common {
+    /// The output folder (reports go to DIR/reports/).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Use the templates in DIR instead of the built-in ones of the same name (start from
+    /// `hrcities templates export DIR`).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CityArgs {
+    /// The city (its id, as `hrcities store list` shows it).
+    #[arg(long, value_name = "ID", required_unless_present = "all")]
+    pub city: Option<String>,
+    /// Every city in the store, rendered in parallel.
+    #[arg(long, conflicts_with = "city")]
+    pub all: bool,
+    /// The reporting year (default: the city's latest; with --all, every year).
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<i32>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CampaignArgs {
+    /// The reporting year (default: the latest).
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<i32>,
+    /// Add an annex ranking governments by mean right score (off by default: right scores
+    /// summarise indicators and are not meant to rank governments).
+    #[arg(long)]
+    pub rank: bool,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SubmissionArgs {
+    /// The country, as an ISO 3166-1 alpha-3 code (e.g. COL).
+    #[arg(long, value_name = "ISO3")]
+    pub country: String,
+    /// The mechanism: upr (Universal Periodic Review), cescr (Committee on Economic, Social
+    /// and Cultural Rights), hrc (a Human Rights Council call for input).
+    #[arg(long, value_enum)]
+    pub mechanism: Mechanism,
+    /// Only these governments (ids, comma-separated; default: every one of the country).
+    #[arg(long, value_name = "ID,…", value_delimiter = ',')]
+    pub cities: Vec<String>,
+    /// Who submits (printed on the cover).
+    #[arg(long, value_name = "NAME")]
+    pub organisation: Option<String>,
+    /// The review or call addressed, e.g. "4th UPR cycle, 50th session".
+    #[arg(long, value_name = "TEXT")]
+    pub review: Option<String>,
+    /// The reporting year (default: the latest with a return from the country).
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<i32>,
+    /// The word limit (default: upr 2,815, or 5,630 with --joint; cescr 5,000; hrc 2,500 —
+    /// see README for sources; check the current call).
+    #[arg(long, value_name = "N")]
+    pub word_limit: Option<usize>,
+    /// A joint submission (a higher UPR word limit).
+    #[arg(long)]
+    pub joint: bool,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// Export the built-in report templates to DIR, to edit and use with `report --templates`.
+#[derive(Debug, clap::Args)]
+pub struct TemplatesArgs {
+    #[command(subcommand)]
+    pub action: TemplatesAction,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum TemplatesAction {
+    /// Copy the built-in templates to DIR (files already there are left alone unless --force).
+    Export {
+        dir: PathBuf,
+        /// Overwrite files that exist.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// Runs `hrcities templates`.
+pub fn templates(args: &TemplatesArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    let TemplatesAction::Export { dir, force } = &args.action;
+    let (written, kept) = crate::report::template::export(dir, *force)
+        .with_context(|| format!("{}: cannot write the templates", dir.display()))?;
+    if !global.quiet {
+        for p in &kept {
+            println!("{}", trf(global.lang, "cli.templates_kept", &[("path", &p.display())]));
+        }
+        println!(
+            "{}",
+            trf(
+                global.lang,
+                "cli.templates_done",
+                &[("n", &written.len()), ("dir", &dir.display())]
+            )
+        );
+    }
+    Ok(Outcome::Success)
+}
+
+/// What reports are made from, loaded once.
+struct Loaded {
+    fw: crate::framework::Framework,
+    ds: Dataset,
+    data: ChartData,
+    method: Method,
+}
+
+fn load(global: &GlobalArgs, common: &Common) -> anyhow::Result<Loaded> {
+    let fw = global.framework()?;
+    let store = Store::open(&common.store.store)?;
+    let ds = Dataset::load(&store, &fw)?;
+    let method = Method::default();
+    let results = compute(&fw, &ds, &method)?;
+    let data = ChartData::from_results(&results)?;
+    Ok(Loaded { fw, ds, data, method })
+}
+
+fn reporter<'a>(loaded: &'a Loaded, common: &Common) -> anyhow::Result<Reporter<'a>> {
+    let mut r = Reporter::new(&loaded.fw, &loaded.ds, &loaded.data, &loaded.method)?;
+    if let Some(dir) = &common.templates {
+        r.templates = crate::report::template::from_dir(dir)?;
+    }
+    Ok(r)
+}
+
+fn write(r: &Rendered, dir: &Path) -> anyhow::Result<PathBuf> {
+    r.write(dir).with_context(|| format!("{}: cannot write the report", dir.display()))
+}
+
+/// Today's date (or `SOURCE_DATE_EPOCH`'s), as (year, month, day).
+fn today() -> (i32, u8, u8) {
+    let now = crate::store::now_utc();
+    let part = |a: usize, b: usize| now.get(a..b).and_then(|s| s.parse::<u8>().ok());
+    let year = now.get(0..4).and_then(|s| s.parse().ok()).unwrap_or(1970);
+    (year, part(5, 7).unwrap_or(1), part(8, 10).unwrap_or(1))
+}
+
+/// Runs `hrcities report`.
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    let lang = global.lang;
+    let say = |line: String| {
+        if !global.quiet {
+            println!("{line}");
+        }
+    };
+    match &args.kind {
+        Kind::City(a) => {
+            let loaded = load(global, &a.common)?;
+            let r = reporter(&loaded, &a.common)?;
+            let dir = a.common.out.join("reports");
+            write_fonts(&dir)?;
+            let mut jobs: Vec<(String, i32)> = loaded
+                .ds
+                .returns
+                .iter()
+                .filter(|x| {
+                    a.all || a.city.as_ref().is_some_and(|c| c.eq_ignore_ascii_case(&x.city_id))
+                })
+                .map(|x| (x.city_id.clone(), x.year))
+                .collect();
+            match a.year {
+                Some(y) => jobs.retain(|j| j.1 == y),
+                // One city: its latest year.
+                None if !a.all => {
+                    if let Some(last) = jobs.iter().map(|j| j.1).max() {
+                        jobs.retain(|j| j.1 == last);
+                    }
+                }
+                None => {}
+            }
+            if jobs.is_empty() {
+                let city = a.city.clone().unwrap_or_default();
+                anyhow::bail!(trf(
+                    lang,
+                    "report.no_return",
+                    &[("city", &city), ("year", &a.year.map_or("–".into(), |y| y.to_string()))]
+                ));
+            }
+            let results: Vec<anyhow::Result<PathBuf>> = jobs
+                .par_iter()
+                .map(|(city, year)| write(&r.city(city, *year, lang)?, &dir))
+                .collect();
+            let mut failed = 0;
+            for (res, (city, year)) in results.iter().zip(&jobs) {
+                match res {
+                    Ok(path) => {
+                        if global.verbose {
+                            say(path.display().to_string());
+                        }
+                    }
+                    Err(e) => {
+                        failed += 1;
+                        eprintln!("{city} {year}: {e:#}");
+                    }
+                }
+            }
+            say(trf(
+                lang,
+                "cli.reports_done",
+                &[("n", &(jobs.len() - failed)), ("dir", &dir.display())],
+            ));
+            Ok(if failed > 0 { Outcome::Failure } else { Outcome::Success })
+        }
+        Kind::Campaign(a) => {
+            let loaded = load(global, &a.common)?;
+            let r = reporter(&loaded, &a.common)?;
+            let dir = a.common.out.join("reports");
+            write_fonts(&dir)?;
+            let Some(year) = a.year.or_else(|| loaded.ds.returns.iter().map(|x| x.year).max())
+            else {
+                anyhow::bail!(tr(lang, "cli.store_empty").to_string());
+            };
+            let path = write(&r.campaign(year, lang, a.rank)?, &dir)?;
+            say(path.display().to_string());
+            Ok(Outcome::Success)
+        }
+        Kind::Submission(a) => {
+            let loaded = load(global, &a.common)?;
+            let r = reporter(&loaded, &a.common)?;
+            let dir = a.common.out.join("reports");
+            write_fonts(&dir)?;
+            let date = today();
+            let opts = Options {
+                country: a.country.clone(),
+                mechanism: a.mechanism,
+                cities: a.cities.clone(),
+                organisation: a.organisation.clone(),
+                year: a.year,
+                word_limit: a.word_limit,
+                joint: a.joint,
+                review: a.review.clone(),
+                date,
+            };
+            let s = r.submission(&opts, lang)?;
+            let pdf = write(&r.submission_pdf(&s, date)?, &dir)?;
+            let docx = pdf.with_extension("docx");
+            crate::export::write_atomic(&docx, &s.docx()?)
+                .with_context(|| format!("{}: cannot write", docx.display()))?;
+            say(pdf.display().to_string());
+            say(docx.display().to_string());
+            if s.over_limit() {
+                eprintln!("{}", trf(lang, "cli.words_over", &[("line", &s.word_line)]));
+            } else {
+                say(s.word_line.clone());
+            }
+            Ok(Outcome::Success)
+        }
+    }
+}
