@@ -159,7 +159,7 @@ fn return_text_prints_literally_and_non_latin_names_have_glyphs() {
     f.rename("KEN-nyota-bay", "광주광역시");
     f.rename("JOR-cedar-gate", "مدينة النخيل");
     let reporter = f.reporter();
-    let dir = f.tmp.path().join("hostile");
+    let dir = f.out().join("hostile");
     for (city, name) in
         [(VILLA, hostile), ("KEN-nyota-bay", "광주광역시"), ("JOR-cedar-gate", "مدينة النخيل")]
     {

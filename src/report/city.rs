@@ -28,8 +28,14 @@ fn show_score(score: Option<f64>, lang: Lang) -> String {
 fn show_change(change: Option<f64>, decimals: usize, lang: Lang) -> String {
     match change {
         Some(c) => {
-            let sign = if c > 0.0 { "+" } else { "" };
-            format!("{sign}{}", format_number(c, decimals, lang))
+            let shown = format_number(c.abs(), decimals, lang);
+            if shown.chars().all(|d| matches!(d, '0' | '.' | ',')) {
+                shown
+            } else if c > 0.0 {
+                format!("+{shown}")
+            } else {
+                format!("-{shown}")
+            }
         }
         None => "–".into(),
     }
