@@ -1,6 +1,8 @@
 //! Generates `sample-data/`: returns of fictional cities for 2025 and 2026, in the three
 //! languages, with the everyday flaws of real returns (listed in sample-data/README.md).
 //!
+//! `sample_data --synthetic N OUT` writes N synthetic returns for the benchmark instead.
+//!
 //! Run through `scripts/make-sample-data.sh`, which also converts some files to .ods and
 //! .xls with LibreOffice. The values are made up (deterministic pseudo-random numbers of
 //! a plausible size, adjusted until the framework's consistency rules hold); the places
@@ -328,10 +330,108 @@ fn make_consistent(fw: &Framework, fill: &mut Fill) {
     }
 }
 
+/// Synthetic returns for the benchmark (`scripts/bench.sh`): `n` returns of fictional
+/// governments ("Synthetic …"), three reporting years each (2024–2026), across regions,
+/// levels and the three languages, with a realistic share of everyday flaws: numbers typed
+/// as text with a decimal comma, "N/A" markers, blank required answers, values out of range.
+fn synthetic(fw: &Framework, n: usize, out: &std::path::Path) {
+    const COUNTRIES: [(&str, &str, Lang); 18] = [
+        ("COL", "latin_america", Lang::Es),
+        ("MEX", "latin_america", Lang::Es),
+        ("CHL", "latin_america", Lang::Es),
+        ("ESP", "europe", Lang::Es),
+        ("FRA", "europe", Lang::Fr),
+        ("NLD", "europe", Lang::En),
+        ("SEN", "africa", Lang::Fr),
+        ("KEN", "africa", Lang::En),
+        ("CIV", "africa", Lang::Fr),
+        ("MAR", "africa", Lang::Fr),
+        ("PHL", "asia_pacific", Lang::En),
+        ("KOR", "asia_pacific", Lang::En),
+        ("IDN", "asia_pacific", Lang::En),
+        ("CAN", "north_america", Lang::En),
+        ("USA", "north_america", Lang::En),
+        ("JOR", "middle_east_west_asia", Lang::En),
+        ("TUR", "middle_east_west_asia", Lang::En),
+        ("ARG", "latin_america", Lang::Es),
+    ];
+    const LEVELS: [&str; 4] = ["municipality", "intermediary_city", "metropolitan", "regional"];
+    let years = [2024, 2025, 2026];
+    let cities = n.div_ceil(years.len());
+    let mut written = 0;
+    for c in 0..cities {
+        let (country, region, lang) = COUNTRIES[c % COUNTRIES.len()];
+        let mut rng = Rng::new(&format!("synthetic-{c}"));
+        let name = match lang {
+            Lang::Es => format!("Villa Sintética {:04}", c + 1),
+            Lang::Fr => format!("Saint-Fictif-{:04}", c + 1),
+            Lang::En => format!("Synthetic Town {:04}", c + 1),
+        };
+        let city = City {
+            name: name.leak(),
+            country,
+            region,
+            level: LEVELS[c % LEVELS.len()],
+            population: (10f64).powf(rng.between(4.0, 6.5)).round(),
+            lang,
+            joined: Some((2022 + (c % 5) as i32, 1 + (c % 12) as u32, 1 + (c % 28) as u32)),
+        };
+        for year in years {
+            if written == n {
+                return;
+            }
+            let mut rng = Rng::new(&format!("{}-{year}", city.name));
+            let mut fill = Fill::default();
+            for q in &fw.questions {
+                if let Some(v) = answer(q, &city, year, &mut rng) {
+                    fill.answer(&q.id, v);
+                }
+            }
+            make_consistent(fw, &mut fill);
+            // Everyday flaws, on a few answers of a few returns.
+            let ids: Vec<String> = fill.answers.keys().cloned().collect();
+            for id in ids {
+                let Some(q) = fw.question(&id) else { continue };
+                if q.right.is_none() {
+                    continue;
+                }
+                let roll = rng.unit();
+                let number = match fill.answers.get(&id) {
+                    Some(CellValue::Number(x)) => Some(*x),
+                    _ => None,
+                };
+                if roll < 0.03 {
+                    if let Some(x) = number {
+                        fill.answer(&id, CellValue::Text(format!("{x:.1}").replace('.', ",")));
+                    }
+                } else if roll < 0.05 {
+                    fill.answer(&id, CellValue::Text("N/A".into()));
+                } else if roll < 0.06 && q.required {
+                    fill.answers.remove(&id);
+                } else if roll < 0.065 && q.max.is_some() {
+                    fill.answer(&id, CellValue::Number(q.max.unwrap_or(0.0) * 1.2 + 1.0));
+                }
+            }
+            let slug = hrcities::validate::slug(city.name);
+            let path = out.join(format!("{slug}-{year}.xlsx"));
+            write_workbook(fw, lang, &fill, &Layout::default(), &path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            written += 1;
+        }
+    }
+}
+
 fn main() {
-    let out: PathBuf =
-        std::env::args().nth(1).map_or_else(|| PathBuf::from("sample-data"), PathBuf::from);
+    let args: Vec<String> = std::env::args().skip(1).collect();
     let loaded = load_embedded(Lang::En);
+    if args.first().map(String::as_str) == Some("--synthetic") {
+        let n: usize = args.get(1).and_then(|n| n.parse().ok()).expect("--synthetic N OUT");
+        let out = PathBuf::from(args.get(2).expect("--synthetic N OUT"));
+        std::fs::create_dir_all(&out).expect("the output folder can be made");
+        synthetic(&loaded.framework, n, &out);
+        return;
+    }
+    let out: PathBuf = args.first().map_or_else(|| PathBuf::from("sample-data"), PathBuf::from);
     let fw = loaded.framework;
     std::fs::create_dir_all(&out).expect("the output folder can be made");
     let mut files = Files::new();

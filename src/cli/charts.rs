@@ -42,7 +42,7 @@ pub struct Args {
 /// Runs `hrcities charts`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let fw = global.framework()?;
-    let lang = global.lang;
+    let lang = global.lang();
     let store = Store::open(&args.store.store)?;
     let ds = Dataset::load(&store, &fw)?;
     let results = compute(&fw, &ds, &Method::default())?;

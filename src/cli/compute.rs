@@ -66,7 +66,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         println!(
             "{}",
             trf(
-                global.lang,
+                global.lang(),
                 "cli.compute_done",
                 &[
                     ("returns", &results.responses.column("sha256")?.n_unique()?),

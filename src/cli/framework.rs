@@ -79,7 +79,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
 }
 
 fn check(dir: Option<&PathBuf>, global: &GlobalArgs) -> anyhow::Result<Outcome> {
-    let lang = global.lang;
+    let lang = global.lang();
     let loaded = match dir {
         Some(dir) => crate::framework::load_dir(dir, lang)?,
         None => global.load_framework()?,
@@ -128,7 +128,7 @@ fn mechanisms(i: &Indicator, lang: Lang) -> String {
 }
 
 fn list(fw: &Framework, global: &GlobalArgs) -> anyhow::Result<Outcome> {
-    let lang = global.lang;
+    let lang = global.lang();
     if global.format == Format::Json {
         let rights: Vec<Value> = fw
             .rights
@@ -216,7 +216,7 @@ fn list(fw: &Framework, global: &GlobalArgs) -> anyhow::Result<Outcome> {
 }
 
 fn show(fw: &Framework, id: &str, global: &GlobalArgs) -> anyhow::Result<Outcome> {
-    let lang = global.lang;
+    let lang = global.lang();
     let json = global.format == Format::Json;
     let text = if let Some(r) = fw.right(id) {
         if json {
@@ -517,7 +517,7 @@ fn export(
         eprintln!(
             "{}",
             trf(
-                global.lang,
+                global.lang(),
                 "cli.exported",
                 &[("count", &rows.len()), ("path", &output.display())]
             )

@@ -6,7 +6,7 @@ use super::validate::{check_all, collect, render_text};
 use super::{GlobalArgs, Outcome, StoreArgs};
 use crate::framework::Severity;
 use crate::i18n::{tr, trf};
-use crate::store::{now_utc, sha256_hex, Ingest, IngestOutcome, Store};
+use crate::store::{now_utc, Ingest, IngestOutcome, Store};
 
 /// Check returns and add them to the campaign store, keeping every version.
 ///
@@ -34,7 +34,7 @@ pub struct Args {
 /// Runs `hrcities ingest`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let fw = global.framework()?;
-    let lang = global.lang;
+    let lang = global.lang();
     let files = collect(&args.paths);
     if files.is_empty() {
         anyhow::bail!(tr(lang, "cli.validate_no_files").to_string());
@@ -61,16 +61,13 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
             skipped.push((&r.path, tr(lang, "cli.ingest_duplicate").to_string()));
             continue;
         }
-        let bytes = match std::fs::read(&r.path) {
-            Ok(b) => b,
-            Err(e) => {
-                skipped.push((&r.path, e.to_string()));
-                continue;
-            }
+        let Some(sha256) = r.sha256.clone() else {
+            skipped.push((&r.path, tr(lang, "cli.ingest_unreadable").to_string()));
+            continue;
         };
         items.push(Ingest {
             path: &r.path,
-            sha256: sha256_hex(&bytes),
+            sha256,
             checked,
             diagnostics: &r.diagnostics,
             city_id: id,

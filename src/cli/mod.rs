@@ -44,9 +44,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "DIR")]
     pub framework: Option<PathBuf>,
 
-    /// Language of messages and labels.
-    #[arg(long, global = true, value_enum, default_value_t = Lang::En)]
-    pub lang: Lang,
+    /// Language of messages, labels and reports; `run` and `demo` write reports in each
+    /// language of a list (`--lang en,es,fr`), other commands use the first.
+    #[arg(long, global = true, value_enum, value_delimiter = ',', default_value = "en")]
+    pub lang: Vec<Lang>,
 
     /// Output format where the output is a table.
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
@@ -131,11 +132,16 @@ pub fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
 }
 
 impl GlobalArgs {
+    /// The language of messages (the first of `--lang`).
+    pub fn lang(&self) -> Lang {
+        self.lang.first().copied().unwrap_or(Lang::En)
+    }
+
     /// Reads the framework (`--framework DIR` or the embedded one) without judging it.
     pub fn load_framework(&self) -> anyhow::Result<Loaded> {
         Ok(match &self.framework {
-            Some(dir) => crate::framework::load_dir(dir, self.lang)?,
-            None => crate::framework::load_embedded(self.lang),
+            Some(dir) => crate::framework::load_dir(dir, self.lang())?,
+            None => crate::framework::load_embedded(self.lang()),
         })
     }
 
@@ -145,11 +151,11 @@ impl GlobalArgs {
         let loaded = self.load_framework()?;
         let errors = loaded.problems.errors();
         if errors > 0 {
-            eprint!("{}", loaded.problems.render(self.lang));
-            anyhow::bail!(trf(self.lang, "cli.framework_has_errors", &[("count", &errors)]));
+            eprint!("{}", loaded.problems.render(self.lang()));
+            anyhow::bail!(trf(self.lang(), "cli.framework_has_errors", &[("count", &errors)]));
         }
         if self.verbose && !loaded.problems.is_empty() {
-            eprint!("{}", loaded.problems.render(self.lang));
+            eprint!("{}", loaded.problems.render(self.lang()));
         }
         Ok(loaded.framework)
     }

@@ -76,7 +76,7 @@ Examples:
 /// Runs `hrcities questionnaire`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let fw = global.framework()?;
-    let lang = global.lang;
+    let lang = global.lang();
     let mut fill = match &args.prefill {
         Some(path) => {
             let wb = read_workbook(path, &fw).map_err(|e| {

@@ -142,12 +142,12 @@ pub fn templates(args: &TemplatesArgs, global: &GlobalArgs) -> anyhow::Result<Ou
         .with_context(|| format!("{}: cannot write the templates", dir.display()))?;
     if !global.quiet {
         for p in &kept {
-            println!("{}", trf(global.lang, "cli.templates_kept", &[("path", &p.display())]));
+            println!("{}", trf(global.lang(), "cli.templates_kept", &[("path", &p.display())]));
         }
         println!(
             "{}",
             trf(
-                global.lang,
+                global.lang(),
                 "cli.templates_done",
                 &[("n", &written.len()), ("dir", &dir.display())]
             )
@@ -196,7 +196,7 @@ fn today() -> (i32, u8, u8) {
 
 /// Runs `hrcities report`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
-    let lang = global.lang;
+    let lang = global.lang();
     let say = |line: String| {
         if !global.quiet {
             println!("{line}");

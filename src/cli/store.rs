@@ -57,7 +57,7 @@ fn status(lang: Lang, r: &ReturnRecord) -> &str {
 }
 
 fn list(store: &Store, all: bool, global: &GlobalArgs) -> anyhow::Result<Outcome> {
-    let lang = global.lang;
+    let lang = global.lang();
     let mut rows = if all { store.returns()? } else { store.current()? };
     rows.sort_by(|a, b| (&a.city_id, a.year, a.seq).cmp(&(&b.city_id, b.year, b.seq)));
     match global.format {
@@ -182,7 +182,7 @@ fn changes(before: &[ResponseRow], after: &[ResponseRow]) -> Vec<Change> {
 }
 
 fn history(store: &Store, city: &str, global: &GlobalArgs) -> anyhow::Result<Outcome> {
-    let lang = global.lang;
+    let lang = global.lang();
     let all = store.returns()?;
     let versions: Vec<&ReturnRecord> =
         all.iter().filter(|r| r.city_id.eq_ignore_ascii_case(city.trim())).collect();

@@ -9,8 +9,9 @@ use serde_json::json;
 use super::{Format, GlobalArgs, Outcome};
 use crate::framework::{Framework, Severity};
 use crate::i18n::{tr, trf, Lang};
-use crate::questionnaire::read::{read_workbook, EXTENSIONS};
+use crate::questionnaire::read::{read_file, read_workbook_bytes, ReadError, EXTENSIONS};
 use crate::validate::{file_diagnostic, validate, Checked, Diagnostic};
+use rayon::prelude::*;
 
 /// Check returned workbooks: what to fix, by sheet and cell.
 ///
@@ -77,28 +78,44 @@ pub fn collect(paths: &[PathBuf]) -> Vec<PathBuf> {
 /// The result of checking one file.
 pub struct FileResult {
     pub path: PathBuf,
+    /// The sha256 of the file's bytes, when they could be read.
+    pub sha256: Option<String>,
     /// `None` when the file could not be read.
     pub checked: Option<Checked>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Checks every file, then flags two returns for the same city and year.
+/// Reads and checks one file: its bytes are read once, hashed and parsed.
+fn check_one(fw: &Framework, path: &Path, lang: Lang) -> FileResult {
+    let failed = |e: ReadError, sha256: Option<String>| FileResult {
+        path: path.to_path_buf(),
+        sha256,
+        checked: None,
+        diagnostics: vec![file_diagnostic(path, &e, lang)],
+    };
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    if path.is_file() && !ext.as_deref().is_some_and(|e| EXTENSIONS.contains(&e)) {
+        return failed(ReadError::Unsupported(ext.unwrap_or_default()), None);
+    }
+    let bytes = match read_file(path) {
+        Ok(b) => b,
+        Err(e) => return failed(e, None),
+    };
+    let sha256 = Some(crate::store::sha256_hex(&bytes));
+    match read_workbook_bytes(path, &bytes, fw) {
+        Ok(wb) => {
+            let checked = validate(fw, &wb, lang);
+            let diagnostics = checked.diagnostics.clone();
+            FileResult { path: path.to_path_buf(), sha256, checked: Some(checked), diagnostics }
+        }
+        Err(e) => failed(e, sha256),
+    }
+}
+
+/// Checks every file (in parallel), then flags two returns for the same city and year.
 pub fn check_all(fw: &Framework, files: &[PathBuf], lang: Lang) -> Vec<FileResult> {
-    let mut results: Vec<FileResult> = files
-        .iter()
-        .map(|path| match read_workbook(path, fw) {
-            Ok(wb) => {
-                let checked = validate(fw, &wb, lang);
-                let diagnostics = checked.diagnostics.clone();
-                FileResult { path: path.clone(), checked: Some(checked), diagnostics }
-            }
-            Err(e) => FileResult {
-                path: path.clone(),
-                checked: None,
-                diagnostics: vec![file_diagnostic(path, &e, lang)],
-            },
-        })
-        .collect();
+    let mut results: Vec<FileResult> =
+        files.par_iter().map(|path| check_one(fw, path, lang)).collect();
     let mut seen: BTreeMap<(String, i32), Vec<usize>> = BTreeMap::new();
     for (i, r) in results.iter().enumerate() {
         if let Some(c) = &r.checked {
@@ -141,7 +158,7 @@ pub fn check_all(fw: &Framework, files: &[PathBuf], lang: Lang) -> Vec<FileResul
 /// Runs `hrcities validate`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let fw = global.framework()?;
-    let lang = global.lang;
+    let lang = global.lang();
     let files = collect(&args.paths);
     if files.is_empty() {
         anyhow::bail!(tr(lang, "cli.validate_no_files").to_string());

@@ -6,8 +6,7 @@
 //! simply yields no percent cells: the answers are still read, as plain numbers.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufReader, Read, Seek};
-use std::path::Path;
+use std::io::{Read, Seek};
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
@@ -21,10 +20,9 @@ pub type PercentCells = HashMap<String, HashSet<CellRef>>;
 /// of issue 8 will make it configurable).
 const MAX_PART: u64 = 256 * 1024 * 1024;
 
-/// The percent-formatted cells of every sheet of the workbook at `path`.
-pub fn percent_cells(path: &Path) -> PercentCells {
-    let Ok(file) = std::fs::File::open(path) else { return PercentCells::new() };
-    let Ok(mut zip) = zip::ZipArchive::new(BufReader::new(file)) else {
+/// The percent-formatted cells of every sheet of the workbook `file` (an .xlsx or .xlsm).
+pub fn percent_cells<R: Read + Seek>(file: R) -> PercentCells {
+    let Ok(mut zip) = zip::ZipArchive::new(file) else {
         return PercentCells::new();
     };
     let styles = part(&mut zip, "xl/styles.xml").map(|x| percent_styles(&x)).unwrap_or_default();

@@ -4,10 +4,10 @@
 //! sheets do not matter.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Read;
+use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 
-use calamine::{open_workbook_auto, Data, Range, Reader};
+use calamine::{open_workbook_from_rs, Data, Range, Reader, Sheets};
 
 use super::answer::{Date, RawCell};
 use super::layout::{Column, META_SHEET};
@@ -121,19 +121,30 @@ pub const EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "xlsb", "ods"];
 
 /// Checks the first bytes before handing the file to calamine, so a text file renamed
 /// `.xlsx` or a password-protected workbook gets a clear message.
-fn sniff(path: &Path) -> Result<(), ReadError> {
-    // A missing file or a folder is reported as such, whatever its name.
+/// The bytes of the file at `path`; a missing file or a folder is reported as such,
+/// whatever its name.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
     let mut f = std::fs::File::open(path)?;
     if f.metadata()?.is_dir() {
         return Err(ReadError::Io(std::io::Error::other("this is a folder, not a file")));
     }
-    let ext =
-        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
+    let mut bytes = Vec::new();
+    f.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// The file's extension, lowercase.
+fn extension(path: &Path) -> String {
+    path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default()
+}
+
+fn sniff(path: &Path, bytes: &[u8]) -> Result<(), ReadError> {
+    let ext = extension(path);
     if !EXTENSIONS.contains(&ext.as_str()) {
         return Err(ReadError::Unsupported(ext));
     }
-    let mut head = [0u8; 8];
-    let n = f.read(&mut head)?;
+    let n = bytes.len().min(8);
+    let head = &bytes[..n];
     if n == 0 {
         return Err(ReadError::Empty);
     }
@@ -187,9 +198,33 @@ fn text_of(data: &Data) -> Option<String> {
 
 /// Reads the workbook at `path` against the questions of `fw`.
 pub fn read_workbook(path: &Path, fw: &Framework) -> Result<Workbook, ReadError> {
-    sniff(path)?;
-    let mut wb =
-        open_workbook_auto(path).map_err(|e| ReadError::Damaged(first_line(&e.to_string())))?;
+    if !EXTENSIONS.contains(&extension(path).as_str()) && path.is_file() {
+        return Err(ReadError::Unsupported(extension(path)));
+    }
+    let bytes = read_file(path)?;
+    read_workbook_bytes(path, &bytes, fw)
+}
+
+/// Opens `bytes` as the spreadsheet format of `path`'s extension.
+fn open<'a>(path: &Path, bytes: &'a [u8]) -> Result<Sheets<Cursor<&'a [u8]>>, calamine::Error> {
+    let rs = Cursor::new(bytes);
+    Ok(match extension(path).as_str() {
+        "xls" => Sheets::Xls(open_workbook_from_rs(rs)?),
+        "xlsb" => Sheets::Xlsb(open_workbook_from_rs(rs)?),
+        "ods" => Sheets::Ods(open_workbook_from_rs(rs)?),
+        _ => Sheets::Xlsx(open_workbook_from_rs(rs)?),
+    })
+}
+
+/// Reads the workbook `bytes`, read from `path` (whose extension says the format),
+/// against the questions of `fw`.
+pub fn read_workbook_bytes(
+    path: &Path,
+    bytes: &[u8],
+    fw: &Framework,
+) -> Result<Workbook, ReadError> {
+    sniff(path, bytes)?;
+    let mut wb = open(path, bytes).map_err(|e| ReadError::Damaged(first_line(&e.to_string())))?;
     let names = wb.sheet_names();
     let mut template = None;
     let mut sheets: Vec<(String, Range<Data>)> = Vec::new();
@@ -207,7 +242,11 @@ pub fn read_workbook(path: &Path, fw: &Framework) -> Result<Workbook, ReadError>
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"));
-    let percent = if is_xlsx { super::percent::percent_cells(path) } else { Default::default() };
+    let percent = if is_xlsx {
+        super::percent::percent_cells(Cursor::new(bytes))
+    } else {
+        Default::default()
+    };
     let known: HashMap<&str, usize> =
         fw.questions.iter().enumerate().map(|(i, q)| (q.id.as_str(), i)).collect();
     let mut found: BTreeMap<usize, Found> = BTreeMap::new();
