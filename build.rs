@@ -1,6 +1,7 @@
-//! Embeds the default framework (`indicators/*.toml`) and the report templates
-//! (`templates/*.j2`) in the binary, so `hrcities` works
-//! from any folder. Generates `$OUT_DIR/embedded.rs` with one `include_str!` per file.
+//! Embeds the default framework (`indicators/*.toml`), the report templates
+//! (`templates/*.j2`) and the sample returns (`sample-data/`, for `hrcities demo`) in the
+//! binary, so `hrcities` works from any folder. Generates `$OUT_DIR/embedded.rs` with one
+//! `include_str!` or `include_bytes!` per file.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -29,5 +30,21 @@ fn main() {
         }
         writeln!(code, "];").unwrap();
     }
+    let samples = root.join("sample-data");
+    println!("cargo:rerun-if-changed={}", samples.display());
+    let mut files: Vec<_> = std::fs::read_dir(&samples)
+        .expect("sample-data exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "xlsx" || e == "ods" || e == "xls"))
+        .collect();
+    files.sort();
+    writeln!(code, "pub const SAMPLE_FILES: &[(&str, &[u8])] = &[").unwrap();
+    for f in files {
+        println!("cargo:rerun-if-changed={}", f.display());
+        let file_name = f.file_name().and_then(|n| n.to_str()).expect("UTF-8 file name");
+        writeln!(code, "    ({file_name:?}, include_bytes!({:?})),", f.display().to_string())
+            .unwrap();
+    }
+    writeln!(code, "];").unwrap();
     std::fs::write(out, code).expect("OUT_DIR is writable");
 }

@@ -1,9 +1,11 @@
 //! `hrcities charts`: the campaign's and the cities' charts, as SVG and PNG.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use super::{GlobalArgs, Outcome, StoreArgs};
-use crate::charts::{campaign_charts, city_charts, ChartData, Labels};
+use crate::charts::{campaign_charts, city_charts, Chart, ChartData, Labels};
 use crate::compute::{compute, Dataset, Method};
 use crate::i18n::trf;
 use crate::store::Store;
@@ -64,20 +66,10 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
             };
             city_charts(&data, labels, id, Some(year))
         }
-        None => {
-            let mut all = campaign_charts(&data, labels, year);
-            let mut ids: Vec<&str> = ds.returns.iter().map(|r| r.city_id.as_str()).collect();
-            ids.dedup();
-            for id in ids {
-                all.extend(city_charts(&data, labels, id, None));
-            }
-            all
-        }
+        None => every_chart(&data, labels, &ds, year),
     };
     let dir = args.out.join("charts");
-    for chart in &charts {
-        chart.write(&dir, !args.no_png)?;
-    }
+    write_charts(&charts, &dir, !args.no_png)?;
     if !global.quiet {
         println!(
             "{}",
@@ -85,4 +77,20 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         );
     }
     Ok(Outcome::Success)
+}
+
+/// The campaign's charts for `year` and every city's.
+pub fn every_chart(data: &ChartData, labels: Labels<'_>, ds: &Dataset, year: i32) -> Vec<Chart> {
+    let mut ids: Vec<&str> = ds.returns.iter().map(|r| r.city_id.as_str()).collect();
+    ids.dedup();
+    let mut all = campaign_charts(data, labels, year);
+    let per_city: Vec<Vec<Chart>> =
+        ids.par_iter().map(|id| city_charts(data, labels, id, None)).collect();
+    all.extend(per_city.into_iter().flatten());
+    all
+}
+
+/// Writes `charts` to `dir` in parallel (SVG, and PNG if `png`).
+pub fn write_charts(charts: &[Chart], dir: &Path, png: bool) -> std::io::Result<()> {
+    charts.par_iter().try_for_each(|chart| chart.write(dir, png).map(|_| ()))
 }

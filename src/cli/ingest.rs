@@ -2,10 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::validate::{check_all, collect, render_text};
+use super::validate::{check_all, collect, render_text, FileResult};
 use super::{GlobalArgs, Outcome, StoreArgs};
-use crate::framework::Severity;
-use crate::i18n::{tr, trf};
+use crate::framework::{Framework, Severity};
+use crate::i18n::{tr, trf, Lang};
 use crate::store::{now_utc, Ingest, IngestOutcome, Store};
 
 /// Check returns and add them to the campaign store, keeping every version.
@@ -31,38 +31,43 @@ pub struct Args {
     pub store: StoreArgs,
 }
 
-/// Runs `hrcities ingest`.
-pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
-    let fw = global.framework()?;
-    let lang = global.lang();
-    let files = collect(&args.paths);
-    if files.is_empty() {
-        anyhow::bail!(tr(lang, "cli.validate_no_files").to_string());
-    }
-    let results = check_all(&fw, &files, lang);
-    if !global.quiet {
-        print!("{}", render_text(&results, lang, true));
-    }
-    let mut skipped: Vec<(&Path, String)> = Vec::new();
+/// What filing a batch of checked returns did.
+pub struct Filed {
+    /// A line per return added or unchanged, for people.
+    pub lines: Vec<String>,
+    pub added: usize,
+    pub unchanged: usize,
+    /// Files not added, and why.
+    pub skipped: Vec<(PathBuf, String)>,
+}
+
+/// Files the readable returns of `results` in the store at `store_dir` (made if needed).
+pub fn file_results(
+    fw: &Framework,
+    results: &[FileResult],
+    store_dir: &Path,
+    lang: Lang,
+) -> anyhow::Result<Filed> {
+    let mut skipped: Vec<(PathBuf, String)> = Vec::new();
     let mut items = Vec::new();
     let mut who = Vec::new();
-    for r in &results {
+    for r in results {
         let Some(checked) = &r.checked else {
-            skipped.push((&r.path, tr(lang, "cli.ingest_unreadable").to_string()));
+            skipped.push((r.path.clone(), tr(lang, "cli.ingest_unreadable").to_string()));
             continue;
         };
         let (Some(id), Some(name), Some(year)) =
             (&checked.city_id, &checked.city_name, checked.year)
         else {
-            skipped.push((&r.path, tr(lang, "cli.ingest_no_key").to_string()));
+            skipped.push((r.path.clone(), tr(lang, "cli.ingest_no_key").to_string()));
             continue;
         };
         if r.diagnostics.iter().any(|d| d.code == "E-DUPLICATE-RETURN") {
-            skipped.push((&r.path, tr(lang, "cli.ingest_duplicate").to_string()));
+            skipped.push((r.path.clone(), tr(lang, "cli.ingest_duplicate").to_string()));
             continue;
         }
         let Some(sha256) = r.sha256.clone() else {
-            skipped.push((&r.path, tr(lang, "cli.ingest_unreadable").to_string()));
+            skipped.push((r.path.clone(), tr(lang, "cli.ingest_unreadable").to_string()));
             continue;
         };
         items.push(Ingest {
@@ -76,29 +81,48 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         });
         who.push(format!("{name} ({id}), {year}"));
     }
-    let store = Store::open_or_create(&args.store.store)?;
-    let outcomes = store.ingest(&fw, &items, &now_utc())?;
-    let (mut added, mut unchanged) = (0, 0);
+    let store = Store::open_or_create(store_dir)?;
+    let outcomes = store.ingest(fw, &items, &now_utc())?;
+    let mut filed = Filed { lines: Vec::new(), added: 0, unchanged: 0, skipped };
     for (outcome, who) in outcomes.iter().zip(&who) {
         let line = match outcome {
             IngestOutcome::Added { superseded: Some(old), .. } => {
-                added += 1;
+                filed.added += 1;
                 trf(lang, "cli.ingest_replaced", &[("who", who), ("file", &old.file)])
             }
             IngestOutcome::Added { .. } => {
-                added += 1;
+                filed.added += 1;
                 trf(lang, "cli.ingest_added", &[("who", who)])
             }
             IngestOutcome::Unchanged { .. } => {
-                unchanged += 1;
+                filed.unchanged += 1;
                 trf(lang, "cli.ingest_unchanged", &[("who", who)])
             }
         };
-        if !global.quiet {
+        filed.lines.push(line);
+    }
+    Ok(filed)
+}
+
+/// Runs `hrcities ingest`.
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    let fw = global.framework()?;
+    let lang = global.lang();
+    let files = collect(&args.paths);
+    if files.is_empty() {
+        anyhow::bail!(tr(lang, "cli.validate_no_files").to_string());
+    }
+    let results = check_all(&fw, &files, lang);
+    if !global.quiet {
+        print!("{}", render_text(&results, lang, true));
+    }
+    let filed = file_results(&fw, &results, &args.store.store, lang)?;
+    if !global.quiet {
+        for line in &filed.lines {
             println!("{line}");
         }
     }
-    for (path, reason) in &skipped {
+    for (path, reason) in &filed.skipped {
         eprintln!(
             "{}",
             trf(lang, "cli.ingest_skipped", &[("file", &path.display()), ("reason", reason)])
@@ -111,9 +135,9 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
                 lang,
                 "cli.ingest_total",
                 &[
-                    ("added", &added),
-                    ("unchanged", &unchanged),
-                    ("skipped", &skipped.len()),
+                    ("added", &filed.added),
+                    ("unchanged", &filed.unchanged),
+                    ("skipped", &filed.skipped.len()),
                     ("store", &args.store.store.display()),
                 ]
             )
@@ -121,5 +145,9 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     }
     let errors =
         results.iter().any(|r| r.diagnostics.iter().any(|d| d.severity == Severity::Error));
-    Ok(if errors || !skipped.is_empty() { Outcome::ReturnsHaveErrors } else { Outcome::Success })
+    Ok(if errors || !filed.skipped.is_empty() {
+        Outcome::ReturnsHaveErrors
+    } else {
+        Outcome::Success
+    })
 }

@@ -7,6 +7,7 @@ pub mod framework;
 pub mod ingest;
 pub mod questionnaire;
 pub mod report;
+pub mod run;
 pub mod store;
 pub mod validate;
 
@@ -84,6 +85,8 @@ pub enum Command {
     Compute(compute::Args),
     Charts(charts::Args),
     Report(report::Args),
+    Run(run::Args),
+    Demo(run::DemoArgs),
     Templates(report::TemplatesArgs),
 }
 
@@ -127,6 +130,8 @@ pub fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Compute(args) => compute::run(args, &cli.global),
         Command::Charts(args) => charts::run(args, &cli.global),
         Command::Report(args) => report::run(args, &cli.global),
+        Command::Run(args) => run::run(args, &cli.global),
+        Command::Demo(args) => run::demo(args, &cli.global),
         Command::Templates(args) => report::templates(args, &cli.global),
     }
 }

@@ -114,8 +114,24 @@ fn check_one(fw: &Framework, path: &Path, lang: Lang) -> FileResult {
 
 /// Checks every file (in parallel), then flags two returns for the same city and year.
 pub fn check_all(fw: &Framework, files: &[PathBuf], lang: Lang) -> Vec<FileResult> {
-    let mut results: Vec<FileResult> =
-        files.par_iter().map(|path| check_one(fw, path, lang)).collect();
+    check_all_with(fw, files, lang, &|| {})
+}
+
+/// [`check_all`], calling `done` after each file (for a progress bar).
+pub fn check_all_with(
+    fw: &Framework,
+    files: &[PathBuf],
+    lang: Lang,
+    done: &(dyn Fn() + Sync),
+) -> Vec<FileResult> {
+    let mut results: Vec<FileResult> = files
+        .par_iter()
+        .map(|path| {
+            let r = check_one(fw, path, lang);
+            done();
+            r
+        })
+        .collect();
     let mut seen: BTreeMap<(String, i32), Vec<usize>> = BTreeMap::new();
     for (i, r) in results.iter().enumerate() {
         if let Some(c) = &r.checked {
@@ -164,50 +180,13 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         anyhow::bail!(tr(lang, "cli.validate_no_files").to_string());
     }
     let results = check_all(&fw, &files, lang);
-    let all: Vec<&Diagnostic> = results.iter().flat_map(|r| &r.diagnostics).collect();
     let with_errors = results
         .iter()
         .filter(|r| r.diagnostics.iter().any(|d| d.severity == Severity::Error))
         .count();
     match global.format {
-        Format::Json => {
-            let files: Vec<_> = results
-                .iter()
-                .map(|r| {
-                    let c = r.checked.as_ref();
-                    json!({
-                        "file": r.path.display().to_string(),
-                        "city_id": c.and_then(|c| c.city_id.clone()),
-                        "city_name": c.and_then(|c| c.city_name.clone()),
-                        "year": c.and_then(|c| c.year),
-                        "errors": r.diagnostics.iter().filter(|d| d.severity == Severity::Error).count(),
-                        "warnings": r.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count(),
-                    })
-                })
-                .collect();
-            let out = json!({ "files": files, "diagnostics": all });
-            println!("{}", serde_json::to_string_pretty(&out)?);
-        }
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(std::io::stdout().lock());
-            w.write_record([
-                "file", "sheet", "cell", "question", "severity", "code", "message", "hint",
-            ])?;
-            for d in &all {
-                let row = [
-                    d.file.clone(),
-                    d.sheet.clone().unwrap_or_default(),
-                    d.cell.map(|c| c.to_string()).unwrap_or_default(),
-                    d.question.clone().unwrap_or_default(),
-                    if d.severity == Severity::Error { "error" } else { "warning" }.to_string(),
-                    d.code.clone(),
-                    d.message.clone(),
-                    d.hint.clone().unwrap_or_default(),
-                ];
-                w.write_record(row.iter().map(|c| crate::export::safe_cell(c).into_owned()))?;
-            }
-            w.flush()?;
-        }
+        Format::Json => println!("{}", serde_json::to_string_pretty(&json_report(&results))?),
+        Format::Csv => write_csv(std::io::stdout().lock(), &results)?,
         Format::Text => print!("{}", render_text(&results, lang, global.quiet)),
     }
     if !global.quiet && global.format == Format::Text {
@@ -217,6 +196,48 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         );
     }
     Ok(if with_errors > 0 { Outcome::ReturnsHaveErrors } else { Outcome::Success })
+}
+
+/// Every file's city, year and counts, and every diagnostic, as JSON.
+pub fn json_report(results: &[FileResult]) -> serde_json::Value {
+    let files: Vec<_> = results
+        .iter()
+        .map(|r| {
+            let c = r.checked.as_ref();
+            json!({
+                "file": r.path.display().to_string(),
+                "sha256": r.sha256,
+                "city_id": c.and_then(|c| c.city_id.clone()),
+                "city_name": c.and_then(|c| c.city_name.clone()),
+                "year": c.and_then(|c| c.year),
+                "errors": r.diagnostics.iter().filter(|d| d.severity == Severity::Error).count(),
+                "warnings": r.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count(),
+            })
+        })
+        .collect();
+    let all: Vec<&Diagnostic> = results.iter().flat_map(|r| &r.diagnostics).collect();
+    json!({ "files": files, "diagnostics": all })
+}
+
+/// Every diagnostic as CSV (one row each), guarded against formula injection.
+pub fn write_csv<W: std::io::Write>(out: W, results: &[FileResult]) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["file", "sheet", "cell", "question", "severity", "code", "message", "hint"])?;
+    for d in results.iter().flat_map(|r| &r.diagnostics) {
+        let row = [
+            d.file.clone(),
+            d.sheet.clone().unwrap_or_default(),
+            d.cell.map(|c| c.to_string()).unwrap_or_default(),
+            d.question.clone().unwrap_or_default(),
+            d.severity.name().to_string(),
+            d.code.clone(),
+            d.message.clone(),
+            d.hint.clone().unwrap_or_default(),
+        ];
+        w.write_record(row.iter().map(|c| crate::export::safe_cell(c).into_owned()))?;
+    }
+    w.flush()?;
+    Ok(())
 }
 
 /// Diagnostics grouped per file, errors first, for people.

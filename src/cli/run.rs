@@ -1,0 +1,370 @@
+//! `hrcities run RETURNS… --out DIR`: the whole job in one command — validate, ingest,
+//! compute, charts, reports, exports — and `hrcities demo`, the same on the sample returns
+//! built into hrcities.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use super::charts::{every_chart, write_charts};
+use super::ingest::file_results;
+use super::validate::{check_all_with, collect, json_report, write_csv};
+use super::{GlobalArgs, Outcome};
+use crate::charts::{ChartData, Labels};
+use crate::compute::{compute, Dataset, Method};
+use crate::framework::Severity;
+use crate::i18n::{tr, trf, Lang};
+use crate::report::{write_fonts, Reporter};
+use crate::store::Store;
+
+/// Do the whole job: validate, ingest, compute, charts, reports and exports.
+///
+/// Reads every return (files or folders), files them in a store inside DIR (or --store),
+/// computes indicators, scores, aggregates and campaign progress, and writes, in DIR:
+///   validation.csv and .json   every problem found, with file, sheet and cell
+///   data/                      indicators, scores, aggregates, … as CSV, Parquet and XLSX
+///   charts/                    SVG and PNG
+///   reports/                   a PDF per city and year, and the campaign report, in each
+///                              language of --lang (e.g. --lang en,es,fr)
+/// Exit status: 0 all well, 1 failure, 3 finished but some returns had errors.
+///
+/// Examples:
+///   hrcities run returns/ --out results
+///   hrcities --lang en,es,fr run returns/ --out results --year 2026
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// Workbooks or folders of workbooks.
+    #[arg(required = true, value_name = "RETURNS")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub options: Options,
+}
+
+/// What `run` and `demo` share.
+#[derive(Debug, clap::Args)]
+pub struct Options {
+    /// The output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The store (default: DIR/store).
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    /// Only this reporting year's city reports and the campaign report of that year
+    /// (default: every year's city reports, and the latest year's campaign report).
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<i32>,
+    /// Write charts as SVG only (PNG rendering takes most of the charts' time).
+    #[arg(long)]
+    pub no_png: bool,
+}
+
+/// Run the whole job on the sample returns built into hrcities, to see what it does.
+///
+/// Writes the 26 sample returns of 13 fictional cities to DIR/returns/, then does what
+/// `hrcities run` does on them. Some returns carry deliberate errors, so it ends with
+/// exit status 3 and a list of what to fix.
+///
+/// Example:
+///   hrcities demo
+///   hrcities --lang en,es,fr demo --out my-demo
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct DemoArgs {
+    /// The output folder.
+    #[arg(long, value_name = "DIR", default_value = "hrcities-demo")]
+    pub out: PathBuf,
+    /// Write charts as SVG only.
+    #[arg(long)]
+    pub no_png: bool,
+}
+
+/// Typst's memo cache is evicted every this many reports, dropping entries unused for
+/// more than [`EVICT_AGE`] evictions (as typst-cli's watch mode does after each compile).
+const EVICT_EVERY: usize = 32;
+const EVICT_AGE: usize = 2;
+
+/// A progress bar on a terminal; nothing elsewhere (the stage's closing line is printed).
+fn bar(len: usize, message: String, quiet: bool) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new(len as u64);
+    pb.set_style(
+        ProgressStyle::with_template("{msg:24} [{bar:30}] {pos}/{len} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    pb.set_message(message);
+    pb
+}
+
+/// Seconds, as people read them.
+fn secs(d: Duration) -> String {
+    format!("{:.1} s", d.as_secs_f64())
+}
+
+/// Runs `hrcities run`.
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    run_on(&args.paths, &args.options, global).map(|(outcome, _)| outcome)
+}
+
+/// Runs `hrcities demo`.
+pub fn demo(args: &DemoArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    let lang = global.lang();
+    let returns = args.out.join("returns");
+    std::fs::create_dir_all(&returns)
+        .with_context(|| format!("{}: cannot make the folder", returns.display()))?;
+    for (name, bytes) in crate::embedded::SAMPLE_FILES {
+        crate::export::write_atomic(&returns.join(name), bytes)
+            .with_context(|| format!("{}: cannot write", returns.join(name).display()))?;
+    }
+    let options = Options { out: args.out.clone(), store: None, year: None, no_png: args.no_png };
+    let (outcome, first) = run_on(std::slice::from_ref(&returns), &options, global)?;
+    if !global.quiet {
+        println!();
+        println!("{}", tr(lang, "cli.demo_look"));
+        for (key, path) in first {
+            println!("  {:<32} {}", tr(lang, key), path.display());
+        }
+    }
+    Ok(outcome)
+}
+
+/// Does the whole job; returns how it ended and the outputs to look at first.
+fn run_on(
+    paths: &[PathBuf],
+    o: &Options,
+    global: &GlobalArgs,
+) -> anyhow::Result<(Outcome, Vec<(&'static str, PathBuf)>)> {
+    let lang = global.lang();
+    let say = |line: String| {
+        if !global.quiet {
+            println!("{line}");
+        }
+    };
+    let fw = global.framework()?;
+    let out = &o.out;
+    std::fs::create_dir_all(out).with_context(|| format!("{}: cannot make", out.display()))?;
+    let store_dir = o.store.clone().unwrap_or_else(|| out.join("store"));
+    let mut times: Vec<(&'static str, Duration)> = Vec::new();
+
+    // 1. Validate.
+    let t = Instant::now();
+    let files = collect(paths);
+    if files.is_empty() {
+        anyhow::bail!(tr(lang, "cli.validate_no_files").to_string());
+    }
+    let pb = bar(files.len(), tr(lang, "cli.stage_validate").to_string(), global.quiet);
+    let results = check_all_with(&fw, &files, lang, &|| pb.inc(1));
+    pb.finish_and_clear();
+    let validation = out.join("validation.csv");
+    let mut csv = Vec::new();
+    write_csv(&mut csv, &results)?;
+    crate::export::write_atomic(&validation, &csv)?;
+    crate::export::write_atomic(
+        &out.join("validation.json"),
+        serde_json::to_string_pretty(&json_report(&results))?.as_bytes(),
+    )?;
+    let count = |s: Severity| {
+        results.iter().flat_map(|r| &r.diagnostics).filter(|d| d.severity == s).count()
+    };
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    let with_errors = results
+        .iter()
+        .filter(|r| r.diagnostics.iter().any(|d| d.severity == Severity::Error))
+        .count();
+    times.push(("cli.stage_validate", t.elapsed()));
+    say(trf(
+        lang,
+        "cli.run_validated",
+        &[("files", &results.len()), ("errors", &errors), ("warnings", &warnings)],
+    ));
+
+    // 2. Ingest.
+    let t = Instant::now();
+    let filed = file_results(&fw, &results, &store_dir, lang)?;
+    for (path, reason) in &filed.skipped {
+        eprintln!(
+            "{}",
+            trf(lang, "cli.ingest_skipped", &[("file", &path.display()), ("reason", reason)])
+        );
+    }
+    times.push(("cli.stage_ingest", t.elapsed()));
+    say(trf(
+        lang,
+        "cli.ingest_total",
+        &[
+            ("added", &filed.added),
+            ("unchanged", &filed.unchanged),
+            ("skipped", &filed.skipped.len()),
+            ("store", &store_dir.display()),
+        ],
+    ));
+
+    // 3. Compute and export.
+    let t = Instant::now();
+    let store = Store::open(&store_dir)?;
+    let ds = Dataset::load(&store, &fw)?;
+    let method = Method::default();
+    let computed = compute(&fw, &ds, &method)?;
+    super::compute::export(&computed, &method, out)?;
+    let data = ChartData::from_results(&computed)?;
+    let values = computed.indicators.height();
+    drop(computed);
+    times.push(("cli.stage_compute", t.elapsed()));
+    let cities = {
+        let mut ids: Vec<&str> = ds.returns.iter().map(|r| r.city_id.as_str()).collect();
+        ids.dedup();
+        ids.len()
+    };
+    let ok = data.values.iter().filter(|v| v.status == "ok" && !v.carried_forward).count();
+    say(trf(
+        lang,
+        "cli.compute_done",
+        &[
+            ("returns", &ds.returns.len()),
+            ("values", &values),
+            ("ok", &ok),
+            ("out", &out.join("data").display()),
+        ],
+    ));
+
+    // 4. Charts.
+    let t = Instant::now();
+    let years = data.years();
+    let Some(&latest) = years.last() else {
+        anyhow::bail!(tr(lang, "cli.store_empty").to_string());
+    };
+    let year = o.year.unwrap_or(latest);
+    let charts = every_chart(&data, Labels { fw: &fw, lang }, &ds, year);
+    let pb = bar(charts.len(), tr(lang, "cli.stage_charts").to_string(), global.quiet);
+    let chart_dir = out.join("charts");
+    charts
+        .par_iter()
+        .try_for_each(|c| {
+            let r = write_charts(std::slice::from_ref(c), &chart_dir, !o.no_png);
+            pb.inc(1);
+            r
+        })
+        .with_context(|| format!("{}: cannot write the charts", chart_dir.display()))?;
+    pb.finish_and_clear();
+    times.push(("cli.stage_charts", t.elapsed()));
+    say(trf(lang, "cli.charts_done", &[("n", &charts.len()), ("dir", &chart_dir.display())]));
+    drop(charts);
+
+    // 5. Reports, in each language.
+    let t = Instant::now();
+    let reporter = Reporter::new(&fw, &ds, &data, &method)?;
+    let report_dir = out.join("reports");
+    write_fonts(&report_dir)?;
+    let langs: Vec<Lang> = {
+        let mut l = global.lang.clone();
+        l.dedup();
+        l
+    };
+    let jobs: Vec<(&str, i32, Lang)> = ds
+        .returns
+        .iter()
+        .filter(|r| o.year.is_none_or(|y| r.year == y))
+        .flat_map(|r| langs.iter().map(move |&l| (r.city_id.as_str(), r.year, l)))
+        .collect();
+    let pb = bar(jobs.len() + langs.len(), tr(lang, "cli.stage_reports").to_string(), global.quiet);
+    let done = AtomicUsize::new(0);
+    let written: Vec<anyhow::Result<PathBuf>> = jobs
+        .par_iter()
+        .map(|(city, y, l)| {
+            let r = reporter.city(city, *y, *l).and_then(|r| Ok(r.write(&report_dir)?));
+            pb.inc(1);
+            // Typst memoises across documents; evicting now and then bounds memory.
+            if (done.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(EVICT_EVERY) {
+                typst::comemo::evict(EVICT_AGE);
+            }
+            r
+        })
+        .collect();
+    let mut campaign_reports = Vec::new();
+    for &l in &langs {
+        let r = reporter.campaign(year, l, false)?;
+        campaign_reports.push(r.write(&report_dir)?);
+        pb.inc(1);
+    }
+    pb.finish_and_clear();
+    typst::comemo::evict(0);
+    let mut failed = 0;
+    for (res, (city, y, _)) in written.iter().zip(&jobs) {
+        if let Err(e) = res {
+            failed += 1;
+            eprintln!("{city} {y}: {e:#}");
+        }
+    }
+    let n_reports = written.len() - failed + campaign_reports.len();
+    times.push(("cli.stage_reports", t.elapsed()));
+    say(trf(lang, "cli.reports_done", &[("n", &n_reports), ("dir", &report_dir.display())]));
+
+    // Summary.
+    if !global.quiet {
+        println!();
+        println!(
+            "{}",
+            trf(
+                lang,
+                "cli.run_summary",
+                &[("returns", &results.len()), ("cities", &cities), ("reports", &n_reports)]
+            )
+        );
+        if errors + warnings > 0 {
+            println!(
+                "{}",
+                trf(
+                    lang,
+                    "cli.run_problems",
+                    &[
+                        ("errors", &errors),
+                        ("with_errors", &with_errors),
+                        ("warnings", &warnings),
+                        ("file", &validation.display()),
+                    ]
+                )
+            );
+        }
+        let total: Duration = times.iter().map(|(_, d)| *d).sum();
+        let stages: Vec<String> =
+            times.iter().map(|(k, d)| format!("{} {}", tr(lang, k), secs(*d))).collect();
+        println!(
+            "{}",
+            trf(lang, "cli.run_times", &[("stages", &stages.join(" · ")), ("total", &secs(total))])
+        );
+    }
+
+    let mut first: Vec<(&'static str, PathBuf)> = Vec::new();
+    if let Some(p) = campaign_reports.first() {
+        first.push(("cli.look_campaign", p.clone()));
+    }
+    // A city's latest report, in the first language.
+    let latest = jobs
+        .iter()
+        .zip(&written)
+        .rev()
+        .find(|((_, y, l), r)| *y == year && *l == lang && r.is_ok());
+    if let Some((_, Ok(p))) = latest {
+        first.push(("cli.look_city", p.clone()));
+    }
+    first.push(("cli.look_data", out.join("data").join("hrcities-data.xlsx")));
+    first.push(("cli.look_charts", chart_dir.join("campaign")));
+    if errors + warnings > 0 {
+        first.push(("cli.look_validation", validation.clone()));
+    }
+    let outcome = if failed > 0 {
+        Outcome::Failure
+    } else if with_errors > 0 || !filed.skipped.is_empty() {
+        Outcome::ReturnsHaveErrors
+    } else {
+        Outcome::Success
+    };
+    Ok((outcome, first))
+}

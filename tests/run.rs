@@ -1,0 +1,77 @@
+//! `hrcities run` and `hrcities demo`: the whole job in one command.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn hrcities() -> Command {
+    Command::new(assert_cmd::cargo::cargo_bin!("hrcities"))
+}
+
+#[test]
+fn the_demo_writes_data_charts_reports_and_what_to_fix() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("demo");
+    let o = hrcities().args(["demo", "--no-png", "--out"]).arg(&out).output().expect("runs");
+    // Some sample returns carry deliberate errors: the run finishes with status 3.
+    assert_eq!(o.status.code(), Some(3), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("Done: 26 returns from 13 cities; 27 reports written."), "{stdout}");
+    assert!(stdout.contains("Where to look first:"));
+    assert!(stdout.contains("validation.csv"));
+    for stage in ["validate", "ingest", "compute", "charts", "reports"] {
+        assert!(stdout.contains(&format!("{stage} ")), "time of {stage}: {stdout}");
+    }
+    assert_eq!(std::fs::read_dir(out.join("returns")).expect("returns").count(), 26);
+    let validation = std::fs::read_to_string(out.join("validation.csv")).expect("validation");
+    assert!(validation.starts_with("file,sheet,cell,question,severity,code,message,hint"));
+    assert_eq!(validation.lines().filter(|l| l.contains(",error,")).count(), 6);
+    assert!(out.join("validation.json").is_file());
+    for table in ["indicators", "scores", "aggregates", "campaign", "quality", "responses"] {
+        assert!(out.join(format!("data/{table}.csv")).is_file(), "{table}");
+        assert!(out.join(format!("data/{table}.parquet")).is_file(), "{table}");
+    }
+    assert!(out.join("data/hrcities-data.xlsx").is_file());
+    assert!(out.join("charts/campaign/progress.svg").is_file());
+    assert!(out.join("reports/campaign/campaign-2026-en.pdf").is_file());
+    assert!(out
+        .join("reports/COL-villa-esperanza-del-sur/COL-villa-esperanza-del-sur-2025-en.pdf")
+        .is_file());
+    assert!(out.join("store/returns.parquet").is_file());
+}
+
+#[test]
+fn run_exits_0_on_clean_returns_and_writes_each_language() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let returns = tmp.path().join("returns");
+    std::fs::create_dir_all(&returns).expect("mkdir");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    for f in ["bahia-serena-2025.xlsx", "bahia-serena-2026.xlsx", "port-aurore-2025.ods"] {
+        std::fs::copy(sample.join(f), returns.join(f)).expect("copy");
+    }
+    let out = tmp.path().join("out");
+    let o = hrcities()
+        .args(["--lang", "es,fr", "run", "--no-png", "--out"])
+        .arg(&out)
+        .arg(&returns)
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("Listo: 3 respuestas de 2 ciudades; 8 informes escritos."), "{stdout}");
+    for lang in ["es", "fr"] {
+        assert!(out.join(format!("reports/campaign/campaign-2026-{lang}.pdf")).is_file());
+        assert!(out
+            .join(format!("reports/URY-bahia-serena/URY-bahia-serena-2025-{lang}.pdf"))
+            .is_file());
+    }
+    // Running again on the same returns changes nothing in the store.
+    let o = hrcities()
+        .args(["run", "--no-png", "--out"])
+        .arg(&out)
+        .arg(&returns)
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("0 added, 3 unchanged"));
+}
