@@ -223,3 +223,23 @@ fn missing_scores_are_drawn_as_missing_not_as_zero() {
     assert_eq!(text.lines().filter(|l| l.trim() == "–").count(), 2, "a cell and the legend");
     assert!(text.contains("no score"));
 }
+
+#[test]
+fn a_highlighted_city_whose_indicator_does_not_apply_is_told_so() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let store = store_of_sample_data(tmp.path());
+    let out = tmp.path().join("out");
+    run(hrcities()
+        .args(["charts", "--no-png", "--city", "COL-villa-esperanza-del-sur", "--store"])
+        .arg(&store)
+        .arg("--out")
+        .arg(&out));
+    // EDU_I03 does not apply to Villa Esperanza del Sur in 2026 (its answers make it so).
+    let svg = std::fs::read_to_string(
+        out.join("charts/cities/COL-villa-esperanza-del-sur/EDU_I03-2026.svg"),
+    )
+    .expect("the strip plot");
+    let (_, desc, text) = parse_svg(&svg);
+    assert!(desc.contains("Villa Esperanza del Sur: this indicator does not apply"), "{desc}");
+    assert!(text.contains("does not apply"), "{text}");
+}

@@ -423,6 +423,18 @@ pub fn strip(
         &[("id", &indicator), ("year", &year), ("unit", &unit_label)],
     );
     let selected = city.and_then(|c| rows.iter().find(|r| r.city_id == c));
+    // The highlighted city, when the indicator does not apply to it (it has no dot).
+    let not_applicable = city.and_then(|c| {
+        data.values.iter().find(|r| {
+            r.city_id == c
+                && r.indicator_id == indicator
+                && r.year == year
+                && !r.carried_forward
+                && r.status == "not_applicable"
+        })
+    });
+    let na_line =
+        not_applicable.map(|r| trf(l.lang, "chart.city_not_applicable", &[("city", &r.city_name)]));
     let desc = trf(
         l.lang,
         "chart.strip_desc",
@@ -442,11 +454,12 @@ pub fn strip(
                     ),
                 ],
             )
-    });
+    }) + &na_line.as_ref().map_or(String::new(), |n| format!(" {n}"));
     let (x0, x1) = (220.0, 660.0);
     let row = 44.0;
     let top = header_height(&title, &subtitle) + 10.0;
-    let height = top + row * regions.len().max(1) as f64 + 46.0;
+    let height =
+        top + row * regions.len().max(1) as f64 + 46.0 + if na_line.is_some() { 22.0 } else { 0.0 };
     let path = match city {
         Some(c) => PathBuf::from("cities").join(file_part(c)).join(format!("{indicator}-{year}")),
         None => PathBuf::from("indicators").join(format!("{}-{year}", file_part(indicator))),
@@ -468,6 +481,14 @@ pub fn strip(
             text(area, &label, (x(*t), bottom + 12.0), centre(font(11.0), MUTED));
         }
         text(area, &unit_label, ((x0 + x1) / 2.0, bottom + 30.0), centre(font(12.0), MUTED));
+        if let Some(n) = &na_line {
+            text(
+                area,
+                &shorten(n, 11.0, W as f64 - 40.0),
+                (20.0, bottom + 52.0),
+                left(italic(11.0), accent()),
+            );
+        }
         if regions.is_empty() {
             text(
                 area,
