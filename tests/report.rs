@@ -126,13 +126,17 @@ fn a_city_report_compiles_in_three_languages_with_numbers_formatted_for_each() {
     ] {
         let r = reporter.city(VILLA, 2026, lang).expect("renders");
         assert!(r.pdf.starts_with(b"%PDF"));
-        // The source holds every printed value escaped for Typst markup.
-        assert!(r.typ.contains(&markup(heading)), "{lang:?}");
+        // The sources hold every printed value escaped for Typst markup; the methodology
+        // annex is its own file, included by the report.
+        let annex = r.files.iter().find(|(n, _)| n == "annex.typ").expect("annex.typ");
+        assert!(String::from_utf8_lossy(&annex.1).contains(&markup(heading)), "{lang:?}");
+        assert!(r.typ.contains("#include \"annex.typ\""));
         assert_eq!(format_percent(pct, 1, lang), shown);
         assert!(r.typ.contains(&markup(&shown)), "{lang:?} shows {shown}");
         let pdf = r.write(&f.out()).expect("written");
         assert!(pdf.with_extension("").join("report.typ").is_file());
         assert!(pdf.with_extension("").join("charts/rights.svg").is_file());
+        assert!(pdf.with_extension("").join("annex.typ").is_file());
     }
     assert!(reporter.city("XXX-nowhere", 2026, Lang::En).is_err());
 }

@@ -3,14 +3,13 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use rayon::prelude::*;
 
 use super::{GlobalArgs, Outcome, StoreArgs};
 use crate::charts::ChartData;
 use crate::compute::{compute, Dataset, Method};
 use crate::i18n::{tr, trf};
 use crate::report::submission::{Mechanism, Options};
-use crate::report::{write_fonts, Rendered, Reporter};
+use crate::report::{render_all, write_fonts, Rendered, Reporter};
 use crate::store::Store;
 
 /// Write PDF reports (with their Typst sources) in --lang.
@@ -235,10 +234,8 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
                     &[("city", &city), ("year", &a.year.map_or("–".into(), |y| y.to_string()))]
                 ));
             }
-            let results: Vec<anyhow::Result<PathBuf>> = jobs
-                .par_iter()
-                .map(|(city, year)| write(&r.city(city, *year, lang)?, &dir))
-                .collect();
+            let results: Vec<anyhow::Result<PathBuf>> =
+                render_all(&jobs, |(city, year)| write(&r.city(city, *year, lang)?, &dir))?;
             let mut failed = 0;
             for (res, (city, year)) in results.iter().zip(&jobs) {
                 match res {

@@ -3,7 +3,6 @@
 //! built into hrcities.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -18,7 +17,7 @@ use crate::charts::{ChartData, Labels};
 use crate::compute::{compute, Dataset, Method};
 use crate::framework::Severity;
 use crate::i18n::{tr, trf, Lang};
-use crate::report::{write_fonts, Reporter};
+use crate::report::{render_all, write_fonts, Reporter};
 use crate::store::Store;
 
 /// Do the whole job: validate, ingest, compute, charts, reports and exports.
@@ -82,11 +81,6 @@ pub struct DemoArgs {
     #[arg(long)]
     pub no_png: bool,
 }
-
-/// Typst's memo cache is evicted every this many reports, dropping entries unused for
-/// more than [`EVICT_AGE`] evictions (as typst-cli's watch mode does after each compile).
-const EVICT_EVERY: usize = 32;
-const EVICT_AGE: usize = 2;
 
 /// A progress bar on a terminal; nothing elsewhere (the stage's closing line is printed).
 fn bar(len: usize, message: String, quiet: bool) -> ProgressBar {
@@ -274,19 +268,11 @@ fn run_on(
         .flat_map(|r| langs.iter().map(move |&l| (r.city_id.as_str(), r.year, l)))
         .collect();
     let pb = bar(jobs.len() + langs.len(), tr(lang, "cli.stage_reports").to_string(), global.quiet);
-    let done = AtomicUsize::new(0);
-    let written: Vec<anyhow::Result<PathBuf>> = jobs
-        .par_iter()
-        .map(|(city, y, l)| {
-            let r = reporter.city(city, *y, *l).and_then(|r| Ok(r.write(&report_dir)?));
-            pb.inc(1);
-            // Typst memoises across documents; evicting now and then bounds memory.
-            if (done.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(EVICT_EVERY) {
-                typst::comemo::evict(EVICT_AGE);
-            }
-            r
-        })
-        .collect();
+    let written: Vec<anyhow::Result<PathBuf>> = render_all(&jobs, |(city, y, l)| {
+        let r = reporter.city(city, *y, *l).and_then(|r| Ok(r.write(&report_dir)?));
+        pb.inc(1);
+        r
+    })?;
     let mut campaign_reports = Vec::new();
     for &l in &langs {
         let r = reporter.campaign(year, l, false)?;
@@ -294,7 +280,6 @@ fn run_on(
         pb.inc(1);
     }
     pb.finish_and_clear();
-    typst::comemo::evict(0);
     let mut failed = 0;
     for (res, (city, y, _)) in written.iter().zip(&jobs) {
         if let Err(e) = res {

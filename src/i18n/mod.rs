@@ -61,7 +61,8 @@ impl Lang {
         Lang::ALL.into_iter().find(|l| l.code().eq_ignore_ascii_case(code.trim()))
     }
 
-    fn index(self) -> usize {
+    /// Its position in [`Lang::ALL`]: en 0, es 1, fr 2.
+    pub fn index(self) -> usize {
         self as usize
     }
 }

@@ -9,7 +9,6 @@ use std::path::PathBuf;
 
 use minijinja::{context, Value};
 
-use super::city::{annex, method_text};
 use super::{is_yes_no, Rendered, Reporter};
 use crate::charts::data::{median, quantile, ScoreRow};
 use crate::charts::Labels;
@@ -282,16 +281,11 @@ impl Reporter<'_> {
             h_mean => tr(lang, "report.h_mean"),
             h_rights_scored => tr(lang, "report.h_rights_scored"),
             ranking => ranking,
-            h_annex => tr(lang, "report.h_annex"),
-            method => method_text(self, lang),
-            annex => annex(self, lang),
-            w_formula => tr(lang, "report.formula"),
-            w_goalposts => tr(lang, "report.goalposts"),
-            w_source => tr(lang, "report.source"),
         };
         let files = vec![
             ("charts/progress.svg".to_string(), progress_chart.svg.into_bytes()),
             ("charts/quality.svg".to_string(), quality_chart.svg.into_bytes()),
+            self.annex_file(lang)?,
         ];
         let path = PathBuf::from("campaign").join(format!("campaign-{year}-{}", lang.code()));
         self.compile("campaign.typ.j2", ctx, files, (year, 12, 31), path)

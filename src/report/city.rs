@@ -60,7 +60,7 @@ pub(super) fn mechanisms(fw: &Framework, id: &str, lang: Lang) -> String {
 
 /// The methodology annex: how scores are made, then every indicator's formula, goalposts
 /// and source, per right.
-pub(super) fn annex(r: &Reporter<'_>, lang: Lang) -> Vec<Value> {
+fn annex(r: &Reporter<'_>, lang: Lang) -> Vec<Value> {
     let fw = r.fw;
     fw.rights
         .iter()
@@ -124,6 +124,26 @@ pub(super) fn method_text(r: &Reporter<'_>, lang: Lang) -> Vec<String> {
 }
 
 impl Reporter<'_> {
+    /// The methodology annex in `lang` as the file `annex.typ` the reports include: the
+    /// same bytes for every report of a language, rendered once.
+    pub(super) fn annex_file(&self, lang: Lang) -> anyhow::Result<(String, Vec<u8>)> {
+        let cell = &self.annex_cache[lang.index()];
+        if let Some(text) = cell.get() {
+            return Ok(("annex.typ".into(), text.clone().into_bytes()));
+        }
+        let ctx = context! {
+            h_annex => tr(lang, "report.h_annex"),
+            method => method_text(self, lang),
+            annex => annex(self, lang),
+            w_formula => tr(lang, "report.formula"),
+            w_goalposts => tr(lang, "report.goalposts"),
+            w_source => tr(lang, "report.source"),
+        };
+        let text = self.templates.get_template("annex.typ.j2")?.render(ctx)?;
+        let text = cell.get_or_init(|| text);
+        Ok(("annex.typ".into(), text.clone().into_bytes()))
+    }
+
     /// Renders the self-assessment of `city` for `year` in `lang`.
     pub fn city(&self, city: &str, year: i32, lang: Lang) -> anyhow::Result<Rendered> {
         let (fw, data) = (self.fw, self.data);
@@ -333,14 +353,9 @@ impl Reporter<'_> {
             h_kind => tr(lang, "report.h_kind"),
             h_value => tr(lang, "report.h_value"),
             h_change => tr(lang, "report.h_change"),
-            h_annex => tr(lang, "report.h_annex"),
-            method => method_text(self, lang),
-            annex => annex(self, lang),
-            w_formula => tr(lang, "report.formula"),
-            w_goalposts => tr(lang, "report.goalposts"),
-            w_source => tr(lang, "report.source"),
         };
-        let files = vec![("charts/rights.svg".to_string(), chart.svg.into_bytes())];
+        let files =
+            vec![("charts/rights.svg".to_string(), chart.svg.into_bytes()), self.annex_file(lang)?];
         let path = PathBuf::from(file_part(city)).join(format!(
             "{}-{year}-{}",
             file_part(city),

@@ -70,6 +70,35 @@ pub fn write_fonts(dir: &Path) -> std::io::Result<PathBuf> {
     Ok(fonts)
 }
 
+/// How many reports a pool of worker threads compiles before it is replaced.
+const CHUNK: usize = 16;
+/// The stack of each worker thread: Typst lays out nested content recursively.
+const WORKER_STACK: usize = 16 << 20;
+
+/// Runs `f` on every job in parallel and returns the results in order. Jobs run in chunks,
+/// each on a fresh pool of worker threads that ends with it, and Typst's memo cache is
+/// emptied after each chunk: without this, the caches Typst keeps per thread and across
+/// documents grow with every report (gigabytes over a thousand reports).
+pub fn render_all<T: Sync, R: Send>(
+    jobs: &[T],
+    f: impl Fn(&T) -> R + Sync,
+) -> std::io::Result<Vec<R>> {
+    let mut out = Vec::with_capacity(jobs.len());
+    for chunk in jobs.chunks(CHUNK) {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .stack_size(WORKER_STACK)
+            .build()
+            .map_err(std::io::Error::other)?;
+        out.extend(pool.install(|| {
+            use rayon::prelude::*;
+            chunk.par_iter().map(&f).collect::<Vec<R>>()
+        }));
+        drop(pool);
+        typst::comemo::evict(0);
+    }
+    Ok(out)
+}
+
 /// What every report of a run shares.
 pub struct Reporter<'a> {
     pub engine: Arc<Engine>,
@@ -78,6 +107,8 @@ pub struct Reporter<'a> {
     pub ds: &'a Dataset,
     pub data: &'a ChartData,
     pub method: &'a Method,
+    /// The methodology annex per language (en, es, fr), rendered once.
+    annex_cache: [std::sync::OnceLock<String>; 3],
 }
 
 impl<'a> Reporter<'a> {
@@ -95,6 +126,7 @@ impl<'a> Reporter<'a> {
             ds,
             data,
             method,
+            annex_cache: Default::default(),
         })
     }
 

@@ -53,6 +53,8 @@ pub struct Document {
     name: String,
     main: Source,
     files: HashMap<FileId, Bytes>,
+    /// Typst files the main source includes (`#include "annex.typ"`), parsed once.
+    sources: HashMap<FileId, Source>,
     today: Datetime,
 }
 
@@ -96,6 +98,7 @@ impl Document {
             name: name.to_string(),
             main: Source::new(id, text),
             files: HashMap::new(),
+            sources: HashMap::new(),
             today: Datetime::from_ymd(today.0, today.1, today.2)
                 .unwrap_or_else(|| Datetime::from_ymd(1970, 1, 1).expect("a valid date")),
         }
@@ -104,6 +107,10 @@ impl Document {
     /// Adds a file the source can read at `path` (e.g. `/charts/rights.svg`).
     pub fn add_file(&mut self, path: &str, bytes: Vec<u8>) {
         if let Some(id) = file_id(path) {
+            if path.ends_with(".typ") {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                self.sources.insert(id, Source::new(id, text));
+            }
             self.files.insert(id, Bytes::new(bytes));
         }
     }
@@ -158,6 +165,8 @@ impl World for Document {
     fn source(&self, id: FileId) -> FileResult<Source> {
         if id == self.main.id() {
             Ok(self.main.clone())
+        } else if let Some(source) = self.sources.get(&id) {
+            Ok(source.clone())
         } else {
             Err(FileError::NotFound(id.vpath().get_without_slash().into()))
         }
