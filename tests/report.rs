@@ -26,6 +26,16 @@ fn hrcities() -> Command {
     Command::new(assert_cmd::cargo::cargo_bin!("hrcities"))
 }
 
+/// Files sample-data in a store at `store`.
+fn ingest_sample(store: &Path) {
+    hrcities()
+        .args(["-q", "ingest", "--store"])
+        .arg(store)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data"))
+        .output()
+        .expect("runs");
+}
+
 /// The sample data, ingested and computed.
 struct Fixture {
     tmp: tempfile::TempDir,
@@ -38,12 +48,7 @@ struct Fixture {
 fn fixture() -> Fixture {
     let tmp = tempfile::tempdir().expect("tempdir");
     let store = tmp.path().join("store");
-    hrcities()
-        .args(["-q", "ingest", "--store"])
-        .arg(&store)
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data"))
-        .output()
-        .expect("runs");
+    ingest_sample(&store);
     let fw = load_embedded(Lang::En).framework;
     let ds = Dataset::load(&Store::open(&store).expect("a store"), &fw).expect("loads");
     let method = Method::default();
@@ -269,12 +274,7 @@ fn the_cli_writes_every_kind_in_three_languages_and_a_stock_typst_compiles_them(
     let out = std::env::var("HRCITIES_KEEP_REPORTS")
         .map(PathBuf::from)
         .unwrap_or_else(|_| tmp.path().join("out"));
-    hrcities()
-        .args(["-q", "ingest", "--store"])
-        .arg(&store)
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data"))
-        .output()
-        .expect("runs");
+    ingest_sample(&store);
     let run = |args: &[&str]| {
         let o = hrcities()
             .args(args)

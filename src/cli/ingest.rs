@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::validate::{check_all, collect, render_text, FileResult};
+use super::validate::{check_paths, render_text, FileResult};
 use super::{GlobalArgs, Outcome, StoreArgs};
 use crate::framework::{Framework, Severity};
 use crate::i18n::{tr, trf, Lang};
@@ -108,11 +108,7 @@ pub fn file_results(
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let fw = global.framework()?;
     let lang = global.lang();
-    let files = collect(&args.paths);
-    if files.is_empty() {
-        anyhow::bail!(tr(lang, "cli.validate_no_files").to_string());
-    }
-    let results = check_all(&fw, &files, lang);
+    let results = check_paths(&fw, &args.paths, lang)?;
     if !global.quiet {
         print!("{}", render_text(&results, lang, true));
     }

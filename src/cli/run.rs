@@ -9,7 +9,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use super::charts::{every_chart, write_charts};
+use super::charts::every_chart;
 use super::ingest::file_results;
 use super::validate::{check_all_with, collect, json_report, write_csv};
 use super::{GlobalArgs, Outcome};
@@ -241,7 +241,7 @@ fn run_on(
     charts
         .par_iter()
         .try_for_each(|c| {
-            let r = write_charts(std::slice::from_ref(c), &chart_dir, !o.no_png);
+            let r = c.write(&chart_dir, !o.no_png).map(|_| ());
             pb.inc(1);
             r
         })

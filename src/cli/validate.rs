@@ -93,10 +93,6 @@ fn check_one(fw: &Framework, path: &Path, lang: Lang) -> FileResult {
         checked: None,
         diagnostics: vec![file_diagnostic(path, &e, lang)],
     };
-    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    if path.is_file() && !ext.as_deref().is_some_and(|e| EXTENSIONS.contains(&e)) {
-        return failed(ReadError::Unsupported(ext.unwrap_or_default()), None);
-    }
     let bytes = match read_file(path) {
         Ok(b) => b,
         Err(e) => return failed(e, None),
@@ -110,6 +106,19 @@ fn check_one(fw: &Framework, path: &Path, lang: Lang) -> FileResult {
         }
         Err(e) => failed(e, sha256),
     }
+}
+
+/// Checks the files at `paths` (files or folders), or says there are none.
+pub fn check_paths(
+    fw: &Framework,
+    paths: &[PathBuf],
+    lang: Lang,
+) -> anyhow::Result<Vec<FileResult>> {
+    let files = collect(paths);
+    if files.is_empty() {
+        anyhow::bail!(tr(lang, "cli.validate_no_files").to_string());
+    }
+    Ok(check_all(fw, &files, lang))
 }
 
 /// Checks every file (in parallel), then flags two returns for the same city and year.
@@ -175,11 +184,7 @@ pub fn check_all_with(
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let fw = global.framework()?;
     let lang = global.lang();
-    let files = collect(&args.paths);
-    if files.is_empty() {
-        anyhow::bail!(tr(lang, "cli.validate_no_files").to_string());
-    }
-    let results = check_all(&fw, &files, lang);
+    let results = check_paths(&fw, &args.paths, lang)?;
     let with_errors = results
         .iter()
         .filter(|r| r.diagnostics.iter().any(|d| d.severity == Severity::Error))

@@ -121,9 +121,13 @@ pub const EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "xlsb", "ods"];
 
 /// Checks the first bytes before handing the file to calamine, so a text file renamed
 /// `.xlsx` or a password-protected workbook gets a clear message.
-/// The bytes of the file at `path`; a missing file or a folder is reported as such,
-/// whatever its name.
+/// The bytes of the return at `path`. A missing file or a folder is reported as such,
+/// whatever its name; a file of a format hrcities does not read is refused before it is
+/// read.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
+    if path.is_file() && !EXTENSIONS.contains(&extension(path).as_str()) {
+        return Err(ReadError::Unsupported(extension(path)));
+    }
     let mut f = std::fs::File::open(path)?;
     if f.metadata()?.is_dir() {
         return Err(ReadError::Io(std::io::Error::other("this is a folder, not a file")));
@@ -198,9 +202,6 @@ fn text_of(data: &Data) -> Option<String> {
 
 /// Reads the workbook at `path` against the questions of `fw`.
 pub fn read_workbook(path: &Path, fw: &Framework) -> Result<Workbook, ReadError> {
-    if !EXTENSIONS.contains(&extension(path).as_str()) && path.is_file() {
-        return Err(ReadError::Unsupported(extension(path)));
-    }
     let bytes = read_file(path)?;
     read_workbook_bytes(path, &bytes, fw)
 }

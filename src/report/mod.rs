@@ -72,7 +72,8 @@ pub fn write_fonts(dir: &Path) -> std::io::Result<PathBuf> {
 
 /// How many reports a pool of worker threads compiles before it is replaced.
 const CHUNK: usize = 16;
-/// The stack of each worker thread: Typst lays out nested content recursively.
+/// The stack of each worker thread: Typst lays out nested content recursively and needs
+/// more than the 2 MiB Rust gives spawned threads (the main thread has 8 MiB).
 const WORKER_STACK: usize = 16 << 20;
 
 /// Runs `f` on every job in parallel and returns the results in order. Jobs run in chunks,

@@ -385,27 +385,14 @@ impl Reporter<'_> {
                         .sum::<usize>()
             })
             .sum();
-        let word_line = if words <= limit {
-            trf(
-                lang,
-                "report.words_left",
-                &[
-                    ("words", &format_number(words as f64, 0, lang)),
-                    ("limit", &format_number(limit as f64, 0, lang)),
-                    ("left", &format_number((limit - words) as f64, 0, lang)),
-                ],
-            )
+        let n = |x: usize| format_number(x as f64, 0, lang);
+        let (key, name, gap) = if words <= limit {
+            ("report.words_left", "left", limit - words)
         } else {
-            trf(
-                lang,
-                "report.words_over",
-                &[
-                    ("words", &format_number(words as f64, 0, lang)),
-                    ("limit", &format_number(limit as f64, 0, lang)),
-                    ("over", &format_number((words - limit) as f64, 0, lang)),
-                ],
-            )
+            ("report.words_over", "over", words - limit)
         };
+        let word_line =
+            trf(lang, key, &[("words", &n(words)), ("limit", &n(limit)), (name, &n(gap))]);
         let (y, m, d) = opts.date;
         let kind = tr(lang, if opts.joint { "report.sub_joint" } else { "report.sub_individual" });
         let mut cover = vec![
