@@ -49,7 +49,7 @@ printf '%-34s %10s  %12s\n' "stage (N = $n)" "wall" "peak memory"
 store="$work/store"
 stage ingest "validate + ingest" "$bin" -q ingest --store "$store" "$work/returns"
 stage compute "compute + exports" "$bin" -q compute --store "$store" --out "$work/out"
-stage charts "charts (SVG + PNG)" "$bin" -q charts --store "$store" --out "$work/out"
+stage charts "charts (SVG; PNG for the campaign)" "$bin" -q charts --store "$store" --out "$work/out"
 stage reports "city reports (all) + campaign" sh -c \
     "'$bin' -q report city --all --store '$store' --out '$work/out' && '$bin' -q report campaign --store '$store' --out '$work/out'"
 stage run "run (the whole job, one process)" "$bin" run --out "$work/run" "$work/returns"

@@ -95,44 +95,83 @@ pub fn write_frame(dir: &Path, name: &str, df: &DataFrame) -> std::io::Result<()
 
 /// Writes `tables` to one `.xlsx` workbook at `path`, a sheet each (named after the
 /// table): a bold frozen header with filters, numbers and booleans as typed cells, text
-/// guarded against formula injection, empty cells for missing values.
+/// guarded against formula injection, empty cells for missing values. Sheets are written
+/// row by row in rust_xlsxwriter's constant-memory mode (rows go to a temporary file as they
+/// are finished, text inline), which takes about half the time and a fraction of the
+/// memory of building the whole workbook in memory first.
 pub fn write_xlsx(path: &Path, tables: &[(&str, &DataFrame)]) -> Result<(), XlsxError> {
+    /// One cell, borrowed from its column.
+    #[derive(Clone, Copy)]
+    enum Cell<'a> {
+        Empty,
+        Text(&'a str),
+        Bool(bool),
+        Number(f64),
+    }
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     for (name, df) in tables {
-        let ws = wb.add_worksheet();
-        ws.set_name(*name)?;
-        for (j, c) in df.columns().iter().enumerate() {
-            let j = j as u16;
-            ws.write_string_with_format(0, j, c.name().as_str(), &bold)?;
+        let mut columns: Vec<Vec<Cell<'_>>> = Vec::with_capacity(df.width());
+        let mut widths = Vec::with_capacity(df.width());
+        for c in df.columns() {
             let mut width = c.name().chars().count();
-            match c.dtype() {
-                DataType::String => {
-                    for (i, v) in c.str().map_err(polars_xlsx)?.iter().enumerate() {
-                        if let Some(v) = v {
-                            width = width.max(v.chars().count().min(48));
-                            ws.write_string(i as u32 + 1, j, safe_cell(v))?;
+            let cells: Vec<Cell<'_>> = match c.dtype() {
+                DataType::String => c
+                    .str()
+                    .map_err(polars_xlsx)?
+                    .iter()
+                    .map(|v| match v {
+                        Some(v) => {
+                            width = width.max(v.chars().take(48).count());
+                            Cell::Text(v)
                         }
-                    }
-                }
-                DataType::Boolean => {
-                    for (i, v) in c.bool().map_err(polars_xlsx)?.iter().enumerate() {
-                        if let Some(v) = v {
-                            ws.write_boolean(i as u32 + 1, j, v)?;
-                        }
-                    }
-                }
+                        None => Cell::Empty,
+                    })
+                    .collect(),
+                DataType::Boolean => c
+                    .bool()
+                    .map_err(polars_xlsx)?
+                    .iter()
+                    .map(|v| v.map_or(Cell::Empty, Cell::Bool))
+                    .collect(),
                 _ => {
-                    let c = c.cast(&DataType::Float64).map_err(polars_xlsx)?;
-                    for (i, v) in c.f64().map_err(polars_xlsx)?.iter().enumerate() {
-                        if let Some(v) = v.filter(|v| v.is_finite()) {
-                            ws.write_number(i as u32 + 1, j, v)?;
-                        }
-                    }
                     width = width.max(10);
+                    let c = c.cast(&DataType::Float64).map_err(polars_xlsx)?;
+                    c.f64()
+                        .map_err(polars_xlsx)?
+                        .iter()
+                        .map(|v| v.filter(|v| v.is_finite()).map_or(Cell::Empty, Cell::Number))
+                        .collect()
+                }
+            };
+            columns.push(cells);
+            widths.push(width);
+        }
+        let ws = wb.add_worksheet_with_constant_memory();
+        ws.set_name(*name)?;
+        for (j, width) in widths.iter().enumerate() {
+            ws.set_column_width(j as u16, (width + 2) as f64)?;
+        }
+        for (j, c) in df.columns().iter().enumerate() {
+            ws.write_string_with_format(0, j as u16, c.name().as_str(), &bold)?;
+        }
+        for i in 0..df.height() {
+            let row = i as u32 + 1;
+            for (j, cells) in columns.iter().enumerate() {
+                let j = j as u16;
+                match cells[i] {
+                    Cell::Empty => {}
+                    Cell::Text(v) => {
+                        ws.write_string(row, j, safe_cell(v))?;
+                    }
+                    Cell::Bool(v) => {
+                        ws.write_boolean(row, j, v)?;
+                    }
+                    Cell::Number(v) => {
+                        ws.write_number(row, j, v)?;
+                    }
                 }
             }
-            ws.set_column_width(j, (width + 2) as f64)?;
         }
         ws.set_freeze_panes(1, 0)?;
         if df.width() > 0 {

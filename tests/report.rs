@@ -125,23 +125,30 @@ fn a_city_report_compiles_in_three_languages_with_numbers_formatted_for_each() {
         .and_then(|v| v.value)
         .expect("a percentage with a decimal");
     for (lang, heading, shown) in [
-        (Lang::En, "Annex: methodology", format!("{:.1}%", pct)),
-        (Lang::Es, "Anexo: metodología", format!("{:.1}\u{a0}%", pct).replace('.', ",")),
-        (Lang::Fr, "Annexe : méthodologie", format!("{:.1}\u{202f}%", pct).replace('.', ",")),
+        (Lang::En, "Methodology", format!("{:.1}%", pct)),
+        (Lang::Es, "Metodología", format!("{:.1}\u{a0}%", pct).replace('.', ",")),
+        (Lang::Fr, "Méthodologie", format!("{:.1}\u{202f}%", pct).replace('.', ",")),
     ] {
         let r = reporter.city(VILLA, 2026, lang).expect("renders");
         assert!(r.pdf.starts_with(b"%PDF"));
-        // The sources hold every printed value escaped for Typst markup; the methodology
-        // annex is its own file, included by the report.
-        let annex = r.files.iter().find(|(n, _)| n == "annex.typ").expect("annex.typ");
-        assert!(String::from_utf8_lossy(&annex.1).contains(&markup(heading)), "{lang:?}");
-        assert!(r.typ.contains("#include \"annex.typ\""));
+        // The sources hold every printed value escaped for Typst markup.
         assert_eq!(format_percent(pct, 1, lang), shown);
         assert!(r.typ.contains(&markup(&shown)), "{lang:?} shows {shown}");
         let pdf = r.write(&f.out()).expect("written");
         assert!(pdf.with_extension("").join("report.typ").is_file());
         assert!(pdf.with_extension("").join("charts/rights.svg").is_file());
-        assert!(pdf.with_extension("").join("annex.typ").is_file());
+        // The report says how scores are made and names the methodology document, which
+        // gives every indicator's formula, goalposts and source; the report does not
+        // repeat them.
+        let file = format!("methodology/methodology-{}.pdf", lang.code());
+        assert!(r.typ.contains(&markup(&file)), "{lang:?} names {file}");
+        assert!(!r.typ.contains("#include"), "{lang:?}: no annex");
+        let m = reporter.methodology(lang).expect("renders");
+        assert!(m.typ.contains(&format!("= {}", markup(heading))), "{lang:?}");
+        for ind in &f.fw.indicators {
+            assert!(m.typ.contains(&format!("*{}*", markup(&ind.id))), "{}", ind.id);
+        }
+        assert_eq!(m.write(&f.out()).expect("written"), f.out().join(&file));
     }
     assert!(reporter.city("XXX-nowhere", 2026, Lang::En).is_err());
 }

@@ -12,11 +12,11 @@ fn hrcities() -> Command {
 fn the_demo_writes_data_charts_reports_and_what_to_fix() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("demo");
-    let o = hrcities().args(["demo", "--no-png", "--out"]).arg(&out).output().expect("runs");
+    let o = hrcities().args(["demo", "--out"]).arg(&out).output().expect("runs");
     // Some sample returns carry deliberate errors: the run finishes with status 3.
     assert_eq!(o.status.code(), Some(3), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(stdout.contains("Done: 26 returns from 13 cities; 27 reports written."), "{stdout}");
+    assert!(stdout.contains("Done: 26 returns from 13 cities; 28 reports written."), "{stdout}");
     assert!(stdout.contains("Where to look first:"));
     assert!(stdout.contains("validation.csv"));
     for stage in ["validate", "ingest", "compute", "charts", "reports"] {
@@ -32,7 +32,13 @@ fn the_demo_writes_data_charts_reports_and_what_to_fix() {
         assert!(out.join(format!("data/{table}.parquet")).is_file(), "{table}");
     }
     assert!(out.join("data/hrcities-data.xlsx").is_file());
+    // PNGs for the campaign's charts; a city's charts as SVG (they are in its report).
     assert!(out.join("charts/campaign/progress.svg").is_file());
+    assert!(out.join("charts/campaign/progress.png").is_file());
+    let city = out.join("charts/cities/COL-villa-esperanza-del-sur/rights-2026");
+    assert!(city.with_extension("svg").is_file());
+    assert!(!city.with_extension("png").exists());
+    assert!(out.join("reports/methodology/methodology-en.pdf").is_file());
     assert!(out.join("reports/campaign/campaign-2026-en.pdf").is_file());
     assert!(out
         .join("reports/COL-villa-esperanza-del-sur/COL-villa-esperanza-del-sur-2025-en.pdf")
@@ -51,23 +57,27 @@ fn run_exits_0_on_clean_returns_and_writes_each_language() {
     }
     let out = tmp.path().join("out");
     let o = hrcities()
-        .args(["--lang", "es,fr", "run", "--no-png", "--out"])
+        .args(["--lang", "es,fr", "run", "--png", "none", "--out"])
         .arg(&out)
         .arg(&returns)
         .output()
         .expect("runs");
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(stdout.contains("Listo: 3 respuestas de 2 ciudades; 8 informes escritos."), "{stdout}");
+    assert!(
+        stdout.contains("Listo: 3 respuestas de 2 ciudades; 10 informes escritos."),
+        "{stdout}"
+    );
     for lang in ["es", "fr"] {
         assert!(out.join(format!("reports/campaign/campaign-2026-{lang}.pdf")).is_file());
+        assert!(out.join(format!("reports/methodology/methodology-{lang}.pdf")).is_file());
         assert!(out
             .join(format!("reports/URY-bahia-serena/URY-bahia-serena-2025-{lang}.pdf"))
             .is_file());
     }
     // Running again on the same returns changes nothing in the store.
     let o = hrcities()
-        .args(["run", "--no-png", "--out"])
+        .args(["run", "--png", "none", "--out"])
         .arg(&out)
         .arg(&returns)
         .output()

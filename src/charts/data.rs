@@ -1,5 +1,8 @@
 //! What the charts draw, read from the computed tables into plain rows.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use polars::prelude::*;
 
 use crate::compute::Results;
@@ -82,6 +85,18 @@ pub struct ChartData {
     pub values: Vec<ValueRow>,
     pub campaign: Vec<CampaignRow>,
     pub quality: Vec<QualityRow>,
+    index: OnceLock<Index>,
+}
+
+/// Where each city's rows are, and the regional medians, built on first use: a run draws a
+/// chart and writes a report for each of thousands of cities, and scanning every row for
+/// each of them made the time grow with the square of the number of cities.
+#[derive(Clone, Debug, Default)]
+struct Index {
+    scores: HashMap<String, Vec<usize>>,
+    values: HashMap<String, Vec<usize>>,
+    /// (year, region, right) → the median right score, over returns not carried forward.
+    medians: HashMap<(i32, Option<String>, String), Option<f64>>,
 }
 
 impl ChartData {
@@ -159,7 +174,46 @@ impl ChartData {
                 completeness: completeness[i],
             })
             .collect();
-        Ok(ChartData { scores, values, campaign, quality })
+        Ok(ChartData { scores, values, campaign, quality, index: OnceLock::new() })
+    }
+
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| {
+            let mut index = Index::default();
+            for (i, r) in self.scores.iter().enumerate() {
+                index.scores.entry(r.city_id.clone()).or_default().push(i);
+            }
+            for (i, r) in self.values.iter().enumerate() {
+                index.values.entry(r.city_id.clone()).or_default().push(i);
+            }
+            let mut groups: HashMap<(i32, Option<String>, String), Vec<f64>> = HashMap::new();
+            for r in self.scores.iter().filter(|r| !r.carried_forward) {
+                let scores = groups.entry((r.year, r.region.clone(), r.right_id.clone()));
+                let scores = scores.or_default();
+                scores.extend(r.score);
+            }
+            index.medians = groups.into_iter().map(|(k, mut v)| (k, median(&mut v))).collect();
+            index
+        })
+    }
+
+    /// The right scores of `city`, in table order.
+    pub fn city_scores<'a>(&'a self, city: &str) -> impl Iterator<Item = &'a ScoreRow> + 'a {
+        let rows = self.index().scores.get(city).map_or(&[][..], |v| v.as_slice());
+        rows.iter().map(|&i| &self.scores[i])
+    }
+
+    /// The indicator values of `city`, in table order.
+    pub fn city_values<'a>(&'a self, city: &str) -> impl Iterator<Item = &'a ValueRow> + 'a {
+        let rows = self.index().values.get(city).map_or(&[][..], |v| v.as_slice());
+        rows.iter().map(|&i| &self.values[i])
+    }
+
+    /// The median score of `right` among the returns of `region` in `year` (returns carried
+    /// forward from an earlier year left out).
+    pub fn region_median(&self, year: i32, region: Option<&str>, right: &str) -> Option<f64> {
+        let key = (year, region.map(String::from), right.to_string());
+        self.index().medians.get(&key).copied().flatten()
     }
 
     /// The reporting years, ascending.

@@ -253,7 +253,7 @@ fn decimals(step: f64) -> usize {
 /// Dot chart of one city's right scores in `year`, with its region's median and its own
 /// previous year.
 pub fn right_profile(data: &ChartData, l: Labels<'_>, city: &str, year: i32) -> Chart {
-    let own: Vec<_> = data.scores.iter().filter(|r| r.city_id == city).collect();
+    let own: Vec<_> = data.city_scores(city).collect();
     let this: BTreeMap<&str, Option<f64>> = own
         .iter()
         .filter(|r| r.year == year && !r.carried_forward)
@@ -268,17 +268,7 @@ pub fn right_profile(data: &ChartData, l: Labels<'_>, city: &str, year: i32) -> 
         .filter(|r| Some(r.year) == previous_year)
         .map(|r| (r.right_id.as_str(), r.score))
         .collect();
-    let median = |right: &str| {
-        let mut v: Vec<f64> = data
-            .scores
-            .iter()
-            .filter(|r| {
-                r.year == year && !r.carried_forward && r.right_id == right && r.region == region
-            })
-            .filter_map(|r| r.score)
-            .collect();
-        quantile(&mut v, 0.5)
-    };
+    let median = |right: &str| data.region_median(year, region.as_deref(), right);
     let region_name = l.region(region.as_deref());
     let title = trf(l.lang, "chart.profile_title", &[("city", &name), ("year", &year)]);
     let subtitle = trf(l.lang, "chart.profile_subtitle", &[("region", &region_name)]);
@@ -787,8 +777,7 @@ pub fn heatmaps(data: &ChartData, l: Labels<'_>, year: i32) -> Vec<Chart> {
 /// Small multiples: one panel per right with the city's score in each year it reported
 /// and its region's median.
 pub fn trends(data: &ChartData, l: Labels<'_>, city: &str) -> Chart {
-    let own: Vec<_> =
-        data.scores.iter().filter(|r| r.city_id == city && !r.carried_forward).collect();
+    let own: Vec<_> = data.city_scores(city).filter(|r| !r.carried_forward).collect();
     let name = own.first().map_or(city.to_string(), |r| r.city_name.clone());
     let years: BTreeSet<i32> = data.years().into_iter().collect();
     let years: Vec<i32> = years.into_iter().collect();

@@ -59,6 +59,30 @@ impl Chart {
     }
 }
 
+/// Which charts also get a PNG beside their SVG.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PngSet {
+    /// Every chart.
+    All,
+    /// The campaign's charts (progress, quality, heatmaps, indicator distributions), not
+    /// each city's: a city's charts are in its report, and drawing a PNG for each of a
+    /// thousand cities takes most of a run's chart time.
+    Campaign,
+    /// None: SVG only.
+    None,
+}
+
+impl PngSet {
+    /// Whether `chart` gets a PNG.
+    pub fn wants(self, chart: &Chart) -> bool {
+        match self {
+            PngSet::All => true,
+            PngSet::Campaign => !chart.path.starts_with("cities"),
+            PngSet::None => false,
+        }
+    }
+}
+
 /// Labels in one language, from the framework and the message catalog.
 #[derive(Clone, Copy)]
 pub struct Labels<'a> {
@@ -147,12 +171,8 @@ pub fn city_charts(
     city: &str,
     with_indicators: Option<i32>,
 ) -> Vec<Chart> {
-    let mut years: Vec<i32> = data
-        .scores
-        .iter()
-        .filter(|r| r.city_id == city && !r.carried_forward)
-        .map(|r| r.year)
-        .collect();
+    let mut years: Vec<i32> =
+        data.city_scores(city).filter(|r| !r.carried_forward).map(|r| r.year).collect();
     years.sort();
     years.dedup();
     let mut out: Vec<Chart> =

@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::{GlobalArgs, Outcome, StoreArgs};
-use crate::charts::{campaign_charts, city_charts, Chart, ChartData, Labels};
+use crate::charts::{campaign_charts, city_charts, Chart, ChartData, Labels, PngSet};
 use crate::compute::{compute, Dataset, Method};
 use crate::i18n::trf;
 use crate::store::Store;
 
-/// Draw the charts of the campaign and of each city, as SVG and PNG, in --lang.
+/// Draw the charts of the campaign and of each city, as SVG (and PNG), in --lang.
 ///
 /// Without --city: campaign progress toward 10 / 100 / 1,000 governments, data quality per
 /// right and per region, the heatmap of cities × rights, the distribution of every
@@ -34,9 +34,10 @@ pub struct Args {
     /// The reporting year of the campaign charts (default: the latest).
     #[arg(long, value_name = "YEAR")]
     pub year: Option<i32>,
-    /// Write SVG only (PNG rendering takes most of the time).
-    #[arg(long)]
-    pub no_png: bool,
+    /// Which charts also get a PNG: all, campaign or none (default: campaign; all with
+    /// --city). Every chart is written as SVG.
+    #[arg(long, value_name = "WHICH")]
+    pub png: Option<PngSet>,
     #[command(flatten)]
     pub store: StoreArgs,
 }
@@ -69,7 +70,8 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         None => every_chart(&data, labels, &ds, year),
     };
     let dir = args.out.join("charts");
-    write_charts(&charts, &dir, !args.no_png)?;
+    let png = args.png.unwrap_or(if args.city.is_some() { PngSet::All } else { PngSet::Campaign });
+    write_charts(&charts, &dir, png)?;
     if !global.quiet {
         println!(
             "{}",
@@ -90,7 +92,7 @@ pub fn every_chart(data: &ChartData, labels: Labels<'_>, ds: &Dataset, year: i32
     all
 }
 
-/// Writes `charts` to `dir` in parallel (SVG, and PNG if `png`).
-pub fn write_charts(charts: &[Chart], dir: &Path, png: bool) -> std::io::Result<()> {
-    charts.par_iter().try_for_each(|chart| chart.write(dir, png).map(|_| ()))
+/// Writes `charts` to `dir` in parallel: SVG, and PNG for those `png` wants.
+pub fn write_charts(charts: &[Chart], dir: &Path, png: PngSet) -> std::io::Result<()> {
+    charts.par_iter().try_for_each(|chart| chart.write(dir, png.wants(chart)).map(|_| ()))
 }

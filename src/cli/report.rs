@@ -32,7 +32,8 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 pub enum Kind {
     /// A city's self-assessment: profile, right scores against the regional median and last
-    /// year, strengths and what to improve, every indicator, and a methodology annex.
+    /// year, strengths and what to improve, every indicator, and how scores are made; with
+    /// the methodology document (every indicator's formula, goalposts and source).
     City(CityArgs),
     /// The campaign's annual report: progress toward 10 / 100 / 1,000, returns by region and
     /// level, distributions per right, structural measures, data quality, participants.
@@ -236,6 +237,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
             }
             let results: Vec<anyhow::Result<PathBuf>> =
                 render_all(&jobs, |(city, year)| write(&r.city(city, *year, lang)?, &dir))?;
+            let methodology = write(&r.methodology(lang)?, &dir)?;
             let mut failed = 0;
             for (res, (city, year)) in results.iter().zip(&jobs) {
                 match res {
@@ -255,6 +257,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
                 "cli.reports_done",
                 &[("n", &(jobs.len() - failed)), ("dir", &dir.display())],
             ));
+            say(methodology.display().to_string());
             Ok(if failed > 0 { Outcome::Failure } else { Outcome::Success })
         }
         Kind::Campaign(a) => {

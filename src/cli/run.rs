@@ -13,7 +13,7 @@ use super::charts::every_chart;
 use super::ingest::file_results;
 use super::validate::{check_all_with, collect, json_report, write_csv};
 use super::{GlobalArgs, Outcome};
-use crate::charts::{ChartData, Labels};
+use crate::charts::{ChartData, Labels, PngSet};
 use crate::compute::{compute, Dataset, Method};
 use crate::framework::Severity;
 use crate::i18n::{tr, trf, Lang};
@@ -26,9 +26,9 @@ use crate::store::Store;
 /// computes indicators, scores, aggregates and campaign progress, and writes, in DIR:
 ///   validation.csv and .json   every problem found, with file, sheet and cell
 ///   data/                      indicators, scores, aggregates, … as CSV, Parquet and XLSX
-///   charts/                    SVG and PNG
-///   reports/                   a PDF per city and year, and the campaign report, in each
-///                              language of --lang (e.g. --lang en,es,fr)
+///   charts/                    SVG, and PNG for the campaign's charts (--png)
+///   reports/                   a PDF per city and year, the campaign report and the
+///                              methodology, in each language of --lang (e.g. en,es,fr)
 /// Exit status: 0 all well, 1 failure, 3 finished but some returns had errors.
 ///
 /// Examples:
@@ -57,9 +57,10 @@ pub struct Options {
     /// (default: every year's city reports, and the latest year's campaign report).
     #[arg(long, value_name = "YEAR")]
     pub year: Option<i32>,
-    /// Write charts as SVG only (PNG rendering takes most of the charts' time).
-    #[arg(long)]
-    pub no_png: bool,
+    /// Which charts also get a PNG: all, campaign (the default) or none. Every chart is
+    /// written as SVG; each city's charts are also in its report.
+    #[arg(long, value_name = "WHICH", default_value = "campaign")]
+    pub png: PngSet,
 }
 
 /// Run the whole job on the sample returns built into hrcities, to see what it does.
@@ -77,9 +78,9 @@ pub struct DemoArgs {
     /// The output folder.
     #[arg(long, value_name = "DIR", default_value = "hrcities-demo")]
     pub out: PathBuf,
-    /// Write charts as SVG only.
-    #[arg(long)]
-    pub no_png: bool,
+    /// Which charts also get a PNG: all, campaign (the default) or none.
+    #[arg(long, value_name = "WHICH", default_value = "campaign")]
+    pub png: PngSet,
 }
 
 /// A progress bar on a terminal; nothing elsewhere (the stage's closing line is printed).
@@ -117,7 +118,7 @@ pub fn demo(args: &DemoArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         crate::export::write_atomic(&returns.join(name), bytes)
             .with_context(|| format!("{}: cannot write", returns.join(name).display()))?;
     }
-    let options = Options { out: args.out.clone(), store: None, year: None, no_png: args.no_png };
+    let options = Options { out: args.out.clone(), store: None, year: None, png: args.png };
     let (outcome, first) = run_on(std::slice::from_ref(&returns), &options, global)?;
     if !global.quiet {
         println!();
@@ -241,7 +242,7 @@ fn run_on(
     charts
         .par_iter()
         .try_for_each(|c| {
-            let r = c.write(&chart_dir, !o.no_png).map(|_| ());
+            let r = c.write(&chart_dir, o.png.wants(c)).map(|_| ());
             pb.inc(1);
             r
         })
@@ -273,10 +274,11 @@ fn run_on(
         pb.inc(1);
         r
     })?;
-    let mut campaign_reports = Vec::new();
+    let (mut campaign_reports, mut methodology) = (Vec::new(), Vec::new());
     for &l in &langs {
         let r = reporter.campaign(year, l, false)?;
         campaign_reports.push(r.write(&report_dir)?);
+        methodology.push(reporter.methodology(l)?.write(&report_dir)?);
         pb.inc(1);
     }
     pb.finish_and_clear();
@@ -287,7 +289,7 @@ fn run_on(
             eprintln!("{city} {y}: {e:#}");
         }
     }
-    let n_reports = written.len() - failed + campaign_reports.len();
+    let n_reports = written.len() - failed + campaign_reports.len() + methodology.len();
     times.push(("cli.stage_reports", t.elapsed()));
     say(trf(lang, "cli.reports_done", &[("n", &n_reports), ("dir", &report_dir.display())]));
 
@@ -338,6 +340,9 @@ fn run_on(
         .find(|((_, y, l), r)| *y == year && *l == lang && r.is_ok());
     if let Some((_, Ok(p))) = latest {
         first.push(("cli.look_city", p.clone()));
+    }
+    if let Some(p) = methodology.first() {
+        first.push(("cli.look_methodology", p.clone()));
     }
     first.push(("cli.look_data", out.join("data").join("hrcities-data.xlsx")));
     first.push(("cli.look_charts", chart_dir.join("campaign")));

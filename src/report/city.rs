@@ -1,14 +1,15 @@
 //! The city self-assessment: profile; a summary of right scores against the regional
 //! median and the city's last year; strengths and what to improve; every indicator with its
-//! value, kind, change, mechanisms and data gaps; and a methodology annex generated from
-//! the framework (formulas, goalposts, sources).
+//! value, kind, change, mechanisms and data gaps; and how the scores are made. The
+//! formulas, goalposts and sources of the indicators are in one methodology document per
+//! language, generated from the framework, which every city report points to.
 
 use std::path::PathBuf;
 
 use minijinja::{context, Value};
 
 use super::{is_yes_no, Rendered, Reporter};
-use crate::charts::data::{median, ScoreRow, ValueRow};
+use crate::charts::data::{ScoreRow, ValueRow};
 use crate::charts::{file_part, Labels};
 use crate::framework::{Direction, Framework};
 use crate::i18n::{format_number, tr, trf, Lang};
@@ -123,7 +124,41 @@ pub(super) fn method_text(r: &Reporter<'_>, lang: Lang) -> Vec<String> {
     ]
 }
 
+/// Where the methodology document of `lang` goes under the reports folder.
+pub fn methodology_path(lang: Lang) -> PathBuf {
+    PathBuf::from("methodology").join(format!("methodology-{}", lang.code()))
+}
+
 impl Reporter<'_> {
+    /// The context the methodology templates expect (`annex.typ.j2`).
+    fn annex_context(&self, lang: Lang, heading: &str) -> Value {
+        context! {
+            h_annex => heading,
+            method => method_text(self, lang),
+            annex => annex(self, lang),
+            w_formula => tr(lang, "report.formula"),
+            w_goalposts => tr(lang, "report.goalposts"),
+            w_source => tr(lang, "report.source"),
+        }
+    }
+
+    /// The methodology document in `lang`: how scores are made, then every indicator's
+    /// formula, goalposts and source. City reports point to it instead of repeating it,
+    /// which keeps each of them short (and a thousand of them quick to make).
+    pub fn methodology(&self, lang: Lang) -> anyhow::Result<Rendered> {
+        let heading = tr(lang, "report.h_methodology");
+        let title = format!("{heading} · {} {}", self.fw.id, self.fw.version);
+        let ctx = context! {
+            lang => lang.code(),
+            title => title.clone(),
+            author => "hrcities",
+            footer => title,
+            ..self.annex_context(lang, heading)
+        };
+        let year = self.ds.returns.iter().map(|r| r.year).max().unwrap_or(2026);
+        self.compile("methodology.typ.j2", ctx, Vec::new(), (year, 12, 31), methodology_path(lang))
+    }
+
     /// The methodology annex in `lang` as the file `annex.typ` the reports include: the
     /// same bytes for every report of a language, rendered once.
     pub(super) fn annex_file(&self, lang: Lang) -> anyhow::Result<(String, Vec<u8>)> {
@@ -131,14 +166,7 @@ impl Reporter<'_> {
         if let Some(text) = cell.get() {
             return Ok(("annex.typ".into(), text.clone().into_bytes()));
         }
-        let ctx = context! {
-            h_annex => tr(lang, "report.h_annex"),
-            method => method_text(self, lang),
-            annex => annex(self, lang),
-            w_formula => tr(lang, "report.formula"),
-            w_goalposts => tr(lang, "report.goalposts"),
-            w_source => tr(lang, "report.source"),
-        };
+        let ctx = self.annex_context(lang, tr(lang, "report.h_annex"));
         let text = self.templates.get_template("annex.typ.j2")?.render(ctx)?;
         let text = cell.get_or_init(|| text);
         Ok(("annex.typ".into(), text.clone().into_bytes()))
@@ -148,11 +176,8 @@ impl Reporter<'_> {
     pub fn city(&self, city: &str, year: i32, lang: Lang) -> anyhow::Result<Rendered> {
         let (fw, data) = (self.fw, self.data);
         let labels = Labels { fw, lang };
-        let rows: Vec<&ValueRow> = data
-            .values
-            .iter()
-            .filter(|r| r.city_id == city && r.year == year && !r.carried_forward)
-            .collect();
+        let rows: Vec<&ValueRow> =
+            data.city_values(city).filter(|r| r.year == year && !r.carried_forward).collect();
         let profile = self
             .ds
             .returns
@@ -166,29 +191,14 @@ impl Reporter<'_> {
         let name = profile.city_name.clone();
 
         // The scores of the city, its region this year, and its previous return.
-        let own: Vec<&ScoreRow> = data
-            .scores
-            .iter()
-            .filter(|s| s.city_id == city && !s.carried_forward && s.year <= year)
-            .collect();
+        let own: Vec<&ScoreRow> =
+            data.city_scores(city).filter(|s| !s.carried_forward && s.year <= year).collect();
         let last_year = own.iter().map(|s| s.year).filter(|&y| y < year).max();
         let score_of = |right: &str, y: Option<i32>| {
             own.iter().find(|s| Some(s.year) == y && s.right_id == right).and_then(|s| s.score)
         };
-        let region_median = |right: &str| {
-            let mut v: Vec<f64> = data
-                .scores
-                .iter()
-                .filter(|s| {
-                    s.year == year
-                        && !s.carried_forward
-                        && s.region == profile.region
-                        && s.right_id == right
-                })
-                .filter_map(|s| s.score)
-                .collect();
-            median(&mut v)
-        };
+        let region_median =
+            |right: &str| data.region_median(year, profile.region.as_deref(), right);
 
         let mut summary = Vec::new();
         let mut rights = Vec::new();
@@ -319,6 +329,22 @@ impl Reporter<'_> {
             }
         }
 
+        // How scores are made; the formulas, goalposts and sources are in the methodology
+        // document.
+        let mut method = method_text(self, lang);
+        method.pop();
+        let file = methodology_path(lang).with_extension("pdf");
+        method.push(trf(
+            lang,
+            "report.method_elsewhere",
+            &[
+                ("id", &fw.id),
+                ("version", &fw.version),
+                ("n", &fw.indicators.len()),
+                ("file", &file.display()),
+            ],
+        ));
+
         let chart = crate::charts::right_profile(data, labels, city, year);
         let title = trf(lang, "report.city_title", &[("city", &name), ("year", &year)]);
         let ctx = context! {
@@ -353,9 +379,10 @@ impl Reporter<'_> {
             h_kind => tr(lang, "report.h_kind"),
             h_value => tr(lang, "report.h_value"),
             h_change => tr(lang, "report.h_change"),
+            h_method => tr(lang, "report.h_method"),
+            method => method,
         };
-        let files =
-            vec![("charts/rights.svg".to_string(), chart.svg.into_bytes()), self.annex_file(lang)?];
+        let files = vec![("charts/rights.svg".to_string(), chart.svg.into_bytes())];
         let path = PathBuf::from(file_part(city)).join(format!(
             "{}-{year}-{}",
             file_part(city),
