@@ -97,6 +97,8 @@ struct Index {
     values: HashMap<String, Vec<usize>>,
     /// (year, region, right) → the median right score, over returns not carried forward.
     medians: HashMap<(i32, Option<String>, String), Option<f64>>,
+    /// The reporting years, ascending.
+    years: Vec<i32>,
 }
 
 impl ChartData {
@@ -193,6 +195,10 @@ impl ChartData {
                 scores.extend(r.score);
             }
             index.medians = groups.into_iter().map(|(k, mut v)| (k, median(&mut v))).collect();
+            let mut years: Vec<i32> = self.scores.iter().map(|r| r.year).collect();
+            years.sort();
+            years.dedup();
+            index.years = years;
             index
         })
     }
@@ -218,10 +224,7 @@ impl ChartData {
 
     /// The reporting years, ascending.
     pub fn years(&self) -> Vec<i32> {
-        let mut years: Vec<i32> = self.scores.iter().map(|r| r.year).collect();
-        years.sort();
-        years.dedup();
-        years
+        self.index().years.clone()
     }
 }
 

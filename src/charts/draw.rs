@@ -842,20 +842,10 @@ pub fn trends(data: &ChartData, l: Labels<'_>, city: &str) -> Chart {
             let medians: Vec<(i32, Option<f64>)> = years
                 .iter()
                 .map(|yr| {
-                    let region = regions.get(yr).cloned().flatten();
-                    let mut v: Vec<f64> = data
-                        .scores
-                        .iter()
-                        .filter(|r| {
-                            r.year == *yr
-                                && !r.carried_forward
-                                && r.right_id == right.id
-                                && r.region == region
-                                && regions.contains_key(yr)
-                        })
-                        .filter_map(|r| r.score)
-                        .collect();
-                    (*yr, quantile(&mut v, 0.5))
+                    let median = regions
+                        .get(yr)
+                        .and_then(|region| data.region_median(*yr, region.as_deref(), &right.id));
+                    (*yr, median)
                 })
                 .collect();
             draw_series(area, &medians, &x, &y, MUTED, 3);
