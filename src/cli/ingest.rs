@@ -108,7 +108,7 @@ pub fn file_results(
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let fw = global.framework()?;
     let lang = global.lang();
-    let results = check_paths(&fw, &args.paths, lang)?;
+    let results = check_paths(&fw, &args.paths, lang, &global.limits())?;
     if !global.quiet {
         print!("{}", render_text(&results, lang, true));
     }

@@ -61,6 +61,19 @@ pub struct GlobalArgs {
     /// Print more detail (e.g. framework warnings).
     #[arg(short, long, global = true)]
     pub verbose: bool,
+
+    /// Refuse a return larger than this, in megabytes.
+    #[arg(long, global = true, value_name = "MB", default_value_t = 50)]
+    pub max_file_mb: u64,
+
+    /// Refuse a zipped workbook (.xlsx, .ods, …) whose parts unzip to more than this, in
+    /// megabytes (a "zip bomb").
+    #[arg(long, global = true, value_name = "MB", default_value_t = 256)]
+    pub max_unzipped_mb: u64,
+
+    /// Refuse a sheet whose filled cells span more cells than this (rows × columns).
+    #[arg(long, global = true, value_name = "N", default_value_t = 2_000_000)]
+    pub max_cells: u64,
 }
 
 /// How tables are printed.
@@ -140,6 +153,16 @@ impl GlobalArgs {
     /// The language of messages (the first of `--lang`).
     pub fn lang(&self) -> Lang {
         self.lang.first().copied().unwrap_or(Lang::En)
+    }
+
+    /// The limits returns are read within.
+    pub fn limits(&self) -> crate::questionnaire::limits::Limits {
+        use crate::questionnaire::limits::{Limits, MB};
+        Limits {
+            file_bytes: self.max_file_mb.saturating_mul(MB),
+            unzipped_bytes: self.max_unzipped_mb.saturating_mul(MB),
+            cells: self.max_cells,
+        }
     }
 
     /// Reads the framework (`--framework DIR` or the embedded one) without judging it.

@@ -155,7 +155,7 @@ fn run_on(
         anyhow::bail!(tr(lang, "cli.validate_no_files").to_string());
     }
     let pb = bar(files.len(), tr(lang, "cli.stage_validate").to_string(), global.quiet);
-    let results = check_all_with(&fw, &files, lang, &|| pb.inc(1));
+    let results = check_all_with(&fw, &files, lang, &global.limits(), &|| pb.inc(1));
     pb.finish_and_clear();
     let validation = out.join("validation.csv");
     let mut csv = Vec::new();

@@ -9,6 +9,7 @@ use serde_json::json;
 use super::{Format, GlobalArgs, Outcome};
 use crate::framework::{Framework, Severity};
 use crate::i18n::{tr, trf, Lang};
+use crate::questionnaire::limits::Limits;
 use crate::questionnaire::read::{read_file, read_workbook_bytes, ReadError, EXTENSIONS};
 use crate::validate::{file_diagnostic, validate, Checked, Diagnostic};
 use rayon::prelude::*;
@@ -86,19 +87,19 @@ pub struct FileResult {
 }
 
 /// Reads and checks one file: its bytes are read once, hashed and parsed.
-fn check_one(fw: &Framework, path: &Path, lang: Lang) -> FileResult {
+fn check_one(fw: &Framework, path: &Path, lang: Lang, limits: &Limits) -> FileResult {
     let failed = |e: ReadError, sha256: Option<String>| FileResult {
         path: path.to_path_buf(),
         sha256,
         checked: None,
         diagnostics: vec![file_diagnostic(path, &e, lang)],
     };
-    let bytes = match read_file(path) {
+    let bytes = match read_file(path, limits) {
         Ok(b) => b,
         Err(e) => return failed(e, None),
     };
     let sha256 = Some(crate::store::sha256_hex(&bytes));
-    match read_workbook_bytes(path, &bytes, fw) {
+    match read_workbook_bytes(path, &bytes, fw, limits) {
         Ok(wb) => {
             let checked = validate(fw, &wb, lang);
             let diagnostics = checked.diagnostics.clone();
@@ -113,17 +114,19 @@ pub fn check_paths(
     fw: &Framework,
     paths: &[PathBuf],
     lang: Lang,
+    limits: &Limits,
 ) -> anyhow::Result<Vec<FileResult>> {
     let files = collect(paths);
     if files.is_empty() {
         anyhow::bail!(tr(lang, "cli.validate_no_files").to_string());
     }
-    Ok(check_all(fw, &files, lang))
+    Ok(check_all_with(fw, &files, lang, limits, &|| {}))
 }
 
-/// Checks every file (in parallel), then flags two returns for the same city and year.
+/// Checks every file (in parallel) within the default limits, then flags two returns for
+/// the same city and year.
 pub fn check_all(fw: &Framework, files: &[PathBuf], lang: Lang) -> Vec<FileResult> {
-    check_all_with(fw, files, lang, &|| {})
+    check_all_with(fw, files, lang, &Limits::default(), &|| {})
 }
 
 /// [`check_all`], calling `done` after each file (for a progress bar).
@@ -131,12 +134,13 @@ pub fn check_all_with(
     fw: &Framework,
     files: &[PathBuf],
     lang: Lang,
+    limits: &Limits,
     done: &(dyn Fn() + Sync),
 ) -> Vec<FileResult> {
     let mut results: Vec<FileResult> = files
         .par_iter()
         .map(|path| {
-            let r = check_one(fw, path, lang);
+            let r = check_one(fw, path, lang, limits);
             done();
             r
         })
@@ -184,7 +188,7 @@ pub fn check_all_with(
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let fw = global.framework()?;
     let lang = global.lang();
-    let results = check_paths(&fw, &args.paths, lang)?;
+    let results = check_paths(&fw, &args.paths, lang, &global.limits())?;
     let with_errors = results
         .iter()
         .filter(|r| r.diagnostics.iter().any(|d| d.severity == Severity::Error))

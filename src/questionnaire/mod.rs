@@ -4,6 +4,7 @@
 pub mod answer;
 pub mod fill;
 pub mod layout;
+pub mod limits;
 mod percent;
 pub mod read;
 pub mod write;

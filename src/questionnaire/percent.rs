@@ -16,8 +16,8 @@ use super::CellRef;
 /// Percent-formatted cells, by sheet name.
 pub type PercentCells = HashMap<String, HashSet<CellRef>>;
 
-/// At most this much XML is read from one part (a guard against zip bombs; the limits
-/// of issue 8 will make it configurable).
+/// At most this much XML is read from one part: a second guard, as the whole archive has
+/// already been inflated within `--max-unzipped-mb` (`limits::check_unzipped`).
 const MAX_PART: u64 = 256 * 1024 * 1024;
 
 /// The percent-formatted cells of every sheet of the workbook `file` (an .xlsx or .xlsm).

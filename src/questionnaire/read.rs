@@ -11,6 +11,7 @@ use calamine::{open_workbook_from_rs, Data, Range, Reader, Sheets};
 
 use super::answer::{Date, RawCell};
 use super::layout::{Column, META_SHEET};
+use super::limits::{check_ods, check_unzipped, sheet_range, Limits};
 use super::CellRef;
 use crate::framework::Framework;
 use crate::i18n::Lang;
@@ -99,6 +100,16 @@ pub enum ReadError {
     Damaged(String),
     #[error("no sheet of this workbook has an ID column and an Answer column")]
     NoQuestions,
+    #[error("sheet {sheet} is damaged ({detail})")]
+    SheetDamaged { sheet: String, detail: String },
+    #[error("the file is {size} bytes, more than the limit of {limit}")]
+    TooLarge { size: u64, limit: u64 },
+    #[error("the workbook unzips to more than {limit} bytes")]
+    Unzipped { limit: u64 },
+    #[error(
+        "sheet {sheet} spans {rows} rows × {cols} columns up to {cell}, more than {limit} cells"
+    )]
+    SheetTooLarge { sheet: String, cell: CellRef, rows: u64, cols: u64, limit: u64 },
 }
 
 impl ReadError {
@@ -110,8 +121,11 @@ impl ReadError {
             ReadError::NotASpreadsheet(_) => "E-FILE-NOT-SPREADSHEET",
             ReadError::Unsupported(_) => "E-FILE-UNSUPPORTED",
             ReadError::Encrypted => "E-FILE-ENCRYPTED",
-            ReadError::Damaged(_) => "E-FILE-DAMAGED",
+            ReadError::Damaged(_) | ReadError::SheetDamaged { .. } => "E-FILE-DAMAGED",
             ReadError::NoQuestions => "E-FILE-NO-QUESTIONS",
+            ReadError::TooLarge { .. } => "E-FILE-TOO-LARGE",
+            ReadError::Unzipped { .. } => "E-FILE-UNZIPPED-TOO-LARGE",
+            ReadError::SheetTooLarge { .. } => "E-SHEET-TOO-LARGE",
         }
     }
 }
@@ -123,17 +137,27 @@ pub const EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "xlsb", "ods"];
 /// `.xlsx` or a password-protected workbook gets a clear message.
 /// The bytes of the return at `path`. A missing file or a folder is reported as such,
 /// whatever its name; a file of a format hrcities does not read is refused before it is
-/// read.
-pub fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
+/// read; a file larger than `limits` allow is refused without reading it.
+pub fn read_file(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
     if path.is_file() && !EXTENSIONS.contains(&extension(path).as_str()) {
         return Err(ReadError::Unsupported(extension(path)));
     }
-    let mut f = std::fs::File::open(path)?;
-    if f.metadata()?.is_dir() {
+    let f = std::fs::File::open(path)?;
+    let meta = f.metadata()?;
+    if meta.is_dir() {
         return Err(ReadError::Io(std::io::Error::other("this is a folder, not a file")));
     }
-    let mut bytes = Vec::new();
-    f.read_to_end(&mut bytes)?;
+    let limit = limits.file_bytes;
+    let too_large = |size| ReadError::TooLarge { size, limit };
+    if meta.len() > limit {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // A file that grows while it is read stops at the limit too.
+    f.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
     Ok(bytes)
 }
 
@@ -202,8 +226,9 @@ fn text_of(data: &Data) -> Option<String> {
 
 /// Reads the workbook at `path` against the questions of `fw`.
 pub fn read_workbook(path: &Path, fw: &Framework) -> Result<Workbook, ReadError> {
-    let bytes = read_file(path)?;
-    read_workbook_bytes(path, &bytes, fw)
+    let limits = Limits::default();
+    let bytes = read_file(path, &limits)?;
+    read_workbook_bytes(path, &bytes, fw, &limits)
 }
 
 /// Opens `bytes` as the spreadsheet format of `path`'s extension.
@@ -218,20 +243,26 @@ fn open<'a>(path: &Path, bytes: &'a [u8]) -> Result<Sheets<Cursor<&'a [u8]>>, ca
 }
 
 /// Reads the workbook `bytes`, read from `path` (whose extension says the format),
-/// against the questions of `fw`.
+/// against the questions of `fw`, within `limits`.
 pub fn read_workbook_bytes(
     path: &Path,
     bytes: &[u8],
     fw: &Framework,
+    limits: &Limits,
 ) -> Result<Workbook, ReadError> {
     sniff(path, bytes)?;
+    if bytes.starts_with(b"PK\x03\x04") {
+        check_unzipped(bytes, limits.unzipped_bytes)?;
+        if extension(path) == "ods" {
+            check_ods(bytes, limits.cells)?;
+        }
+    }
     let mut wb = open(path, bytes).map_err(|e| ReadError::Damaged(first_line(&e.to_string())))?;
     let names = wb.sheet_names();
     let mut template = None;
     let mut sheets: Vec<(String, Range<Data>)> = Vec::new();
     for name in &names {
-        let range =
-            wb.worksheet_range(name).map_err(|e| ReadError::Damaged(first_line(&e.to_string())))?;
+        let range = sheet_range(&mut wb, name, limits.cells)?;
         if name == META_SHEET {
             template = Some(read_template(&range));
         } else if !name.starts_with('_') {

@@ -56,20 +56,46 @@ pub fn file_diagnostic(
     err: &crate::questionnaire::read::ReadError,
     lang: crate::i18n::Lang,
 ) -> Diagnostic {
+    use crate::i18n::number::format_number;
+    use crate::questionnaire::limits::MB;
     use crate::questionnaire::read::ReadError;
-    let detail = match err {
-        ReadError::Io(e) => e.to_string(),
-        ReadError::NotASpreadsheet(what) => (*what).to_string(),
-        ReadError::Unsupported(ext) => ext.clone(),
-        ReadError::Damaged(d) => d.clone(),
-        _ => String::new(),
+    let mb = |bytes: u64| format_number((bytes as f64 / MB as f64).ceil(), 0, lang);
+    let count = |n: u64| format_number(n as f64, 0, lang);
+    let (detail, sheet, cell) = match err {
+        ReadError::Io(e) => (e.to_string(), None, None),
+        ReadError::NotASpreadsheet(what) => ((*what).to_string(), None, None),
+        ReadError::Unsupported(ext) => (ext.clone(), None, None),
+        ReadError::Damaged(d) => (d.clone(), None, None),
+        ReadError::SheetDamaged { sheet, detail } => (detail.clone(), Some(sheet.clone()), None),
+        ReadError::TooLarge { size, limit } => (
+            crate::i18n::trf(
+                lang,
+                "diag.file.size",
+                &[("size", &mb(*size)), ("limit", &mb(*limit))],
+            ),
+            None,
+            None,
+        ),
+        ReadError::Unzipped { limit } => (mb(*limit), None, None),
+        ReadError::SheetTooLarge { sheet, cell, rows, cols, limit } => (
+            crate::i18n::trf(
+                lang,
+                "diag.file.span",
+                &[("rows", &count(*rows)), ("cols", &count(*cols)), ("limit", &count(*limit))],
+            ),
+            Some(sheet.clone()),
+            Some(*cell),
+        ),
+        ReadError::Empty | ReadError::Encrypted | ReadError::NoQuestions => {
+            (String::new(), None, None)
+        }
     };
     let code = err.code();
     let message = crate::i18n::trf(lang, &format!("diag.file.{code}"), &[("detail", &detail)]);
     Diagnostic {
         file: path.display().to_string(),
-        sheet: None,
-        cell: None,
+        sheet,
+        cell,
         question: None,
         severity: Severity::Error,
         code: code.to_string(),

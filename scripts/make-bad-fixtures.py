@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Writes the corpus of bad returns in tests/fixtures/bad/ from the sample returns.
+
+Each file is a real file of the kind that arrives by e-mail; tests/fixtures/bad/EXPECTED.tsv
+says which diagnostic each must give (tests/bad_files.rs checks them all). The files are
+committed; rerun this script only to change them:
+
+    python3 scripts/make-bad-fixtures.py          # needs msoffcrypto-tool for the encrypted one
+
+Standard library only, except the password-protected workbook (pip install msoffcrypto-tool).
+"""
+
+import io
+import os
+import re
+import zipfile
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+SAMPLE = os.path.join(ROOT, "sample-data")
+OUT = os.path.join(ROOT, "tests", "fixtures", "bad")
+XLSX = os.path.join(SAMPLE, "bahia-serena-2026.xlsx")
+ODS = os.path.join(SAMPLE, "port-aurore-2025.ods")
+# A fixed time for every zip entry, so the files are the same bytes on every run.
+STAMP = (2026, 1, 1, 0, 0, 0)
+
+
+def write(name, data):
+    with open(os.path.join(OUT, name), "wb") as f:
+        f.write(data)
+
+
+def rezip(src, change, add=()):
+    """The zip `src` with each part passed through change(name, bytes) and `add` appended."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = change(info.filename, zin.read(info.filename))
+            kind = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            zout.writestr(zipfile.ZipInfo(info.filename, STAMP), data, compress_type=kind)
+        for name, data in add:
+            zout.writestr(zipfile.ZipInfo(name, STAMP), data, compress_type=zipfile.ZIP_DEFLATED,
+                          compresslevel=9)
+    return out.getvalue()
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    good = open(XLSX, "rb").read()
+
+    # Nothing at all.
+    write("empty.xlsx", b"")
+    # A text file and a PDF that were given a spreadsheet's name.
+    write("text-renamed.xlsx", "Respuestas de Bahía Serena: ver adjunto.\n".encode())
+    write("pdf-renamed.xlsx", b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n")
+    # Cut off in transfer: the first half of a good workbook.
+    write("truncated.xlsx", good[: len(good) // 2])
+    # A sheet whose XML is broken: an element left open in the middle of the answers.
+    write("malformed-xml.xlsx", rezip(XLSX, lambda n, d: d.replace(b"</sheetData>", b"<row r=\"999\"><c r=\"C999\" t=\"s\"><v>1</v></sheetData>") if n == "xl/worksheets/sheet3.xml" else d))
+    # A zip bomb: 300 MB of zeros in a part, compressed to a few hundred kilobytes.
+    write("zip-bomb.xlsx", rezip(XLSX, lambda n, d: d, add=[("xl/media/image1.bin", bytes(300 * 1024 * 1024))]))
+    # A sheet whose filled cells run from B1 to the last cell Excel has (XFD1048576).
+    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+    write("million-rows.xlsx", rezip(XLSX, lambda n, d: d.replace(b"</sheetData>", far) if n == "xl/worksheets/sheet2.xml" else d))
+    # The same in OpenDocument: one row element repeated a million times, a thousand filled
+    # cells wide (a few hundred bytes of XML describing a billion cells).
+    table_row = (b'<table:table-row table:number-rows-repeated="1000000"><table:table-cell '
+                 b'office:value-type="string" table:number-columns-repeated="1000"><text:p>x'
+                 b'</text:p></table:table-cell></table:table-row></table:table>')
+
+    def ods_bomb(name, data):
+        if name != "content.xml":
+            return data
+        return data.replace(b"</table:table>", table_row, 1)
+
+    write("repeated-rows.ods", rezip(ODS, ods_bomb))
+    # Formats people send instead of the workbook.
+    write("answers.csv", "id,answer\nHOU_Q01,yes\n".encode())
+    numbers = io.BytesIO()
+    with zipfile.ZipFile(numbers, "w") as z:
+        z.writestr(zipfile.ZipInfo("Index/Document.iwa", STAMP), b"\x00" * 64)
+    write("answers.numbers", numbers.getvalue())
+    # Password-protected (Excel's "Encrypt with password"): an OLE container, not a zip.
+    try:
+        import msoffcrypto.format.ooxml as ooxml
+
+        enc = io.BytesIO()
+        ooxml.OOXMLFile(io.BytesIO(good)).encrypt("secreto", enc)
+        write("password.xlsx", enc.getvalue())
+    except ImportError:
+        print("msoffcrypto-tool is not installed: password.xlsx left as it is")
+
+
+if __name__ == "__main__":
+    main()

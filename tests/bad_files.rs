@@ -1,0 +1,112 @@
+//! The corpus of bad returns in `tests/fixtures/bad/` (made by
+//! `scripts/make-bad-fixtures.py`): each file gets the diagnostic `EXPECTED.tsv` gives it,
+//! naming the file, and the sheet and cell where there is one; the rest of the batch is
+//! read; nothing panics. And the limits that refuse oversized files can be changed.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn hrcities() -> Command {
+    Command::new(assert_cmd::cargo::cargo_bin!("hrcities"))
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+/// `hrcities [args] --format json validate paths…`: its exit status and diagnostics.
+fn validate(args: &[&str], paths: &[PathBuf]) -> (Option<i32>, Vec<Value>) {
+    let o = hrcities()
+        .args(args)
+        .args(["--format", "json", "validate"])
+        .args(paths)
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let report: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let diagnostics = report["diagnostics"].as_array().expect("diagnostics").clone();
+    (o.status.code(), diagnostics)
+}
+
+/// The diagnostics of the file named `name`.
+fn of<'a>(diagnostics: &'a [Value], name: &str) -> Vec<&'a Value> {
+    diagnostics
+        .iter()
+        .filter(|d| d["file"].as_str().is_some_and(|f| Path::new(f).ends_with(name)))
+        .collect()
+}
+
+/// `Sheet!Cell`, `Sheet` or "".
+fn place(d: &Value) -> String {
+    match (d["sheet"].as_str(), d["cell"].as_str()) {
+        (Some(s), Some(c)) => format!("{s}!{c}"),
+        (Some(s), None) => s.to_string(),
+        _ => String::new(),
+    }
+}
+
+#[test]
+fn every_bad_file_gets_its_diagnostic_and_the_batch_goes_on() {
+    let dir = root().join("tests/fixtures/bad");
+    let expected = std::fs::read_to_string(dir.join("EXPECTED.tsv")).expect("EXPECTED.tsv");
+    let expected: Vec<Vec<&str>> = expected
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.split('\t').collect())
+        .collect();
+    // Every file of the corpus has its expectation.
+    for entry in std::fs::read_dir(&dir).expect("corpus") {
+        let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
+        assert!(
+            name == "EXPECTED.tsv" || expected.iter().any(|e| e[0] == name),
+            "{name} has no line in EXPECTED.tsv"
+        );
+    }
+    // A good return in the same batch is read as usual.
+    let good = root().join("sample-data/bahia-serena-2026.xlsx");
+    let (code, diagnostics) = validate(&[], &[dir.clone(), good]);
+    assert_eq!(code, Some(3), "some returns have errors");
+    for e in &expected {
+        let (name, code, want) = (e[0], e[1], e.get(2).copied().unwrap_or(""));
+        let found = of(&diagnostics, name);
+        assert_eq!(found.len(), 1, "{name}: one diagnostic, got {found:?}");
+        let d = found[0];
+        assert_eq!(d["code"], code, "{name}: {d}");
+        assert_eq!(d["severity"], "error", "{name}");
+        assert_eq!(place(d), want, "{name}: where");
+        assert!(d["message"].as_str().is_some_and(|m| m.len() > 20), "{name}: a message");
+        assert!(d["hint"].as_str().is_some_and(|h| h.len() > 20), "{name}: a hint");
+    }
+    let good = of(&diagnostics, "bahia-serena-2026.xlsx");
+    assert!(good.iter().all(|d| d["severity"] != "error"), "the good return: {good:?}");
+}
+
+#[test]
+fn the_limits_refuse_oversized_returns_and_can_be_raised() {
+    let good = root().join("sample-data/bahia-serena-2026.xlsx");
+    let code_of = |args: &[&str], path: &Path| {
+        let (_, diagnostics) = validate(args, &[path.to_path_buf()]);
+        diagnostics
+            .iter()
+            .filter(|d| d["severity"] == "error")
+            .map(|d| (d["code"].as_str().unwrap_or("").to_string(), place(d)))
+            .collect::<Vec<_>>()
+    };
+    let errors = code_of(&["--max-file-mb", "0"], &good);
+    assert_eq!(errors, [("E-FILE-TOO-LARGE".to_string(), String::new())]);
+    let errors = code_of(&["--max-unzipped-mb", "0"], &good);
+    assert_eq!(errors, [("E-FILE-UNZIPPED-TOO-LARGE".to_string(), String::new())]);
+    // The instructions sheet alone spans more than 100 cells; the farthest cell is named.
+    let errors = code_of(&["--max-cells", "100"], &good);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, "E-SHEET-TOO-LARGE");
+    assert!(errors[0].1.contains('!'), "sheet and cell: {errors:?}");
+    // With room for its 300 MB, the zip bomb is read for what it wraps: a good return.
+    let bomb = root().join("tests/fixtures/bad/zip-bomb.xlsx");
+    assert!(code_of(&["--max-unzipped-mb", "400"], &bomb).is_empty());
+    assert!(code_of(&[], &good).is_empty());
+}
