@@ -73,6 +73,50 @@ def main():
         return data.replace(b"</table:table>", table_row, 1)
 
     write("repeated-rows.ods", rezip(ODS, ods_bomb))
+    # Answers as spreadsheets hold them when something went wrong, each in the return of
+    # another city or year (so that no two are returns of the same city and year). The
+    # profile (sheet2) has the answers in column C: C5 the name, C11 the level of
+    # government, C12 the population, C15 the date of joining (a date cell), C16 a contact.
+    def cell_fixture(name, source, sheet, changes, extra=None):
+        def change(part, data):
+            if part != f"xl/worksheets/{sheet}.xml":
+                return data
+            text = data.decode()
+            for ref, new in changes.items():
+                pattern = re.compile(r'<c r="%s"[^>]*?(/>|>.*?</c>)' % ref, re.S)
+                assert pattern.search(text), ref
+                text = pattern.sub(lambda _m: new, text, count=1)
+            if extra:
+                text = extra(text)
+            return text.encode()
+        write(name, rezip(os.path.join(SAMPLE, source), change))
+
+    # A formula whose result was never saved (written by a program that does not calculate).
+    cell_fixture("formula-no-value.xlsx", "bahia-serena-2026.xlsx", "sheet2", {"C12": '<c r="C12" s="17"><f>39000+340</f></c>'})
+    # An Excel error value where the population should be.
+    cell_fixture("excel-error.xlsx", "villa-esperanza-del-sur-2025.xlsx", "sheet2", {"C12": '<c r="C12" s="17" t="e"><v>#DIV/0!</v></c>'})
+    # The date of joining as a bare number (the cell lost its date format): 45574 is 2024-10-09.
+    cell_fixture("date-as-number.xlsx", "nyota-bay-2026.xlsx", "sheet2", {"C15": '<c r="C15" s="17"><v>45574</v></c>'})
+    # A 40,000-character answer (over Excel's 32,767 per cell: made by another program).
+    long = "Oficina de Derechos Humanos. " * 1380
+    cell_fixture("long-answer.xlsx", "port-aurore-2026.xlsx", "sheet2", {"C16": '<c r="C16" s="13" t="inlineStr"><is><t>%s</t></is></c>' % long[:40000]})
+    # A name with a control character (BEL, written _x0007_ in the file), a right-to-left
+    # override that turns the rest around on screen, and Arabic.
+    cell_fixture("control-rtl-name.xlsx", "puerto-lumbre-2026.xlsx", "sheet2", {"C5": '<c r="C5" s="13" t="inlineStr"><is><t>Bahía_x0007_ Serena ‮gnp.exe مدينة</t></is></c>'})
+    # The answers C11 and C12 merged into one cell: the population lies under the merge.
+    cell_fixture(
+        "merged-cells.xlsx", "bahia-serena-2025.xlsx", "sheet2", {"C12": '<c r="C12" s="17"/>'},
+        extra=lambda t: t.replace('<mergeCells count="1"><mergeCell ref="A2:G2"/></mergeCells>',
+                                  '<mergeCells count="2"><mergeCell ref="A2:G2"/><mergeCell ref="C11:C12"/></mergeCells>'))
+    # The population asked twice: a row pasted at the end of the housing sheet (sheet3).
+    cell_fixture(
+        "duplicate-question.xlsx", "harborview-heights-2025.xlsx", "sheet3", {},
+        extra=lambda t: t.replace("</sheetData>", '<row r="300"><c r="A300" t="inlineStr"><is><t>population</t></is></c><c r="C300"><v>40000</v></c></row></sheetData>'))
+
+    # A return on last year's questionnaire: its hidden _hrcities sheet (sheet18) names
+    # framework version 2024.1.
+    cell_fixture("old-template.xlsx", "cedar-gate-2025.xlsx", "sheet18", {"B3": '<c r="B3" t="inlineStr"><is><t>2024.1</t></is></c>'})
+
     # Formats people send instead of the workbook.
     write("answers.csv", "id,answer\nHOU_Q01,yes\n".encode())
     numbers = io.BytesIO()

@@ -25,6 +25,9 @@ pub enum RawCell {
     Date(Date),
     /// An Excel error value such as `#DIV/0!`.
     Error(String),
+    /// A formula whose result was never saved in the file (written by a program that does
+    /// not calculate): the formula's text, without `=`.
+    Formula(String),
 }
 
 impl RawCell {
@@ -38,6 +41,7 @@ impl RawCell {
             RawCell::Text(t) => t.clone(),
             RawCell::Date(d) => d.to_string(),
             RawCell::Error(e) => e.clone(),
+            RawCell::Formula(f) => format!("={f}"),
         }
     }
 }
@@ -172,6 +176,8 @@ pub enum Issue {
     NotADate,
     /// An Excel error value (`E-CELL-ERROR`).
     CellError(String),
+    /// A formula whose result was not saved (`E-FORMULA-NO-VALUE`).
+    FormulaNoValue,
     /// Warning: `1.234` could be read two ways; read as `value` (`W-NUM-AMBIGUOUS`).
     AmbiguousNumber { value: f64 },
     /// Warning: a date stored as a plain number, read as a serial day (`W-DATE-SERIAL`).
@@ -189,6 +195,7 @@ impl Issue {
             Issue::UnknownChoice(_) => "E-CHOICE",
             Issue::NotADate => "E-DATE",
             Issue::CellError(_) => "E-CELL-ERROR",
+            Issue::FormulaNoValue => "E-FORMULA-NO-VALUE",
             Issue::AmbiguousNumber { .. } => "W-NUM-AMBIGUOUS",
             Issue::DateFromSerial(_) => "W-DATE-SERIAL",
         }
@@ -321,6 +328,7 @@ pub fn read_answer(q: &Question, raw: &RawCell, lang: Lang) -> Reading {
     match raw {
         RawCell::Empty => return Reading::with(ResponseStatus::Blank),
         RawCell::Error(e) => return Reading::invalid(Issue::CellError(e.clone())),
+        RawCell::Formula(_) => return Reading::invalid(Issue::FormulaNoValue),
         _ => {}
     }
     let reading = match q.qtype {
@@ -401,7 +409,9 @@ fn read_numeric(q: &Question, raw: &RawCell, lang: Lang) -> Reading {
             Some(p) => (p.value, p.ambiguous),
             None => return Reading::invalid(Issue::NotANumber),
         },
-        RawCell::Empty | RawCell::Error(_) => return Reading::invalid(Issue::NotANumber),
+        RawCell::Empty | RawCell::Error(_) | RawCell::Formula(_) => {
+            return Reading::invalid(Issue::NotANumber)
+        }
     };
     // Percentages in points: tidy the float noise of 0.45 × 100.
     let value = if percent_question { (value * 1e9).round() / 1e9 } else { value };

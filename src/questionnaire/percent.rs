@@ -1,9 +1,15 @@
-//! Finds the cells of an .xlsx / .xlsm workbook that are formatted as percentages.
+//! What calamine does not tell about the cells of an .xlsx / .xlsm workbook, read from the
+//! sheets' XML in one pass:
 //!
-//! Someone who types `45%` in Excel gets the number 0.45 in a cell formatted `0%`; calamine
-//! gives the number but not the format, so the reader looks at the styles itself
-//! (Contract 2: such a cell holds a fraction, 0.45 → 45 points). Anything it cannot read
-//! simply yields no percent cells: the answers are still read, as plain numbers.
+//! - which cells are formatted as percentages: someone who types `45%` in Excel gets the
+//!   number 0.45 in a cell formatted `0%`; calamine gives the number but not the format
+//!   (Contract 2: such a cell holds a fraction, 0.45 → 45 points);
+//! - which cells hold a formula whose result was never saved (a file written by a program
+//!   that does not calculate): calamine reads them as empty, which would report the answer
+//!   as missing when the city did write something;
+//! - which cells are merged: a merged area keeps the value of its first cell only.
+//!
+//! Anything it cannot read simply yields nothing: the answers are still read.
 
 use std::collections::{HashMap, HashSet};
 use std::io::{Read, Seek};
@@ -13,35 +19,43 @@ use quick_xml::Reader;
 
 use super::CellRef;
 
-/// Percent-formatted cells, by sheet name.
-pub type PercentCells = HashMap<String, HashSet<CellRef>>;
+/// What one sheet's XML says about its cells.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Facts {
+    /// Cells formatted as percentages.
+    pub percent: HashSet<CellRef>,
+    /// Cells with a formula and no saved result, with the formula's text.
+    pub formula_only: HashMap<CellRef, String>,
+    /// Merged areas, as first and last cell.
+    pub merged: Vec<(CellRef, CellRef)>,
+}
+
+/// [`Facts`] by sheet name.
+pub type SheetFacts = HashMap<String, Facts>;
 
 /// At most this much XML is read from one part: a second guard, as the whole archive has
 /// already been inflated within `--max-unzipped-mb` (`limits::check_unzipped`).
 const MAX_PART: u64 = 256 * 1024 * 1024;
 
-/// The percent-formatted cells of every sheet of the workbook `file` (an .xlsx or .xlsm).
-pub fn percent_cells<R: Read + Seek>(file: R) -> PercentCells {
+/// The [`Facts`] of every sheet of the workbook `file` (an .xlsx or .xlsm).
+pub fn sheet_facts<R: Read + Seek>(file: R) -> SheetFacts {
     let Ok(mut zip) = zip::ZipArchive::new(file) else {
-        return PercentCells::new();
+        return SheetFacts::new();
     };
     let styles = part(&mut zip, "xl/styles.xml").map(|x| percent_styles(&x)).unwrap_or_default();
-    if styles.is_empty() {
-        return PercentCells::new();
-    }
     let targets =
         part(&mut zip, "xl/_rels/workbook.xml.rels").map(|x| relationships(&x)).unwrap_or_default();
     let sheets = part(&mut zip, "xl/workbook.xml").map(|x| sheet_ids(&x)).unwrap_or_default();
-    let mut out = PercentCells::new();
+    let mut out = SheetFacts::new();
     for (name, rid) in sheets {
         let Some(target) = targets.get(&rid) else { continue };
         let target = target.trim_start_matches('/');
         let full =
             if target.starts_with("xl/") { target.to_string() } else { format!("xl/{target}") };
         if let Some(xml) = part(&mut zip, &full) {
-            let cells = styled_cells(&xml, &styles);
-            if !cells.is_empty() {
-                out.insert(name, cells);
+            let facts = facts(&xml, &styles);
+            if facts != Facts::default() {
+                out.insert(name, facts);
             }
         }
     }
@@ -147,19 +161,82 @@ fn sheet_ids(xml: &[u8]) -> Vec<(String, String)> {
     out
 }
 
-fn styled_cells(xml: &[u8], styles: &HashSet<usize>) -> HashSet<CellRef> {
-    let mut out = HashSet::new();
-    each_element(xml, |e, _| {
-        if e.local_name().as_ref() != b"c" {
-            return;
-        }
-        let style = attr(e, b"s").and_then(|s| s.parse::<usize>().ok());
-        if style.is_some_and(|s| styles.contains(&s)) {
-            if let Some(cell) = attr(e, b"r").and_then(|r| CellRef::parse(&r)) {
-                out.insert(cell);
+/// The facts of one sheet's XML.
+fn facts(xml: &[u8], styles: &HashSet<usize>) -> Facts {
+    let mut out = Facts::default();
+    let mut reader = Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    // The cell being read, its formula and whether it has a saved value.
+    let (mut cell, mut formula, mut valued) = (None::<CellRef>, None::<String>, false);
+    let (mut in_f, mut in_v) = (false, false);
+    loop {
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(e) => e,
+        };
+        match &event {
+            Event::Start(e) | Event::Empty(e) => {
+                let empty = matches!(event, Event::Empty(_));
+                match e.local_name().as_ref() {
+                    b"c" => {
+                        cell = attr(e, b"r").and_then(|r| CellRef::parse(&r));
+                        (formula, valued) = (None, false);
+                        let style = attr(e, b"s").and_then(|s| s.parse::<usize>().ok());
+                        if let (Some(c), true) = (cell, style.is_some_and(|s| styles.contains(&s)))
+                        {
+                            out.percent.insert(c);
+                        }
+                    }
+                    b"f" => {
+                        // A shared formula's other cells carry only a reference to it.
+                        formula = Some(String::new());
+                        in_f = !empty;
+                    }
+                    b"v" | b"is" => in_v = !empty,
+                    b"mergeCell" => {
+                        let area = attr(e, b"ref").unwrap_or_default();
+                        let mut ends = area.split(':').filter_map(CellRef::parse);
+                        if let (Some(a), Some(b)) = (ends.next(), ends.next()) {
+                            out.merged.push((a, b));
+                        }
+                    }
+                    _ => {}
+                }
             }
+            Event::Text(t) => {
+                let text = String::from_utf8_lossy(t);
+                if in_f {
+                    let text = quick_xml::escape::unescape(&text).map(|v| v.into_owned());
+                    if let (Some(f), Ok(text)) = (formula.as_mut(), text) {
+                        f.push_str(&text);
+                    }
+                } else if in_v && !text.trim().is_empty() {
+                    valued = true;
+                }
+            }
+            // quick-xml reports `&amp;` and the like apart from the text around them.
+            Event::GeneralRef(r) if in_f => {
+                let entity = format!("&{};", String::from_utf8_lossy(r));
+                let text = quick_xml::escape::unescape(&entity).map(|v| v.into_owned());
+                if let (Some(f), Ok(text)) = (formula.as_mut(), text) {
+                    f.push_str(&text);
+                }
+            }
+            Event::End(e) => match e.local_name().as_ref() {
+                b"f" => in_f = false,
+                b"v" | b"is" => in_v = false,
+                b"c" => {
+                    if let (Some(c), Some(f), false) = (cell, formula.take(), valued) {
+                        out.formula_only.insert(c, f);
+                    }
+                    cell = None;
+                }
+                _ => {}
+            },
+            _ => {}
         }
-    });
+        buf.clear();
+    }
     out
 }
 
@@ -184,7 +261,20 @@ mod tests {
         let found = percent_styles(styles);
         assert_eq!(found, HashSet::from([1, 2]), "cellStyleXfs do not count");
         let sheet = br#"<worksheet><sheetData><row r="3"><c r="B3" s="1"><v>0.45</v></c><c r="C3" s="3"><v>2</v></c><c r="D3" s="2"/></row></sheetData></worksheet>"#;
-        let cells = styled_cells(sheet, &found);
+        let cells = facts(sheet, &found).percent;
         assert_eq!(cells, HashSet::from([CellRef::new(2, 1), CellRef::new(2, 3)]));
+    }
+
+    #[test]
+    fn finds_formulas_without_results_and_merged_cells() {
+        let sheet = br#"<worksheet><sheetData><row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1"><f>SUM(A1:A3)&amp;"x"</f></c><c r="C1"><f>2*2</f><v></v></c><c r="D1"><v>5</v></c></row></sheetData><mergeCells count="1"><mergeCell ref="C11:C12"/></mergeCells></worksheet>"#;
+        let f = facts(sheet, &HashSet::new());
+        assert_eq!(
+            f.formula_only.get(&CellRef::new(0, 1)).map(String::as_str),
+            Some("SUM(A1:A3)&\"x\"")
+        );
+        assert_eq!(f.formula_only.get(&CellRef::new(0, 2)).map(String::as_str), Some("2*2"));
+        assert_eq!(f.formula_only.len(), 2, "A1 has its result, D1 no formula");
+        assert_eq!(f.merged, vec![(CellRef::new(10, 2), CellRef::new(11, 2))]);
     }
 }

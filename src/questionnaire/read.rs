@@ -58,6 +58,9 @@ pub enum Notice {
     NotFound { question: String },
     /// A sheet with question ids but no header row naming the Answer column.
     NoHeader { sheet: String },
+    /// The answer cell lies under merged cells (`area`, e.g. `C11:C12`) whose value is
+    /// that of their first cell, not its own.
+    Merged { question: String, sheet: String, cell: CellRef, area: String },
 }
 
 /// Everything read from one workbook.
@@ -274,11 +277,8 @@ pub fn read_workbook_bytes(
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"));
-    let percent = if is_xlsx {
-        super::percent::percent_cells(Cursor::new(bytes))
-    } else {
-        Default::default()
-    };
+    let facts =
+        if is_xlsx { super::percent::sheet_facts(Cursor::new(bytes)) } else { Default::default() };
     let known: HashMap<&str, usize> =
         fw.questions.iter().enumerate().map(|(i, q)| (q.id.as_str(), i)).collect();
     let mut found: BTreeMap<usize, Found> = BTreeMap::new();
@@ -330,14 +330,31 @@ pub fn read_workbook_bytes(
                 });
                 continue;
             }
+            let facts = facts.get(sheet);
             let raw = match range.get((r, answer_col)).map_or(RawCell::Empty, raw_cell) {
-                RawCell::Number(n)
-                    if percent.get(sheet).is_some_and(|cells| cells.contains(&cell)) =>
-                {
+                RawCell::Number(n) if facts.is_some_and(|f| f.percent.contains(&cell)) => {
                     RawCell::PercentFraction(n)
                 }
+                RawCell::Empty => match facts.and_then(|f| f.formula_only.get(&cell)) {
+                    Some(formula) => RawCell::Formula(formula.clone()),
+                    None => RawCell::Empty,
+                },
                 other => other,
             };
+            if let Some((first, last)) = facts.and_then(|f| {
+                f.merged.iter().find(|(a, b)| {
+                    (a.row..=b.row).contains(&cell.row)
+                        && (a.col..=b.col).contains(&cell.col)
+                        && *a != cell
+                })
+            }) {
+                notices.push(Notice::Merged {
+                    question: id.clone(),
+                    sheet: sheet.clone(),
+                    cell,
+                    area: format!("{first}:{last}"),
+                });
+            }
             found.insert(
                 index,
                 Found {

@@ -178,6 +178,27 @@ pub fn validate(fw: &Framework, wb: &Workbook, lang: Lang) -> Checked {
         }
     }
 
+    // 1b. Text that hides something: control characters and direction overrides (which
+    // can make text display other than it is), and answers far longer than any answer.
+    for a in &answers {
+        let hidden = hidden_chars(&a.raw);
+        if !hidden.is_empty() {
+            let list: Vec<String> = hidden.iter().map(|c| format!("U+{:04X}", *c as u32)).collect();
+            let message = trf(lang, "diag.text_control", &[("chars", &list.join(", "))]);
+            let a = a.clone();
+            let hint = Some(tr(lang, "diag.hint.text_control").into());
+            cx.at(&a, Severity::Warning, "W-TEXT-CONTROL", message, hint);
+        }
+        let n = a.raw.chars().count();
+        if n > LONG_TEXT {
+            let n = crate::i18n::number::format_number(n as f64, 0, lang);
+            let message = trf(lang, "diag.text_long", &[("n", &n)]);
+            let a = a.clone();
+            let hint = Some(tr(lang, "diag.hint.text_long").into());
+            cx.at(&a, Severity::Warning, "W-TEXT-LONG", message, hint);
+        }
+    }
+
     // 2. Skip logic: questions whose `relevant` is false do not apply.
     let index: HashMap<&str, usize> =
         fw.questions.iter().enumerate().map(|(i, q)| (q.id.as_str(), i)).collect();
@@ -236,7 +257,7 @@ pub fn validate(fw: &Framework, wb: &Workbook, lang: Lang) -> Checked {
     rules(&mut cx, fw, &answers);
 
     // 5. Profile: country and city id.
-    let name = text_value(&answers, &index, "city_name");
+    let name = text_value(&answers, &index, "city_name").map(|n| clean_text(&n));
     let country = text_value(&answers, &index, "country");
     let explicit_id = text_value(&answers, &index, "city_id");
     let iso3 = country.as_deref().and_then(crate::i18n::country_code);
@@ -270,6 +291,36 @@ pub fn validate(fw: &Framework, wb: &Workbook, lang: Lang) -> Checked {
         ))
     });
     Checked { answers, diagnostics, city_id, city_name: name, year }
+}
+
+/// Answers longer than this many characters get a warning (Excel holds 32,767 in a cell;
+/// a questionnaire answer is a number, a choice or a few sentences).
+const LONG_TEXT: usize = 10_000;
+
+/// Whether `c` is invisible and can hide or turn text around: a control character other
+/// than tab and line breaks, or a bidirectional embedding, override or isolate (U+202A–
+/// U+202E, U+2066–U+2069), which can make `exe.pdf` display as `fdp.exe`.
+pub fn is_hidden(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The distinct hidden characters of `text`, in order of appearance.
+fn hidden_chars(text: &str) -> Vec<char> {
+    let mut out: Vec<char> = Vec::new();
+    for c in text.chars().filter(|c| is_hidden(*c)) {
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `text` as it should be shown: hidden characters removed, runs of white space one space.
+/// What the city wrote stays in the store as written.
+pub fn clean_text(text: &str) -> String {
+    let kept: String = text.chars().filter(|c| !is_hidden(*c)).collect();
+    kept.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn short(text: &str) -> String {
@@ -521,6 +572,19 @@ fn notices(cx: &mut Cx<'_>, wb: &Workbook) {
                     Some(tr(lang, "diag.hint.no_header").into()),
                 )
             }
+            Notice::Merged { question, sheet, cell, area } => {
+                let message =
+                    trf(lang, "diag.merged", &[("cell", cell), ("area", area), ("id", question)]);
+                cx.push(
+                    Severity::Error,
+                    "E-CELL-MERGED",
+                    Some(sheet),
+                    Some(*cell),
+                    Some(question),
+                    message,
+                    Some(tr(lang, "diag.hint.merged").into()),
+                )
+            }
             // Reported as E-REQUIRED when it matters.
             Notice::NotFound { .. } => {}
         }
@@ -568,6 +632,10 @@ fn describe(issue: &Issue, q: &Question, a: &Answer, lang: Lang) -> (String, Str
         Issue::CellError(e) => {
             (trf(lang, "diag.cell_error", &[("raw", e)]), tr(lang, "diag.hint.cell_error").into())
         }
+        Issue::FormulaNoValue => (
+            trf(lang, "diag.formula_no_value", &[("raw", &raw)]),
+            tr(lang, "diag.hint.formula_no_value").into(),
+        ),
         Issue::AmbiguousNumber { value } => {
             let v = crate::questionnaire::answer::format_plain(*value);
             (
