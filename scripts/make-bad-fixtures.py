@@ -117,6 +117,22 @@ def main():
     # framework version 2024.1.
     cell_fixture("old-template.xlsx", "cedar-gate-2025.xlsx", "sheet18", {"B3": '<c r="B3" t="inlineStr"><is><t>2024.1</t></is></c>'})
 
+    # Hostile text (tests/untrusted.rs): a name with Typst markup, a formula, HTML and a
+    # path; a city id that climbs out of folders and is a name Windows reserves; answers
+    # that spreadsheets would run as formulas. A valid return otherwise, in its own folder.
+    def inline(ref, style, text):
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return '<c r="%s" s="%s" t="inlineStr"><is><t>%s</t></is></c>' % (ref, style, text)
+
+    hostile = {
+        "C5": inline("C5", "13", '#read("/etc/passwd") =HYPERLINK("http://evil.example") <script>alert(1)</script> ../../x'),
+        "C6": inline("C6", "13", "../../outside/CON"),
+        "C16": inline("C16", "13", '=HYPERLINK("http://evil.example","click")'),
+        "C17": inline("C17", "13", "@SUM(1+1)"),
+    }
+    os.makedirs(os.path.join(ROOT, "tests", "fixtures", "hostile"), exist_ok=True)
+    cell_fixture(os.path.join("..", "hostile", "hostile-2026.xlsx"), "nyota-bay-2025.xlsx", "sheet2", hostile)
+
     # Formats people send instead of the workbook.
     write("answers.csv", "id,answer\nHOU_Q01,yes\n".encode())
     numbers = io.BytesIO()
