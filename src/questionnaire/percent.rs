@@ -168,7 +168,7 @@ fn facts(xml: &[u8], styles: &HashSet<usize>) -> Facts {
     let mut buf = Vec::new();
     // The cell being read, its formula and whether it has a saved value.
     let (mut cell, mut formula, mut valued) = (None::<CellRef>, None::<String>, false);
-    let (mut in_f, mut in_v) = (false, false);
+    let mut in_f = false;
     loop {
         let event = match reader.read_event_into(&mut buf) {
             Ok(Event::Eof) | Err(_) => break,
@@ -192,7 +192,8 @@ fn facts(xml: &[u8], styles: &HashSet<usize>) -> Facts {
                         formula = Some(String::new());
                         in_f = !empty;
                     }
-                    b"v" | b"is" => in_v = !empty,
+                    // A saved result, even an empty one (a formula may give "").
+                    b"v" | b"is" => valued = true,
                     b"mergeCell" => {
                         let area = attr(e, b"ref").unwrap_or_default();
                         let mut ends = area.split(':').filter_map(CellRef::parse);
@@ -210,8 +211,6 @@ fn facts(xml: &[u8], styles: &HashSet<usize>) -> Facts {
                     if let (Some(f), Ok(text)) = (formula.as_mut(), text) {
                         f.push_str(&text);
                     }
-                } else if in_v && !text.trim().is_empty() {
-                    valued = true;
                 }
             }
             // quick-xml reports `&amp;` and the like apart from the text around them.
@@ -224,7 +223,6 @@ fn facts(xml: &[u8], styles: &HashSet<usize>) -> Facts {
             }
             Event::End(e) => match e.local_name().as_ref() {
                 b"f" => in_f = false,
-                b"v" | b"is" => in_v = false,
                 b"c" => {
                     if let (Some(c), Some(f), false) = (cell, formula.take(), valued) {
                         out.formula_only.insert(c, f);
@@ -267,14 +265,14 @@ mod tests {
 
     #[test]
     fn finds_formulas_without_results_and_merged_cells() {
-        let sheet = br#"<worksheet><sheetData><row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1"><f>SUM(A1:A3)&amp;"x"</f></c><c r="C1"><f>2*2</f><v></v></c><c r="D1"><v>5</v></c></row></sheetData><mergeCells count="1"><mergeCell ref="C11:C12"/></mergeCells></worksheet>"#;
+        let sheet = br#"<worksheet><sheetData><row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1"><f>SUM(A1:A3)&amp;"x"</f></c><c r="C1"><f>2*2</f></c><c r="D1"><v>5</v></c><c r="E1" t="str"><f>IF(D1,"","x")</f><v></v></c></row></sheetData><mergeCells count="1"><mergeCell ref="C11:C12"/></mergeCells></worksheet>"#;
         let f = facts(sheet, &HashSet::new());
         assert_eq!(
             f.formula_only.get(&CellRef::new(0, 1)).map(String::as_str),
             Some("SUM(A1:A3)&\"x\"")
         );
         assert_eq!(f.formula_only.get(&CellRef::new(0, 2)).map(String::as_str), Some("2*2"));
-        assert_eq!(f.formula_only.len(), 2, "A1 has its result, D1 no formula");
+        assert_eq!(f.formula_only.len(), 2, "A1 and E1 have results (E1's empty), D1 no formula");
         assert_eq!(f.merged, vec![(CellRef::new(10, 2), CellRef::new(11, 2))]);
     }
 }
