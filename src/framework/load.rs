@@ -702,7 +702,7 @@ impl Cx {
             ErrorKind::NotComparable(_) | ErrorKind::TypeMismatch | ErrorKind::NotANumber => {
                 "F-FORMULA-TYPE"
             }
-            ErrorKind::TooManyQuestions(_) => "F-FORMULA-SIZE",
+            ErrorKind::TooManyQuestions(_) | ErrorKind::TooDeep(_) => "F-FORMULA-SIZE",
             _ => "F-FORMULA-SYNTAX",
         };
         let role = crate::i18n::tr(self.lang, &format!("fw.role.{role}")).to_string();

@@ -45,6 +45,8 @@ pub enum ErrorKind {
     NotANumber,
     /// More distinct questions than the missing-value tracking can follow.
     TooManyQuestions(usize),
+    /// Parentheses, calls, `not` or `-` nested deeper than the parser follows.
+    TooDeep(usize),
 }
 
 impl FormulaError {
@@ -96,6 +98,7 @@ impl FormulaError {
             ErrorKind::TooManyQuestions(n) => {
                 trf(lang, "formula.too_many_questions", &[("count", n)])
             }
+            ErrorKind::TooDeep(n) => trf(lang, "formula.too_deep", &[("max", n)]),
         }
     }
 

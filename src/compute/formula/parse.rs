@@ -176,9 +176,15 @@ fn lex(src: &str) -> Result<Vec<(Tok, Span)>, FormulaError> {
     Ok(out)
 }
 
+/// How deep parentheses, calls, `not` and unary minus may nest. The parser recurses at
+/// each level; without a bound, a formula of a few thousand `(` overflowed the stack
+/// (found by fuzzing). Real formulas nest a handful of levels.
+pub const MAX_DEPTH: usize = 64;
+
 struct Parser {
     toks: Vec<(Tok, Span)>,
     pos: usize,
+    depth: usize,
 }
 
 impl Parser {
@@ -227,6 +233,20 @@ impl Parser {
         self.binary_level(&[Binary::Or], Self::and)
     }
 
+    /// Runs `f` one nesting level deeper, refusing to go past [`MAX_DEPTH`].
+    fn nested(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<Node, FormulaError>,
+    ) -> Result<Node, FormulaError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(FormulaError::new(ErrorKind::TooDeep(MAX_DEPTH), self.span()));
+        }
+        self.depth += 1;
+        let node = f(self);
+        self.depth -= 1;
+        node
+    }
+
     fn and(&mut self) -> Result<Node, FormulaError> {
         self.binary_level(&[Binary::And], Self::not)
     }
@@ -234,7 +254,7 @@ impl Parser {
     fn not(&mut self) -> Result<Node, FormulaError> {
         if *self.peek() == Tok::Not {
             let (_, start) = self.bump();
-            let inner = self.not()?;
+            let inner = self.nested(Self::not)?;
             let span = start.to(inner.span);
             return Ok(Node { kind: Kind::Unary(Unary::Not, Box::new(inner)), span });
         }
@@ -280,7 +300,7 @@ impl Parser {
     fn neg(&mut self) -> Result<Node, FormulaError> {
         if *self.peek() == Tok::Minus {
             let (_, start) = self.bump();
-            let inner = self.neg()?;
+            let inner = self.nested(Self::neg)?;
             let span = start.to(inner.span);
             return Ok(Node { kind: Kind::Unary(Unary::Neg, Box::new(inner)), span });
         }
@@ -300,7 +320,7 @@ impl Parser {
             }
             Tok::LParen => {
                 self.bump();
-                let inner = self.or()?;
+                let inner = self.nested(Self::or)?;
                 if *self.peek() != Tok::RParen {
                     return Err(self.unexpected("close_paren"));
                 }
@@ -328,7 +348,7 @@ impl Parser {
         let mut args = Vec::new();
         if *self.peek() != Tok::RParen {
             loop {
-                args.push(self.or()?);
+                args.push(self.nested(Self::or)?);
                 match self.peek() {
                     Tok::Comma => {
                         self.bump();
@@ -357,7 +377,7 @@ pub fn parse(src: &str) -> Result<Node, FormulaError> {
     if toks.len() == 1 {
         return Err(FormulaError::new(ErrorKind::Empty, Span::new(0, src.len())));
     }
-    let mut p = Parser { toks, pos: 0 };
+    let mut p = Parser { toks, pos: 0, depth: 0 };
     let node = p.or()?;
     if *p.peek() != Tok::Eof {
         return Err(p.unexpected("operator"));
