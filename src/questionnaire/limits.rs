@@ -9,7 +9,7 @@ use std::io::{Cursor, Read};
 use calamine::{Cell, Data, DataRef, Range, Reader, Sheets};
 use quick_xml::events::{BytesStart, Event};
 
-use super::read::ReadError;
+use super::read::{first_line, ReadError};
 use super::CellRef;
 
 /// The limits one return is read within.
@@ -38,7 +38,7 @@ impl Default for Limits {
 }
 
 fn damaged(e: impl std::fmt::Display) -> ReadError {
-    ReadError::Damaged(e.to_string().lines().next().unwrap_or("").chars().take(200).collect())
+    ReadError::Damaged(first_line(&e.to_string()))
 }
 
 /// Inflates every part of the zip archive `bytes`, keeping nothing, and fails as soon as
@@ -113,7 +113,7 @@ pub fn sheet_range(
 ) -> Result<Range<Data>, ReadError> {
     let damaged = |e: &dyn std::fmt::Display| ReadError::SheetDamaged {
         sheet: name.to_string(),
-        detail: e.to_string().lines().next().unwrap_or("").chars().take(200).collect(),
+        detail: first_line(&e.to_string()),
     };
     fn collect<'a, E: std::fmt::Display>(
         name: &str,
@@ -129,8 +129,7 @@ pub fn sheet_range(
             }
             let (r, c) = cell.get_position();
             span.add((r as u64, c as u64), (r as u64, c as u64))?;
-            let (pos, value) = (cell.get_position(), Data::from(cell.get_value().clone()));
-            cells.push(Cell::new(pos, value));
+            cells.push(Cell::new((r, c), Data::from(cell.get_value().clone())));
         }
         Ok(Range::from_sparse(cells))
     }

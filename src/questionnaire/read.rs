@@ -400,7 +400,8 @@ fn looks_like_id(s: &str) -> bool {
     s.contains('_') && s.len() <= 40 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-fn first_line(s: &str) -> String {
+/// The first line of an error message, at most 200 characters.
+pub(super) fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or("").chars().take(200).collect()
 }
 
