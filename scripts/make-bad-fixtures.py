@@ -2,7 +2,7 @@
 """Writes the corpus of bad returns in tests/fixtures/bad/ from the sample returns.
 
 Each file is a real file of the kind that arrives by e-mail; tests/fixtures/bad/EXPECTED.tsv
-says which diagnostic each must give (tests/bad_files.rs checks them all). The files are
+says which diagnostic each must give (tests/it/bad_files.rs checks them all). The files are
 committed; rerun this script only to change them:
 
     python3 scripts/make-bad-fixtures.py          # needs msoffcrypto-tool for the encrypted one
@@ -117,7 +117,7 @@ def main():
     # framework version 2024.1.
     cell_fixture("old-template.xlsx", "cedar-gate-2025.xlsx", "sheet18", {"B3": '<c r="B3" t="inlineStr"><is><t>2024.1</t></is></c>'})
 
-    # Hostile text (tests/untrusted.rs): a name with Typst markup, a formula, HTML and a
+    # Hostile text (tests/it/untrusted.rs): a name with Typst markup, a formula, HTML and a
     # path; a city id that climbs out of folders and is a name Windows reserves; answers
     # that spreadsheets would run as formulas. A valid return otherwise, in its own folder.
     def inline(ref, style, text):

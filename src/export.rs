@@ -11,10 +11,16 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 /// tab or a carriage return would be run as a formula by Excel or LibreOffice, so it gets
 /// a leading apostrophe (OWASP, "CSV Injection"). Numbers are written as numbers, not here.
 pub fn safe_cell(text: &str) -> std::borrow::Cow<'_, str> {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}").into(),
-        _ => text.into(),
+    if looks_like_formula(text) {
+        format!("'{text}").into()
+    } else {
+        text.into()
     }
+}
+
+/// Whether a spreadsheet would take `text`, typed or imported as CSV, for a formula.
+fn looks_like_formula(text: &str) -> bool {
+    matches!(text.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'))
 }
 
 /// Writes `rows` under `header` as CSV to `path` through a temporary file renamed into
@@ -37,6 +43,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomic_with(path, |f| f.write_all(bytes))
 }
 
+/// The files written since [`record_written`] was called, or `None` when nobody asked.
+static WRITTEN: std::sync::Mutex<Option<Vec<std::path::PathBuf>>> = std::sync::Mutex::new(None);
+
+/// From now on, remember every file written through [`write_atomic_with`] (for the JSON
+/// manifest of `--format json`).
+pub fn record_written() {
+    *WRITTEN.lock().unwrap_or_else(|e| e.into_inner()) = Some(Vec::new());
+}
+
+/// The files written since [`record_written`], each once, in the order first written.
+pub fn take_written() -> Vec<std::path::PathBuf> {
+    let list = WRITTEN.lock().unwrap_or_else(|e| e.into_inner()).take().unwrap_or_default();
+    let mut seen = std::collections::HashSet::new();
+    list.into_iter().filter(|p| seen.insert(p.clone())).collect()
+}
+
 /// Lets `write` fill a temporary file in `path`'s folder, flushes it to disk, then renames
 /// it to `path`: a reader sees the old file or the new one, never half of one. If `write`
 /// fails, the temporary file is removed and `path` is untouched.
@@ -53,7 +75,13 @@ pub fn write_atomic_with(
         f.sync_all()
     })();
     match result {
-        Ok(()) => std::fs::rename(&tmp, path),
+        Ok(()) => {
+            std::fs::rename(&tmp, path)?;
+            if let Some(list) = WRITTEN.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+                list.push(path.to_path_buf());
+            }
+            Ok(())
+        }
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
             Err(e)
@@ -85,17 +113,47 @@ pub fn write_frame(dir: &Path, name: &str, df: &DataFrame) -> std::io::Result<()
     })?;
     let mut df = df.clone();
     write_atomic_with(&dir.join(format!("{name}.parquet")), |f| {
-        ParquetWriter::new(f)
-            .with_compression(ParquetCompression::Zstd(None))
-            .finish(&mut df)
-            .map(|_| ())
-            .map_err(std::io::Error::other)
+        write_parquet(f, &mut df).map_err(std::io::Error::other)
     })
+}
+
+/// Writes `df` as Parquet (zstd) to `w`, with text declared as plain UTF-8 strings so that
+/// every Arrow reader can read and filter it ([`plain_text_schema`]).
+pub fn write_parquet(w: impl Write, df: &mut DataFrame) -> PolarsResult<()> {
+    let schema = KeyValueMetadata::Static(vec![plain_text_schema(df)]);
+    ParquetWriter::new(w)
+        .with_compression(ParquetCompression::Zstd(None))
+        .with_key_value_metadata(Some(schema))
+        .finish(df)
+        .map(|_| ())
+}
+
+/// The Arrow schema stored in a Parquet file's metadata (`ARROW:schema`), with text as
+/// plain UTF-8 strings. polars declares its text columns as Arrow string views, which
+/// pyarrow reads back as `string_view` and cannot filter (`equal` has no kernel for
+/// `string_view` and `string`), and which older Arrow readers do not know at all. The
+/// column data are the same either way: Parquet byte arrays with the String logical type.
+fn plain_text_schema(df: &DataFrame) -> polars_parquet::write::KeyValue {
+    fn plain(dtype: &mut ArrowDataType) {
+        match dtype {
+            ArrowDataType::Utf8View => *dtype = ArrowDataType::Utf8,
+            ArrowDataType::BinaryView => *dtype = ArrowDataType::Binary,
+            ArrowDataType::List(f)
+            | ArrowDataType::LargeList(f)
+            | ArrowDataType::FixedSizeList(f, _) => plain(&mut f.dtype),
+            ArrowDataType::Struct(fields) => fields.iter_mut().for_each(|f| plain(&mut f.dtype)),
+            _ => {}
+        }
+    }
+    let mut schema = df.schema().to_arrow(CompatLevel::newest());
+    schema.iter_values_mut().for_each(|field| plain(&mut field.dtype));
+    polars_parquet::write::schema_to_metadata_key(&schema)
 }
 
 /// Writes `tables` to one `.xlsx` workbook at `path`, a sheet each (named after the
 /// table): a bold frozen header with filters, numbers and booleans as typed cells, text
-/// guarded against formula injection, empty cells for missing values. Sheets are written
+/// exactly as written (string cells, which never run; those that look like a formula
+/// also get the quote-prefix format), empty cells for missing values. Sheets are written
 /// row by row in rust_xlsxwriter's constant-memory mode (rows go to a temporary file as they
 /// are finished, text inline), which takes about half the time and a fraction of the
 /// memory of building the whole workbook in memory first.
@@ -110,6 +168,7 @@ pub fn write_xlsx(path: &Path, tables: &[(&str, &DataFrame)]) -> Result<(), Xlsx
     }
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
+    let quoted = Format::new().set_quote_prefix();
     for (name, df) in tables {
         let mut columns: Vec<Vec<Cell<'_>>> = Vec::with_capacity(df.width());
         let mut widths = Vec::with_capacity(df.width());
@@ -147,7 +206,7 @@ pub fn write_xlsx(path: &Path, tables: &[(&str, &DataFrame)]) -> Result<(), Xlsx
             columns.push(cells);
             widths.push(width);
         }
-        let ws = wb.add_worksheet_with_constant_memory();
+        let ws = wb.add_worksheet_with_constant_memory()?;
         ws.set_name(*name)?;
         for (j, width) in widths.iter().enumerate() {
             ws.set_column_width(j as u16, (width + 2) as f64)?;
@@ -161,8 +220,15 @@ pub fn write_xlsx(path: &Path, tables: &[(&str, &DataFrame)]) -> Result<(), Xlsx
                 let j = j as u16;
                 match cells[i] {
                     Cell::Empty => {}
+                    // A string cell is never run as a formula: the text goes in as
+                    // written, and one that looks like a formula gets Excel's quote
+                    // prefix (a format, not a character), so that editing the cell
+                    // keeps it text.
+                    Cell::Text(v) if looks_like_formula(v) => {
+                        ws.write_string_with_format(row, j, v, &quoted)?;
+                    }
                     Cell::Text(v) => {
-                        ws.write_string(row, j, safe_cell(v))?;
+                        ws.write_string(row, j, v)?;
                     }
                     Cell::Bool(v) => {
                         ws.write_boolean(row, j, v)?;
@@ -217,15 +283,20 @@ mod tests {
         write_xlsx(&path, &[("t", &hostile())]).unwrap();
         let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
         let range = wb.worksheet_range("t").unwrap();
-        assert_eq!(
-            range.get_value((1, 0)),
-            Some(&Data::String("'=HYPERLINK(\"http://x\")".into()))
-        );
+        // See issue 14: the XLSX keeps the text as written (no apostrophe in the text);
+        // the cell is a string with the quote-prefix format.
+        assert_eq!(range.get_value((1, 0)), Some(&Data::String("=HYPERLINK(\"http://x\")".into())));
+        assert_eq!(range.get_value((2, 0)), Some(&Data::String("+cmd".into())));
         assert_eq!(range.get_value((1, 1)), Some(&Data::Float(1.5)));
         assert!(matches!(range.get_value((2, 1)), None | Some(Data::Empty)), "a null stays empty");
         assert_eq!(range.get_value((3, 2)), Some(&Data::Bool(true)));
         let formulas = wb.worksheet_formula("t").unwrap();
         assert!(formulas.used_cells().next().is_none(), "no formula cells");
+        let mut zip = ::zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+        let mut styles = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/styles.xml").unwrap(), &mut styles)
+            .unwrap();
+        assert!(styles.contains("quotePrefix=\"1\""), "{styles}");
     }
 
     #[test]

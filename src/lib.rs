@@ -11,8 +11,9 @@
 //! 6. [`charts`] — pictures for reports and slides;
 //! 7. [`report`] — Typst documents and PDFs;
 //!
-//! with [`i18n`] (en/es/fr text), [`export`] (safe CSV/JSON writing) and [`cli`] (one file
-//! per subcommand) around them.
+//! with [`i18n`] (en/es/fr text), [`export`] (safe CSV/JSON writing), [`guard`] (a
+//! dependency's panic on one input becomes that input's error) and [`cli`] (one file per
+//! subcommand) around them.
 
 pub mod charts;
 pub mod cli;
@@ -20,6 +21,7 @@ pub mod compute;
 pub mod export;
 pub mod fonts;
 pub mod framework;
+pub mod guard;
 pub mod i18n;
 pub mod questionnaire;
 pub mod report;

@@ -15,10 +15,14 @@ fn main() -> ExitCode {
     match hrcities::cli::dispatch(&args) {
         Ok(code) => code.into(),
         Err(e) => {
-            if let Some(io) = e.downcast_ref::<std::io::Error>() {
-                if io.kind() == std::io::ErrorKind::BrokenPipe {
-                    return ExitCode::SUCCESS;
-                }
+            // The reader of our output went away (`hrcities … | head`): stop quietly.
+            let broken_pipe = e.chain().any(|cause| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
+                return ExitCode::SUCCESS;
             }
             eprintln!("hrcities: {e:#}");
             ExitCode::from(1)

@@ -206,6 +206,7 @@ fn chart(
         paint(&area);
         let _ = area.present();
     }
+    let svg = super::render::tag_scripts(&svg);
     Chart { svg: accessible(&svg, &title, &desc), path, title, desc }
 }
 

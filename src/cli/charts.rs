@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use super::manifest::Done;
 use super::{GlobalArgs, Outcome, StoreArgs};
 use crate::charts::{campaign_charts, city_charts, Chart, ChartData, Labels, PngSet};
 use crate::compute::{compute, Dataset, Method};
@@ -43,7 +44,7 @@ pub struct Args {
 }
 
 /// Runs `hrcities charts`.
-pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
     let fw = global.framework()?;
     let lang = global.lang();
     let store = Store::open(&args.store.store)?;
@@ -72,13 +73,8 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let dir = args.out.join("charts");
     let png = args.png.unwrap_or(if args.city.is_some() { PngSet::All } else { PngSet::Campaign });
     write_charts(&charts, &dir, png)?;
-    if !global.quiet {
-        println!(
-            "{}",
-            trf(lang, "cli.charts_done", &[("n", &charts.len()), ("dir", &dir.display())])
-        );
-    }
-    Ok(Outcome::Success)
+    global.say(trf(lang, "cli.charts_done", &[("n", &charts.len()), ("dir", &dir.display())]))?;
+    Ok(Done::new(Outcome::Success).count("charts", charts.len()))
 }
 
 /// The campaign's charts for `year` and every city's.

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::manifest::Done;
 use super::{GlobalArgs, Outcome, StoreArgs};
 use crate::compute::{compute, Dataset, Method, Results};
 use crate::framework::Framework;
@@ -65,26 +66,25 @@ pub fn export(results: &Results, method: &Method, out: &Path) -> anyhow::Result<
 }
 
 /// Runs `hrcities compute`.
-pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
     let fw = global.framework()?;
     let store = Store::open(&args.store.store)?;
     let results = compute_and_export(&fw, &store, &args.out)?;
-    if !global.quiet {
-        let status = results.indicators.column("status")?.str()?.clone();
-        let ok = status.iter().filter(|s| *s == Some("ok")).count();
-        println!(
-            "{}",
-            trf(
-                global.lang(),
-                "cli.compute_done",
-                &[
-                    ("returns", &results.responses.column("sha256")?.n_unique()?),
-                    ("values", &results.indicators.height()),
-                    ("ok", &ok),
-                    ("out", &args.out.join("data").display()),
-                ]
-            )
-        );
-    }
-    Ok(Outcome::Success)
+    let status = results.indicators.column("status")?.str()?.clone();
+    let ok = status.iter().filter(|s| *s == Some("ok")).count();
+    let returns = results.responses.column("sha256")?.n_unique()?;
+    global.say(trf(
+        global.lang(),
+        "cli.compute_done",
+        &[
+            ("returns", &returns),
+            ("values", &results.indicators.height()),
+            ("ok", &ok),
+            ("out", &args.out.join("data").display()),
+        ],
+    ))?;
+    Ok(Done::new(Outcome::Success)
+        .count("returns", returns)
+        .count("indicator_values", results.indicators.height())
+        .count("indicator_values_ok", ok))
 }

@@ -92,10 +92,10 @@ fn check(dir: Option<&PathBuf>, global: &GlobalArgs) -> anyhow::Result<Outcome> 
             "warnings": problems.warnings(),
             "problems": problems,
         });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?)?;
     } else {
         if !global.quiet || problems.errors() > 0 {
-            print!("{}", problems.render(lang));
+            out!("{}", problems.render(lang))?;
         }
         if !global.quiet {
             let summary = trf(
@@ -112,7 +112,7 @@ fn check(dir: Option<&PathBuf>, global: &GlobalArgs) -> anyhow::Result<Outcome> 
                     ("warnings", &problems.warnings()),
                 ],
             );
-            println!("{summary}");
+            outln!("{summary}")?;
         }
     }
     Ok(if problems.errors() > 0 { Outcome::Failure } else { Outcome::Success })
@@ -170,7 +170,7 @@ fn list(fw: &Framework, global: &GlobalArgs) -> anyhow::Result<Outcome> {
             "framework": { "id": fw.id, "version": fw.version, "title": fw.title },
             "rights": rights,
         });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?)?;
         return Ok(Outcome::Success);
     }
     let mut out = String::new();
@@ -211,7 +211,7 @@ fn list(fw: &Framework, global: &GlobalArgs) -> anyhow::Result<Outcome> {
             let _ = writeln!(out, "   {:<8} {:<13} {:<24} {}", "", "", "", mechanisms(i, lang));
         }
     }
-    print!("{out}");
+    out!("{out}")?;
     Ok(Outcome::Success)
 }
 
@@ -259,7 +259,7 @@ fn show(fw: &Framework, id: &str, global: &GlobalArgs) -> anyhow::Result<Outcome
         }
         anyhow::bail!(msg);
     };
-    println!("{text}");
+    outln!("{text}")?;
     Ok(Outcome::Success)
 }
 

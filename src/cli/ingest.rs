@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::manifest::Done;
 use super::validate::{check_paths, render_text, FileResult};
 use super::{GlobalArgs, Outcome, StoreArgs};
 use crate::framework::{Framework, Severity};
@@ -48,6 +49,8 @@ pub fn file_results(
     store_dir: &Path,
     lang: Lang,
 ) -> anyhow::Result<Filed> {
+    let store = Store::open_or_create(store_dir)?;
+    let filed_ids = store.city_ids()?;
     let mut skipped: Vec<(PathBuf, String)> = Vec::new();
     let mut items = Vec::new();
     let mut who = Vec::new();
@@ -70,6 +73,12 @@ pub fn file_results(
             skipped.push((r.path.clone(), tr(lang, "cli.ingest_unreadable").to_string()));
             continue;
         };
+        // A city the store already files under the id an earlier hrcities gave it keeps
+        // that id, so its years stay one series (README, "City ids").
+        let id = match &checked.earlier_city_id {
+            Some(earlier) if !filed_ids.contains(id) && filed_ids.contains(earlier) => earlier,
+            _ => id,
+        };
         items.push(Ingest {
             path: &r.path,
             sha256,
@@ -81,7 +90,6 @@ pub fn file_results(
         });
         who.push(format!("{name} ({id}), {year}"));
     }
-    let store = Store::open_or_create(store_dir)?;
     let outcomes = store.ingest(fw, &items, &now_utc())?;
     let mut filed = Filed { lines: Vec::new(), added: 0, unchanged: 0, skipped };
     for (outcome, who) in outcomes.iter().zip(&who) {
@@ -105,18 +113,17 @@ pub fn file_results(
 }
 
 /// Runs `hrcities ingest`.
-pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
     let fw = global.framework()?;
     let lang = global.lang();
     let results = check_paths(&fw, &args.paths, lang, &global.limits())?;
-    if !global.quiet {
-        print!("{}", render_text(&results, lang, true));
+    let problems = render_text(&results, lang, true);
+    if !problems.is_empty() {
+        global.say(problems.trim_end())?;
     }
     let filed = file_results(&fw, &results, &args.store.store, lang)?;
-    if !global.quiet {
-        for line in &filed.lines {
-            println!("{line}");
-        }
+    for line in &filed.lines {
+        global.say(line)?;
     }
     for (path, reason) in &filed.skipped {
         eprintln!(
@@ -124,26 +131,33 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
             trf(lang, "cli.ingest_skipped", &[("file", &path.display()), ("reason", reason)])
         );
     }
-    if !global.quiet {
-        println!(
-            "{}",
-            trf(
-                lang,
-                "cli.ingest_total",
-                &[
-                    ("added", &filed.added),
-                    ("unchanged", &filed.unchanged),
-                    ("skipped", &filed.skipped.len()),
-                    ("store", &args.store.store.display()),
-                ]
-            )
-        );
-    }
-    let errors =
-        results.iter().any(|r| r.diagnostics.iter().any(|d| d.severity == Severity::Error));
-    Ok(if errors || !filed.skipped.is_empty() {
+    global.say(trf(
+        lang,
+        "cli.ingest_total",
+        &[
+            ("added", &filed.added),
+            ("unchanged", &filed.unchanged),
+            ("skipped", &filed.skipped.len()),
+            ("store", &args.store.store.display()),
+        ],
+    ))?;
+    let count = |s: Severity| {
+        results.iter().flat_map(|r| &r.diagnostics).filter(|d| d.severity == s).count()
+    };
+    let with_errors = results
+        .iter()
+        .filter(|r| r.diagnostics.iter().any(|d| d.severity == Severity::Error))
+        .count();
+    let outcome = if with_errors > 0 || !filed.skipped.is_empty() {
         Outcome::ReturnsHaveErrors
     } else {
         Outcome::Success
-    })
+    };
+    Ok(Done::new(outcome)
+        .count("returns_read", results.len())
+        .count("returns_with_errors", with_errors)
+        .count("returns_added", filed.added)
+        .count("returns_unchanged", filed.unchanged)
+        .count("returns_not_filed", filed.skipped.len())
+        .diagnostics(count(Severity::Error), count(Severity::Warning)))
 }

@@ -1,10 +1,29 @@
 //! The command line: global options, one file per subcommand. Commands are thin: they
 //! parse arguments, call a stage and print.
 
+/// `println!` that returns the write's error instead of panicking, so that a command whose
+/// reader has gone away (`hrcities framework list | head`) stops quietly: `main` turns a
+/// broken pipe into exit status 0.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
+/// `print!` that returns the write's error; see [`outln!`].
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
 pub mod charts;
 pub mod compute;
 pub mod framework;
 pub mod ingest;
+pub mod manifest;
 pub mod questionnaire;
 pub mod report;
 pub mod run;
@@ -132,24 +151,63 @@ impl From<Outcome> for StdExitCode {
     }
 }
 
-/// Runs the command `cli` describes.
-pub fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
-    match &cli.command {
-        Command::Framework(args) => framework::run(args, &cli.global),
-        Command::Questionnaire(args) => questionnaire::run(args, &cli.global),
-        Command::Validate(args) => validate::run(args, &cli.global),
-        Command::Ingest(args) => ingest::run(args, &cli.global),
-        Command::Store(args) => store::run(args, &cli.global),
-        Command::Compute(args) => compute::run(args, &cli.global),
-        Command::Charts(args) => charts::run(args, &cli.global),
-        Command::Report(args) => report::run(args, &cli.global),
-        Command::Run(args) => run::run(args, &cli.global),
-        Command::Demo(args) => run::demo(args, &cli.global),
-        Command::Templates(args) => report::templates(args, &cli.global),
+impl Command {
+    /// The name of a command that writes files (and so has a JSON manifest), or `None`.
+    fn writer_name(&self) -> Option<&'static str> {
+        Some(match self {
+            Command::Ingest(_) => "ingest",
+            Command::Compute(_) => "compute",
+            Command::Charts(_) => "charts",
+            Command::Report(_) => "report",
+            Command::Run(_) => "run",
+            Command::Demo(_) => "demo",
+            _ => return None,
+        })
     }
 }
 
+/// Runs the command `cli` describes. With `--format json`, a command that writes files
+/// prints a JSON manifest of what it did on stdout ([`manifest`]), also when it fails.
+pub fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
+    let g = &cli.global;
+    let manifest_of = cli.command.writer_name().filter(|_| g.format == Format::Json);
+    if manifest_of.is_some() {
+        crate::export::record_written();
+    }
+    let result: anyhow::Result<manifest::Done> = match &cli.command {
+        Command::Framework(args) => framework::run(args, g).map(Into::into),
+        Command::Questionnaire(args) => questionnaire::run(args, g).map(Into::into),
+        Command::Validate(args) => validate::run(args, g).map(Into::into),
+        Command::Store(args) => store::run(args, g).map(Into::into),
+        Command::Templates(args) => report::templates(args, g).map(Into::into),
+        Command::Ingest(args) => ingest::run(args, g),
+        Command::Compute(args) => compute::run(args, g),
+        Command::Charts(args) => charts::run(args, g),
+        Command::Report(args) => report::run(args, g),
+        Command::Run(args) => run::run(args, g),
+        Command::Demo(args) => run::demo(args, g),
+    };
+    if let Some(name) = manifest_of {
+        let manifest = manifest::manifest(name, &result, crate::export::take_written());
+        outln!("{}", serde_json::to_string_pretty(&manifest)?)?;
+    }
+    result.map(|done| done.outcome)
+}
+
 impl GlobalArgs {
+    /// Prints a line for people: on stdout, or on stderr when stdout carries JSON
+    /// (`--format json`), or nowhere with `-q`.
+    pub fn say(&self, line: impl std::fmt::Display) -> std::io::Result<()> {
+        if self.quiet {
+            Ok(())
+        } else if self.format == Format::Json {
+            use std::io::Write as _;
+            writeln!(std::io::stderr().lock(), "{line}")
+        } else {
+            outln!("{line}")
+        }
+    }
+
     /// The language of messages (the first of `--lang`).
     pub fn lang(&self) -> Lang {
         self.lang.first().copied().unwrap_or(Lang::En)

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use super::manifest::Done;
 use super::{GlobalArgs, Outcome, StoreArgs};
 use crate::charts::ChartData;
 use crate::compute::{compute, Dataset, Method};
@@ -142,16 +143,16 @@ pub fn templates(args: &TemplatesArgs, global: &GlobalArgs) -> anyhow::Result<Ou
         .with_context(|| format!("{}: cannot write the templates", dir.display()))?;
     if !global.quiet {
         for p in &kept {
-            println!("{}", trf(global.lang(), "cli.templates_kept", &[("path", &p.display())]));
+            outln!("{}", trf(global.lang(), "cli.templates_kept", &[("path", &p.display())]))?;
         }
-        println!(
+        outln!(
             "{}",
             trf(
                 global.lang(),
                 "cli.templates_done",
                 &[("n", &written.len()), ("dir", &dir.display())]
             )
-        );
+        )?;
     }
     Ok(Outcome::Success)
 }
@@ -195,13 +196,9 @@ fn today() -> (i32, u8, u8) {
 }
 
 /// Runs `hrcities report`.
-pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
     let lang = global.lang();
-    let say = |line: String| {
-        if !global.quiet {
-            println!("{line}");
-        }
-    };
+    let say = |line: String| global.say(line);
     match &args.kind {
         Kind::City(a) => {
             let loaded = load(global, &a.common)?;
@@ -243,7 +240,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
                 match res {
                     Ok(path) => {
                         if global.verbose {
-                            say(path.display().to_string());
+                            say(path.display().to_string())?;
                         }
                     }
                     Err(e) => {
@@ -256,9 +253,12 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
                 lang,
                 "cli.reports_done",
                 &[("n", &(jobs.len() - failed)), ("dir", &dir.display())],
-            ));
-            say(methodology.display().to_string());
-            Ok(if failed > 0 { Outcome::Failure } else { Outcome::Success })
+            ))?;
+            say(methodology.display().to_string())?;
+            let outcome = if failed > 0 { Outcome::Failure } else { Outcome::Success };
+            Ok(Done::new(outcome)
+                .count("reports", jobs.len() - failed)
+                .count("reports_failed", failed))
         }
         Kind::Campaign(a) => {
             let loaded = load(global, &a.common)?;
@@ -270,8 +270,8 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
                 anyhow::bail!(tr(lang, "cli.store_empty").to_string());
             };
             let path = write(&r.campaign(year, lang, a.rank)?, &dir)?;
-            say(path.display().to_string());
-            Ok(Outcome::Success)
+            say(path.display().to_string())?;
+            Ok(Done::new(Outcome::Success).count("reports", 1))
         }
         Kind::Submission(a) => {
             let loaded = load(global, &a.common)?;
@@ -295,14 +295,17 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
             let docx = pdf.with_extension("docx");
             crate::export::write_atomic(&docx, &s.docx()?)
                 .with_context(|| format!("{}: cannot write", docx.display()))?;
-            say(pdf.display().to_string());
-            say(docx.display().to_string());
+            say(pdf.display().to_string())?;
+            say(docx.display().to_string())?;
             if s.over_limit() {
                 eprintln!("{}", trf(lang, "cli.words_over", &[("line", &s.word_line)]));
             } else {
-                say(s.word_line.clone());
+                say(s.word_line.clone())?;
             }
-            Ok(Outcome::Success)
+            Ok(Done::new(Outcome::Success)
+                .count("reports", 1)
+                .count("words", s.words)
+                .count("word_limit", s.limit))
         }
     }
 }

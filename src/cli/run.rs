@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use super::charts::every_chart;
 use super::ingest::file_results;
+use super::manifest::Done;
 use super::validate::{check_all_with, collect, json_report, write_csv};
 use super::{GlobalArgs, Outcome};
 use crate::charts::{ChartData, Labels, PngSet};
@@ -104,12 +105,12 @@ fn secs(d: Duration) -> String {
 }
 
 /// Runs `hrcities run`.
-pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
-    run_on(&args.paths, &args.options, global).map(|(outcome, _)| outcome)
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
+    run_on(&args.paths, &args.options, global).map(|(done, _)| done)
 }
 
 /// Runs `hrcities demo`.
-pub fn demo(args: &DemoArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+pub fn demo(args: &DemoArgs, global: &GlobalArgs) -> anyhow::Result<Done> {
     let lang = global.lang();
     let returns = args.out.join("returns");
     std::fs::create_dir_all(&returns)
@@ -119,15 +120,13 @@ pub fn demo(args: &DemoArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
             .with_context(|| format!("{}: cannot write", returns.join(name).display()))?;
     }
     let options = Options { out: args.out.clone(), store: None, year: None, png: args.png };
-    let (outcome, first) = run_on(std::slice::from_ref(&returns), &options, global)?;
-    if !global.quiet {
-        println!();
-        println!("{}", tr(lang, "cli.demo_look"));
-        for (key, path) in first {
-            println!("  {:<32} {}", tr(lang, key), path.display());
-        }
+    let (done, first) = run_on(std::slice::from_ref(&returns), &options, global)?;
+    global.say("")?;
+    global.say(tr(lang, "cli.demo_look"))?;
+    for (key, path) in first {
+        global.say(format_args!("  {:<32} {}", tr(lang, key), path.display()))?;
     }
-    Ok(outcome)
+    Ok(done)
 }
 
 /// Does the whole job; returns how it ended and the outputs to look at first.
@@ -135,13 +134,9 @@ fn run_on(
     paths: &[PathBuf],
     o: &Options,
     global: &GlobalArgs,
-) -> anyhow::Result<(Outcome, Vec<(&'static str, PathBuf)>)> {
+) -> anyhow::Result<(Done, Vec<(&'static str, PathBuf)>)> {
     let lang = global.lang();
-    let say = |line: String| {
-        if !global.quiet {
-            println!("{line}");
-        }
-    };
+    let say = |line: String| global.say(line);
     let fw = global.framework()?;
     let out = &o.out;
     std::fs::create_dir_all(out).with_context(|| format!("{}: cannot make", out.display()))?;
@@ -178,7 +173,11 @@ fn run_on(
         lang,
         "cli.run_validated",
         &[("files", &results.len()), ("errors", &errors), ("warnings", &warnings)],
-    ));
+    ))?;
+    let done = Done::new(Outcome::Success)
+        .count("returns_read", results.len())
+        .count("returns_with_errors", with_errors)
+        .diagnostics(errors, warnings);
 
     // 2. Ingest.
     let t = Instant::now();
@@ -199,11 +198,30 @@ fn run_on(
             ("skipped", &filed.skipped.len()),
             ("store", &store_dir.display()),
         ],
-    ));
+    ))?;
+    let done = done
+        .count("returns_added", filed.added)
+        .count("returns_unchanged", filed.unchanged)
+        .count("returns_not_filed", filed.skipped.len());
+
+    // Nothing filed now or before: nothing to compute; say so, and what to fix.
+    let store = Store::open(&store_dir).ok().filter(|s| s.current().is_ok_and(|c| !c.is_empty()));
+    let Some(store) = store else {
+        eprintln!(
+            "{}",
+            trf(
+                lang,
+                "cli.run_nothing_filed",
+                &[("files", &results.len()), ("file", &validation.display())]
+            )
+        );
+        let mut done = done;
+        done.outcome = Outcome::ReturnsHaveErrors;
+        return Ok((done, vec![("cli.look_validation", validation)]));
+    };
 
     // 3. Compute and export.
     let t = Instant::now();
-    let store = Store::open(&store_dir)?;
     let ds = Dataset::load(&store, &fw)?;
     let method = Method::default();
     let computed = compute(&fw, &ds, &method)?;
@@ -227,7 +245,8 @@ fn run_on(
             ("ok", &ok),
             ("out", &out.join("data").display()),
         ],
-    ));
+    ))?;
+    let done = done.count("cities", cities).count("indicator_values", values);
 
     // 4. Charts.
     let t = Instant::now();
@@ -249,7 +268,8 @@ fn run_on(
         .with_context(|| format!("{}: cannot write the charts", chart_dir.display()))?;
     pb.finish_and_clear();
     times.push(("cli.stage_charts", t.elapsed()));
-    say(trf(lang, "cli.charts_done", &[("n", &charts.len()), ("dir", &chart_dir.display())]));
+    say(trf(lang, "cli.charts_done", &[("n", &charts.len()), ("dir", &chart_dir.display())]))?;
+    let done = done.count("charts", charts.len());
     drop(charts);
 
     // 5. Reports, in each language.
@@ -291,42 +311,32 @@ fn run_on(
     }
     let n_reports = written.len() - failed + campaign_reports.len() + methodology.len();
     times.push(("cli.stage_reports", t.elapsed()));
-    say(trf(lang, "cli.reports_done", &[("n", &n_reports), ("dir", &report_dir.display())]));
+    say(trf(lang, "cli.reports_done", &[("n", &n_reports), ("dir", &report_dir.display())]))?;
+    let mut done = done.count("reports", n_reports).count("reports_failed", failed);
 
     // Summary.
-    if !global.quiet {
-        println!();
-        println!(
-            "{}",
-            trf(
-                lang,
-                "cli.run_summary",
-                &[("returns", &results.len()), ("cities", &cities), ("reports", &n_reports)]
-            )
-        );
-        if errors + warnings > 0 {
-            println!(
-                "{}",
-                trf(
-                    lang,
-                    "cli.run_problems",
-                    &[
-                        ("errors", &errors),
-                        ("with_errors", &with_errors),
-                        ("warnings", &warnings),
-                        ("file", &validation.display()),
-                    ]
-                )
-            );
-        }
-        let total: Duration = times.iter().map(|(_, d)| *d).sum();
-        let stages: Vec<String> =
-            times.iter().map(|(k, d)| format!("{} {}", tr(lang, k), secs(*d))).collect();
-        println!(
-            "{}",
-            trf(lang, "cli.run_times", &[("stages", &stages.join(" · ")), ("total", &secs(total))])
-        );
+    say(String::new())?;
+    say(trf(
+        lang,
+        "cli.run_summary",
+        &[("returns", &results.len()), ("cities", &cities), ("reports", &n_reports)],
+    ))?;
+    if errors + warnings > 0 {
+        say(trf(
+            lang,
+            "cli.run_problems",
+            &[
+                ("errors", &errors),
+                ("with_errors", &with_errors),
+                ("warnings", &warnings),
+                ("file", &validation.display()),
+            ],
+        ))?;
     }
+    let total: Duration = times.iter().map(|(_, d)| *d).sum();
+    let stages: Vec<String> =
+        times.iter().map(|(k, d)| format!("{} {}", tr(lang, k), secs(*d))).collect();
+    say(trf(lang, "cli.run_times", &[("stages", &stages.join(" · ")), ("total", &secs(total))]))?;
 
     let mut first: Vec<(&'static str, PathBuf)> = Vec::new();
     if let Some(p) = campaign_reports.first() {
@@ -349,12 +359,12 @@ fn run_on(
     if errors + warnings > 0 {
         first.push(("cli.look_validation", validation.clone()));
     }
-    let outcome = if failed > 0 {
+    done.outcome = if failed > 0 {
         Outcome::Failure
     } else if with_errors > 0 || !filed.skipped.is_empty() {
         Outcome::ReturnsHaveErrors
     } else {
         Outcome::Success
     };
-    Ok((outcome, first))
+    Ok((done, first))
 }

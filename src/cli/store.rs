@@ -61,7 +61,7 @@ fn list(store: &Store, all: bool, global: &GlobalArgs) -> anyhow::Result<Outcome
     let mut rows = if all { store.returns()? } else { store.current()? };
     rows.sort_by(|a, b| (&a.city_id, a.year, a.seq).cmp(&(&b.city_id, b.year, b.seq)));
     match global.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&rows)?)?,
         Format::Csv => {
             let mut w = csv::Writer::from_writer(std::io::stdout().lock());
             w.write_record([
@@ -94,7 +94,7 @@ fn list(store: &Store, all: bool, global: &GlobalArgs) -> anyhow::Result<Outcome
         }
         Format::Text => {
             if rows.is_empty() {
-                println!("{}", trf(lang, "cli.store_empty", &[("store", &store.dir().display())]));
+                outln!("{}", trf(lang, "cli.store_empty", &[("store", &store.dir().display())]))?;
                 return Ok(Outcome::Success);
             }
             let header: Vec<String> =
@@ -114,7 +114,7 @@ fn list(store: &Store, all: bool, global: &GlobalArgs) -> anyhow::Result<Outcome
                     ]
                 })
                 .collect();
-            print!("{}", aligned(&header, &body));
+            out!("{}", aligned(&header, &body))?;
         }
     }
     Ok(Outcome::Success)
@@ -205,7 +205,7 @@ fn history(store: &Store, city: &str, global: &GlobalArgs) -> anyhow::Result<Out
     let mut json_years = Vec::new();
     for (year, indices) in &by_year {
         if global.format == Format::Text {
-            println!("{} — {year}", versions[indices[0]].city_name);
+            outln!("{} — {year}", versions[indices[0]].city_name)?;
         }
         let mut json_versions = Vec::new();
         for (n, &i) in indices.iter().enumerate() {
@@ -225,11 +225,11 @@ fn history(store: &Store, city: &str, global: &GlobalArgs) -> anyhow::Result<Out
                         ("status", &status(lang, r)),
                     ],
                 );
-                println!("  {line}");
+                outln!("  {line}")?;
                 match &diff {
-                    Some(d) if d.is_empty() => println!("    {}", tr(lang, "cli.store_no_changes")),
+                    Some(d) if d.is_empty() => outln!("    {}", tr(lang, "cli.store_no_changes"))?,
                     Some(d) => {
-                        println!("    {}", trf(lang, "cli.store_changes", &[("count", &d.len())]));
+                        outln!("    {}", trf(lang, "cli.store_changes", &[("count", &d.len())]))?;
                         for c in d {
                             let show = |s: &str| {
                                 if s.trim().is_empty() {
@@ -238,13 +238,13 @@ fn history(store: &Store, city: &str, global: &GlobalArgs) -> anyhow::Result<Out
                                     format!("{s:?}")
                                 }
                             };
-                            println!(
+                            outln!(
                                 "      {:<10} {:<28} {} → {}",
                                 c.question,
                                 c.place,
                                 show(&c.before),
                                 show(&c.after)
-                            );
+                            )?;
                         }
                     }
                     None => {}
@@ -255,12 +255,12 @@ fn history(store: &Store, city: &str, global: &GlobalArgs) -> anyhow::Result<Out
         json_years.push(json!({ "year": year, "versions": json_versions }));
     }
     if global.format != Format::Text {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(
                 &json!({ "city_id": versions[0].city_id, "years": json_years })
             )?
-        );
+        )?;
     }
     Ok(Outcome::Success)
 }

@@ -194,15 +194,15 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         .filter(|r| r.diagnostics.iter().any(|d| d.severity == Severity::Error))
         .count();
     match global.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&json_report(&results))?),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&json_report(&results))?)?,
         Format::Csv => write_csv(std::io::stdout().lock(), &results)?,
-        Format::Text => print!("{}", render_text(&results, lang, global.quiet)),
+        Format::Text => out!("{}", render_text(&results, lang, global.quiet))?,
     }
     if !global.quiet && global.format == Format::Text {
-        println!(
+        outln!(
             "{}",
             trf(lang, "cli.validate_total", &[("files", &results.len()), ("errors", &with_errors)])
-        );
+        )?;
     }
     Ok(if with_errors > 0 { Outcome::ReturnsHaveErrors } else { Outcome::Success })
 }

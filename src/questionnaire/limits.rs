@@ -44,20 +44,64 @@ fn damaged(e: impl std::fmt::Display) -> ReadError {
 /// Inflates every part of the zip archive `bytes`, keeping nothing, and fails as soon as
 /// more than `limit` bytes come out. The sizes an archive declares can lie, so the parts
 /// are inflated for real; for a questionnaire this takes a few milliseconds.
+///
+/// It also refuses an OpenDocument file saved with a password (its manifest lists how
+/// its parts are encrypted), and a shared-strings part that declares more strings than it
+/// can hold:
+/// calamine reserves memory for the declared count before reading, and a count of 10¹¹
+/// makes the allocation fail, which ends the whole process (no panic to catch).
 pub fn check_unzipped(bytes: &[u8], limit: u64) -> Result<(), ReadError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
     let mut total = 0u64;
     for i in 0..zip.len() {
         let mut part = zip.by_index(i).map_err(damaged)?;
+        let name = part.name().map_err(damaged)?.to_string();
         let left = limit - total;
-        let n = std::io::copy(&mut (&mut part).take(left + 1), &mut std::io::sink())
-            .map_err(damaged)?;
+        let mut part = (&mut part).take(left + 1);
+        let mut head = Vec::new();
+        let shared_strings = name.to_ascii_lowercase().ends_with("sharedstrings.xml");
+        let manifest = name == "META-INF/manifest.xml";
+        if shared_strings || manifest {
+            (&mut part).take(64 * 1024).read_to_end(&mut head).map_err(damaged)?;
+        }
+        // An OpenDocument file saved with a password lists how each part is encrypted.
+        if manifest && head.windows(16).any(|w| w == b":encryption-data") {
+            return Err(ReadError::Encrypted);
+        }
+        let n =
+            head.len() as u64 + std::io::copy(&mut part, &mut std::io::sink()).map_err(damaged)?;
         total += n;
         if total > limit {
             return Err(ReadError::Unzipped { limit });
         }
+        if shared_strings {
+            check_string_count(&name, &head, n)?;
+        }
     }
     Ok(())
+}
+
+/// Fails when the `<sst uniqueCount="…">` at the start of the shared-strings part `name`
+/// (`head`, of a part `size` bytes long) declares more strings than the part could hold:
+/// each takes at least `<si/>`, five bytes.
+fn check_string_count(name: &str, head: &[u8], size: u64) -> Result<(), ReadError> {
+    let text = String::from_utf8_lossy(head);
+    let Some(at) = text.find("uniqueCount=") else { return Ok(()) };
+    let digits: String = text[at + "uniqueCount=".len()..]
+        .chars()
+        .skip_while(|c| *c == '"' || *c == '\'')
+        .take_while(char::is_ascii_digit)
+        .collect();
+    if digits.is_empty() {
+        return Ok(());
+    }
+    let most = size / 5;
+    match digits.parse::<u64>() {
+        Ok(count) if count <= most => Ok(()),
+        _ => Err(ReadError::Damaged(format!(
+            "{name} declares {digits} shared strings, but its {size} bytes hold at most {most}"
+        ))),
+    }
 }
 
 /// Tracks the rectangle a sheet's filled cells span.

@@ -101,6 +101,13 @@ pub enum ReadError {
     Encrypted,
     #[error("the workbook is damaged or truncated ({0})")]
     Damaged(String),
+    /// The spreadsheet reader panicked on the file (its message and place).
+    #[error("the spreadsheet reader stopped on this workbook ({0})")]
+    ReaderPanic(String),
+    /// Something other than a file under a return's name (a named pipe, a device, a
+    /// socket): it is not opened, as opening a pipe waits for a writer.
+    #[error("this is not a regular file but {0}")]
+    NotAFile(FileKind),
     #[error("no sheet of this workbook has an ID column and an Answer column")]
     NoQuestions,
     #[error("sheet {sheet} is damaged ({detail})")]
@@ -124,7 +131,10 @@ impl ReadError {
             ReadError::NotASpreadsheet(_) => "E-FILE-NOT-SPREADSHEET",
             ReadError::Unsupported(_) => "E-FILE-UNSUPPORTED",
             ReadError::Encrypted => "E-FILE-ENCRYPTED",
-            ReadError::Damaged(_) | ReadError::SheetDamaged { .. } => "E-FILE-DAMAGED",
+            ReadError::Damaged(_) | ReadError::SheetDamaged { .. } | ReadError::ReaderPanic(_) => {
+                "E-FILE-DAMAGED"
+            }
+            ReadError::NotAFile(_) => "E-FILE-NOT-REGULAR",
             ReadError::NoQuestions => "E-FILE-NO-QUESTIONS",
             ReadError::TooLarge { .. } => "E-FILE-TOO-LARGE",
             ReadError::Unzipped { .. } => "E-FILE-UNZIPPED-TOO-LARGE",
@@ -136,19 +146,73 @@ impl ReadError {
 /// The file extensions the reader accepts.
 pub const EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "xlsb", "ods"];
 
-/// Checks the first bytes before handing the file to calamine, so a text file renamed
-/// `.xlsx` or a password-protected workbook gets a clear message.
-/// The bytes of the return at `path`. A missing file or a folder is reported as such,
-/// whatever its name; a file of a format hrcities does not read is refused before it is
-/// read; a file larger than `limits` allow is refused without reading it.
-pub fn read_file(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
-    if path.is_file() && !EXTENSIONS.contains(&extension(path).as_str()) {
-        return Err(ReadError::Unsupported(extension(path)));
+/// What is under a return's name when it is not a regular file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    NamedPipe,
+    Socket,
+    Device,
+    Other,
+}
+
+impl FileKind {
+    /// The key of its name in the messages (`word.file_kind.…`).
+    pub fn key(self) -> &'static str {
+        match self {
+            FileKind::NamedPipe => "word.file_kind.pipe",
+            FileKind::Socket => "word.file_kind.socket",
+            FileKind::Device => "word.file_kind.device",
+            FileKind::Other => "word.file_kind.other",
+        }
     }
-    let f = std::fs::File::open(path)?;
-    let meta = f.metadata()?;
+
+    fn of(file_type: std::fs::FileType) -> FileKind {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if file_type.is_fifo() {
+                return FileKind::NamedPipe;
+            }
+            if file_type.is_socket() {
+                return FileKind::Socket;
+            }
+            if file_type.is_char_device() || file_type.is_block_device() {
+                return FileKind::Device;
+            }
+        }
+        let _ = file_type;
+        FileKind::Other
+    }
+}
+
+impl std::fmt::Display for FileKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(crate::i18n::tr(Lang::En, self.key()))
+    }
+}
+
+/// The bytes of the return at `path`. A missing file or a folder is reported as such,
+/// whatever its name; anything that is not a regular file (or a link to one) is refused
+/// without being opened, as opening a named pipe waits for a writer for ever; a file of a
+/// format hrcities does not read is refused before it is read; a file larger than `limits`
+/// allow is refused without reading it.
+pub fn read_file(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
+    // `metadata` follows links and opens nothing.
+    let meta = std::fs::metadata(path)?;
     if meta.is_dir() {
         return Err(ReadError::Io(std::io::Error::other("this is a folder, not a file")));
+    }
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile(FileKind::of(meta.file_type())));
+    }
+    if !EXTENSIONS.contains(&extension(path).as_str()) {
+        return Err(ReadError::Unsupported(extension(path)));
+    }
+    let f = open_without_waiting(path)?;
+    // The name may have been given to something else between the two looks.
+    let meta = f.metadata()?;
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile(FileKind::of(meta.file_type())));
     }
     let limit = limits.file_bytes;
     let too_large = |size| ReadError::TooLarge { size, limit };
@@ -162,6 +226,20 @@ pub fn read_file(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
         return Err(too_large(bytes.len() as u64));
     }
     Ok(bytes)
+}
+
+/// Opens `path` for reading; on Unix with `O_NONBLOCK`, so that a named pipe put there
+/// after it was looked at does not make the open wait (reading a regular file is not
+/// changed by the flag).
+fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
 }
 
 /// The file's extension, lowercase.
@@ -187,7 +265,12 @@ fn sniff(path: &Path, bytes: &[u8]) -> Result<(), ReadError> {
         _ if head.starts_with(b"%PDF") => Err(ReadError::NotASpreadsheet("a PDF document")),
         _ if zip => Err(ReadError::NotASpreadsheet("a zip archive of another kind")),
         _ if ole => Err(ReadError::NotASpreadsheet("an old Office document of another kind")),
-        _ if head[..n].iter().all(|b| b.is_ascii() || *b >= 0x80) => {
+        // The BOF record of a BIFF2, BIFF3 or BIFF4 worksheet: Excel 2.x to 4.0, before
+        // workbooks were OLE files. calamine reads BIFF5 (Excel 5.0) and later.
+        ("xls", _, _) if matches!(head, [0x09, 0x00 | 0x02 | 0x04, ..]) => {
+            Err(ReadError::Unsupported("xls (Excel 4.0 or older)".into()))
+        }
+        _ if head.iter().all(|b| *b >= 0x20 || b"\t\n\r".contains(b)) => {
             Err(ReadError::NotASpreadsheet("text"))
         }
         _ => Err(ReadError::NotASpreadsheet("unknown binary data")),
@@ -246,7 +329,9 @@ fn open<'a>(path: &Path, bytes: &'a [u8]) -> Result<Sheets<Cursor<&'a [u8]>>, ca
 }
 
 /// Reads the workbook `bytes`, read from `path` (whose extension says the format),
-/// against the questions of `fw`, within `limits`.
+/// against the questions of `fw`, within `limits`. A panic of the spreadsheet reader (or
+/// of the zip and XML readers under it) on these bytes is caught and becomes
+/// [`ReadError::ReaderPanic`]: one damaged file never stops a batch.
 pub fn read_workbook_bytes(
     path: &Path,
     bytes: &[u8],
@@ -254,6 +339,17 @@ pub fn read_workbook_bytes(
     limits: &Limits,
 ) -> Result<Workbook, ReadError> {
     sniff(path, bytes)?;
+    crate::guard::catch(|| read_sniffed(path, bytes, fw, limits))
+        .unwrap_or_else(|message| Err(ReadError::ReaderPanic(message)))
+}
+
+/// [`read_workbook_bytes`] once the first bytes say the format matches the extension.
+fn read_sniffed(
+    path: &Path,
+    bytes: &[u8],
+    fw: &Framework,
+    limits: &Limits,
+) -> Result<Workbook, ReadError> {
     if bytes.starts_with(b"PK\x03\x04") {
         check_unzipped(bytes, limits.unzipped_bytes)?;
         if extension(path) == "ods" {

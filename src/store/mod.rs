@@ -160,6 +160,11 @@ impl Store {
         table::read_returns(&self.dir.join(RETURNS))
     }
 
+    /// The ids of every city with a return in the store.
+    pub fn city_ids(&self) -> Result<std::collections::HashSet<String>, StoreError> {
+        Ok(self.returns()?.into_iter().map(|r| r.city_id).collect())
+    }
+
     /// The current version of each city and year, in city and year order.
     pub fn current(&self) -> Result<Vec<ReturnRecord>, StoreError> {
         let mut out: Vec<ReturnRecord> =

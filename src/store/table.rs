@@ -74,11 +74,7 @@ pub(super) fn read_table(path: &Path) -> Result<Option<DataFrame>, StoreError> {
 /// Writes `df` to `path` as Parquet through a temporary file renamed into place.
 pub(super) fn write_table(path: &Path, df: &mut DataFrame) -> Result<(), StoreError> {
     crate::export::write_atomic_with(path, |w| {
-        ParquetWriter::new(w)
-            .with_compression(ParquetCompression::Zstd(None))
-            .finish(df)
-            .map(|_| ())
-            .map_err(std::io::Error::other)
+        crate::export::write_parquet(w, df).map_err(std::io::Error::other)
     })
     .map_err(|e| StoreError::io(path, e))
 }

@@ -36,6 +36,10 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     /// The city's stable id, when the profile gives a name and a country.
     pub city_id: Option<String>,
+    /// The id that hrcities before 0.2 gave this return, when it differs from `city_id`
+    /// (names in other scripts, and Latin letters outside the accent table, were coded
+    /// differently): a store that already files the city under it keeps that id.
+    pub earlier_city_id: Option<String>,
     pub city_name: Option<String>,
     pub year: Option<i32>,
 }
@@ -273,10 +277,14 @@ pub fn validate(fw: &Framework, wb: &Workbook, lang: Lang) -> Checked {
             );
         }
     }
-    let city_id = match (explicit_id, &iso3, &name) {
-        (Some(id), _, _) => Some(id),
-        (None, Some(iso3), Some(name)) => Some(city_id(iso3, name)),
-        _ => None,
+    let (city_id, earlier_city_id) = match (explicit_id, &iso3, &name) {
+        (Some(id), _, _) => (Some(id), None),
+        (None, Some(iso3), Some(name)) => {
+            let id = city_id(iso3, name);
+            let earlier = format!("{}-{}", iso3.to_ascii_uppercase(), slug_before_0_2(name));
+            (Some(id.clone()), (earlier != id).then_some(earlier))
+        }
+        _ => (None, None),
     };
     let year = index.get("reporting_year").and_then(|i| match &answers[*i].value {
         Some(Value::Number(n)) => Some(*n as i32),
@@ -290,7 +298,7 @@ pub fn validate(fw: &Framework, wb: &Workbook, lang: Lang) -> Checked {
             b.cell.map(|c| (c.row, c.col)),
         ))
     });
-    Checked { answers, diagnostics, city_id, city_name: name, year }
+    Checked { answers, diagnostics, city_id, earlier_city_id, city_name: name, year }
 }
 
 /// Answers longer than this many characters get a warning (Excel holds 32,767 in a cell;
@@ -345,10 +353,33 @@ pub fn city_id(iso3: &str, name: &str) -> String {
     format!("{}-{}", iso3.to_ascii_uppercase(), slug(name))
 }
 
-/// Lowercase ASCII, accents stripped, each run of other characters one `-`
-/// (`Villa Esperanza` → `villa-esperanza`). A name with no Latin letters (광주) gets a
-/// stable code from its characters instead (`u-ad11-c8fc`).
+/// The name transliterated to ASCII (any_ascii: `Łódź` → `Lodz`, `광주광역시` →
+/// `GwangJuGwangYeogSi`, `Москва` → `Moskva`), lowercased, each run of other characters one
+/// `-` (`Villa Esperanza` → `villa-esperanza`, `광주광역시` → `gwangjugwangyeogsi`).
+/// A name with nothing to transliterate is `unnamed`.
 pub fn slug(name: &str) -> String {
+    let ascii = any_ascii::any_ascii(&clean_text(name));
+    let mut out = String::with_capacity(ascii.len());
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-');
+    if out.is_empty() {
+        "unnamed".into()
+    } else {
+        out.to_string()
+    }
+}
+
+/// The slug of hrcities before 0.2: accents of the campaign's languages stripped, every
+/// other non-ASCII letter a separator, and a name with no Latin letter coded from its
+/// characters (`광주광역시` → `u-ad11-c8fc-ad11-c5ed-c2dc`). Kept only to find cities a
+/// store already files under such an id.
+fn slug_before_0_2(name: &str) -> String {
     let folded = fold(name);
     let mut out = String::new();
     for c in folded.chars() {
@@ -652,15 +683,37 @@ fn describe(issue: &Issue, q: &Question, a: &Answer, lang: Lang) -> (String, Str
 
 #[cfg(test)]
 mod tests {
-    use super::slug;
+    use super::{slug, slug_before_0_2};
 
     #[test]
     fn slugs_follow_contract_4() {
         assert_eq!(slug("Villa Esperanza"), "villa-esperanza");
         assert_eq!(slug("  Saint-Étienne-du-Lac  "), "saint-etienne-du-lac");
         assert_eq!(slug("São João d'Alva"), "sao-joao-d-alva");
-        assert_eq!(slug("광주광역시"), "u-ad11-c8fc-ad11-c5ed-c2dc");
         assert_eq!(slug("#read(\"/etc/passwd\") *x*"), "read-etc-passwd-x");
         assert_eq!(slug("../../x"), "x");
+        assert_eq!(slug("\u{202E}Lumen\u{7}stad"), "lumenstad");
+        assert_eq!(slug("!!!"), "unnamed");
+    }
+
+    // See issue 14: names in other scripts got unreadable ids (`u-ad11-c8fc-…`).
+    #[test]
+    fn names_in_any_script_get_readable_slugs() {
+        assert_eq!(slug("광주광역시"), "gwangjugwangyeogsi");
+        assert_eq!(slug("مدينة الأمل"), "mdynh-l-ml");
+        assert_eq!(slug("Москва"), "moskva");
+        assert_eq!(slug("Αθήνα"), "athina");
+        assert_eq!(slug("北京市"), "beijingshi");
+        assert_eq!(slug("Łódź"), "lodz");
+        assert_eq!(slug("Straße"), "strasse");
+    }
+
+    #[test]
+    fn latin_names_keep_the_slug_they_had() {
+        for name in ["Villa Esperanza", "Saint-Étienne-du-Lac", "São João d'Alva", "Ñuñoa", "Œuvre"]
+        {
+            assert_eq!(slug(name), slug_before_0_2(name), "{name}");
+        }
+        assert_eq!(slug_before_0_2("광주광역시"), "u-ad11-c8fc-ad11-c5ed-c2dc");
     }
 }

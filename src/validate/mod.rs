@@ -65,7 +65,8 @@ pub fn file_diagnostic(
         ReadError::Io(e) => (e.to_string(), None, None),
         ReadError::NotASpreadsheet(what) => ((*what).to_string(), None, None),
         ReadError::Unsupported(ext) => (ext.clone(), None, None),
-        ReadError::Damaged(d) => (d.clone(), None, None),
+        ReadError::Damaged(d) | ReadError::ReaderPanic(d) => (d.clone(), None, None),
+        ReadError::NotAFile(kind) => (crate::i18n::tr(lang, kind.key()).to_string(), None, None),
         ReadError::SheetDamaged { sheet, detail } => (detail.clone(), Some(sheet.clone()), None),
         ReadError::TooLarge { size, limit } => (
             crate::i18n::trf(
@@ -91,7 +92,11 @@ pub fn file_diagnostic(
         }
     };
     let code = err.code();
-    let message = crate::i18n::trf(lang, &format!("diag.file.{code}"), &[("detail", &detail)]);
+    let key = match err {
+        ReadError::ReaderPanic(_) => "diag.file.reader_panic".to_string(),
+        _ => format!("diag.file.{code}"),
+    };
+    let message = crate::i18n::trf(lang, &key, &[("detail", &detail)]);
     Diagnostic {
         file: path.display().to_string(),
         sheet,

@@ -1,0 +1,19 @@
+//! Every integration test, in one binary: one link of the library (polars and Typst
+//! make each link slow) instead of one per file. Each module is one area; tests drive the
+//! real `hrcities` binary or the public API on real files.
+
+mod bad_files;
+mod charts;
+mod compute;
+mod compute_fixture;
+mod foreign;
+mod framework;
+mod fuzz_regressions;
+mod interrupted;
+mod questionnaire;
+mod report;
+mod run;
+mod sample_data;
+mod store;
+mod untrusted;
+mod validate;
