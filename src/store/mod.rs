@@ -210,9 +210,41 @@ pub fn format_utc(secs: i64) -> String {
     format!("{date}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
+/// Seconds since 1970-01-01T00:00:00Z of an RFC 3339 UTC time as [`format_utc`] writes it
+/// (`2026-11-28T12:03:04Z`); `None` for anything else.
+pub fn parse_utc(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[19] != b'Z' {
+        return None;
+    }
+    let num = |a: usize, z: usize| text.get(a..z)?.parse::<i64>().ok();
+    let (y, m, d) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+    let (hh, mm, ss) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utc_times_round_trip() {
+        for secs in [0, 951_782_400, 1_764_331_384, 4_102_444_799] {
+            assert_eq!(parse_utc(&format_utc(secs)), Some(secs), "{}", format_utc(secs));
+        }
+        assert_eq!(parse_utc("2026-11-28T12:03:04Z"), Some(1_795_867_384));
+        assert_eq!(parse_utc("2026-11-28 12:03:04"), None);
+    }
 
     #[test]
     fn status_names_round_trip() {

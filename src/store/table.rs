@@ -129,7 +129,7 @@ pub(super) fn read_returns(path: &Path) -> Result<Vec<ReturnRecord>, StoreError>
             city_name: c.req("city_name", i)?,
             year: year.get(i).ok_or_else(|| c.damaged(format!("no year in row {}", i + 1)))?,
             file: c.req("file", i)?,
-            ingested_at: c.req("ingested_at", i)?,
+            ingested_at: ingested_at(&c, i)?,
             framework_id: c.req("framework_id", i)?,
             framework_version: c.req("framework_version", i)?,
             errors: errors.get(i).unwrap_or(0),
@@ -139,6 +139,41 @@ pub(super) fn read_returns(path: &Path) -> Result<Vec<ReturnRecord>, StoreError>
     }
     out.sort_by_key(|r| r.seq);
     Ok(out)
+}
+
+/// When each return was ingested, as a UTC timestamp column (milliseconds). A time that is
+/// not RFC 3339 UTC (none is written so) stays empty rather than wrong.
+fn ingested_at_column(returns: &[ReturnRecord]) -> PolarsResult<Column> {
+    let ms: Vec<Option<i64>> =
+        returns.iter().map(|r| super::parse_utc(&r.ingested_at).map(|secs| secs * 1000)).collect();
+    Column::new("ingested_at".into(), ms)
+        .cast(&DataType::Datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC)))
+}
+
+/// The time row `i` was ingested, as RFC 3339 UTC: a timestamp, or text in a store made
+/// by hrcities 0.1.
+fn ingested_at(c: &Cols<'_>, i: usize) -> Result<String, StoreError> {
+    let column =
+        c.df.column("ingested_at").map_err(|_| c.damaged("no column `ingested_at`".into()))?;
+    match column.dtype() {
+        DataType::String => c.req("ingested_at", i),
+        DataType::Datetime(unit, _) => {
+            let per_second = match unit {
+                TimeUnit::Milliseconds => 1_000,
+                TimeUnit::Microseconds => 1_000_000,
+                TimeUnit::Nanoseconds => 1_000_000_000,
+            };
+            let raw = column
+                .cast(&DataType::Int64)
+                .and_then(|c| c.i64().map(|a| a.get(i)))
+                .map_err(|e| c.damaged(format!("column `ingested_at` ({e})")))?;
+            let raw = raw.ok_or_else(|| {
+                c.damaged(format!("column `ingested_at` is empty in row {}", i + 1))
+            })?;
+            Ok(super::format_utc(raw.div_euclid(per_second)))
+        }
+        other => Err(c.damaged(format!("column `ingested_at` is {other}, not a time"))),
+    }
 }
 
 /// `returns` as a table.
@@ -151,7 +186,7 @@ pub(super) fn returns_frame(returns: &[ReturnRecord]) -> PolarsResult<DataFrame>
         Column::new("city_name".into(), s(|r| &r.city_name)),
         Column::new("year".into(), returns.iter().map(|r| r.year).collect::<Vec<_>>()),
         Column::new("file".into(), s(|r| &r.file)),
-        Column::new("ingested_at".into(), s(|r| &r.ingested_at)),
+        ingested_at_column(returns)?,
         Column::new("framework_id".into(), s(|r| &r.framework_id)),
         Column::new("framework_version".into(), s(|r| &r.framework_version)),
         Column::new("errors".into(), returns.iter().map(|r| r.errors).collect::<Vec<_>>()),

@@ -248,3 +248,110 @@ fn compute_on_sample_data_writes_every_documented_table() {
         }
     }
 }
+
+/// Rewrites the store in `dir` as hrcities 0.1 wrote it: text declared as Arrow string
+/// views (polars' default Parquet writer), the time of ingest as text, and `from` as the
+/// city id 0.1 gave it (`to`).
+fn make_it_a_0_1_store(dir: &Path, from: &str, to: &str) {
+    use polars::prelude::*;
+    for table in ["returns.parquet", "responses.parquet"] {
+        let path = dir.join(table);
+        let df = ParquetReader::new(std::fs::File::open(&path).expect("table")).finish().unwrap();
+        let mut columns: Vec<Column> = Vec::new();
+        for c in df.columns() {
+            let c = match c.name().as_str() {
+                "city_id" => {
+                    let ids = c.str().unwrap().apply_values(|v| {
+                        if v == from {
+                            to.into()
+                        } else {
+                            v.to_string().into()
+                        }
+                    });
+                    ids.into_column()
+                }
+                "ingested_at" => {
+                    let ms = c.cast(&DataType::Int64).unwrap();
+                    let text: Vec<String> = ms
+                        .i64()
+                        .unwrap()
+                        .iter()
+                        .map(|v| hrcities::store::format_utc(v.unwrap() / 1000))
+                        .collect();
+                    Column::new("ingested_at".into(), text)
+                }
+                _ => c.clone(),
+            };
+            columns.push(c);
+        }
+        let mut df = DataFrame::new_infer_height(columns).unwrap();
+        ParquetWriter::new(std::fs::File::create(&path).unwrap()).finish(&mut df).unwrap();
+    }
+}
+
+// See issue 14, item 5: names in other scripts got unreadable ids; the readable ids must not
+// split a city that a store already files under its old id.
+#[test]
+fn issue_14_a_store_made_by_0_1_is_read_and_keeps_its_ids() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let store = tmp.path().join("store");
+    let returns = tmp.path().join("returns");
+    std::fs::create_dir_all(&returns).unwrap();
+    for year in ["2026", "2027"] {
+        let o = hrcities()
+            .args([
+                "questionnaire",
+                "--city-name",
+                "광주광역시",
+                "--country",
+                "KOR",
+                "--reporting-year",
+                year,
+                "--prefill",
+            ])
+            .arg(sample("nyota-bay-2026.xlsx"))
+            .arg("-o")
+            .arg(returns.join(format!("gwangju-{year}.xlsx")))
+            .output()
+            .expect("runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    // A city new to a store gets its readable id.
+    stdout(
+        hrcities()
+            .args(["-q", "ingest", "--store"])
+            .arg(&store)
+            .arg(returns.join("gwangju-2026.xlsx")),
+    );
+    let list =
+        stdout(hrcities().args(["--format", "json", "store", "list", "--store"]).arg(&store));
+    assert!(list.contains("\"KOR-gwangjugwangyeogsi\""), "{list}");
+
+    // The same store as 0.1 would have written it, with 0.1's id.
+    let old = "KOR-u-ad11-c8fc-ad11-c5ed-c2dc";
+    make_it_a_0_1_store(&store, "KOR-gwangjugwangyeogsi", old);
+    let list =
+        stdout(hrcities().args(["--format", "json", "store", "list", "--store"]).arg(&store));
+    assert!(list.contains(old) && !list.contains("KOR-gwangjugwangyeogsi"), "{list}");
+    assert!(list.contains("T") && list.contains("Z\""), "the time of ingest is read: {list}");
+
+    // The next year's return joins the city under the id the store has.
+    stdout(
+        hrcities()
+            .args(["-q", "ingest", "--store"])
+            .arg(&store)
+            .arg(returns.join("gwangju-2027.xlsx")),
+    );
+    let list =
+        stdout(hrcities().args(["--format", "json", "store", "list", "--store"]).arg(&store));
+    let rows: serde_json::Value = serde_json::from_str(&list).expect("JSON");
+    let ids: Vec<&str> =
+        rows.as_array().unwrap().iter().map(|r| r["city_id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [old, old], "{list}");
+    let out = tmp.path().join("out");
+    stdout(hrcities().args(["-q", "compute", "--store"]).arg(&store).arg("--out").arg(&out));
+    let indicators = read_csv(&out.join("data/indicators.csv"));
+    assert!(indicators.iter().all(|r| r["city_id"] == old));
+    // One series: 2027's values have 2026's as their previous values.
+    assert!(indicators.iter().any(|r| r["year"] == "2027" && r["previous_year"] == "2026"));
+}
