@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use hrcities::compute::formula::{self, State};
+use hrcities::formula::{self, State};
 use hrcities::framework::{load_embedded, Framework, Question, QuestionType};
 use hrcities::i18n::Lang;
 use hrcities::questionnaire::fill::{CellValue, Fill, Layout};

@@ -1,5 +1,6 @@
-//! Writing tables for people: CSV, Parquet and XLSX, with text cells guarded against
-//! formula injection in the formats spreadsheets open, and every file written atomically.
+//! Writing files: tables for people as CSV, Parquet and XLSX (text guarded against formula
+//! injection where a spreadsheet would run it), every file written atomically (and noted
+//! for a JSON manifest when asked), and the sha256 that identifies a file.
 
 use std::io::Write;
 use std::path::Path;
@@ -21,6 +22,13 @@ pub fn safe_cell(text: &str) -> std::borrow::Cow<'_, str> {
 /// Whether a spreadsheet would take `text`, typed or imported as CSV, for a formula.
 fn looks_like_formula(text: &str) -> bool {
     matches!(text.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'))
+}
+
+/// The sha256 of `bytes`, as lowercase hex (a return's identity in the store, the files of
+/// a JSON manifest).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Writes `rows` under `header` as CSV to `path` through a temporary file renamed into

@@ -1,25 +1,29 @@
 //! hrcities — human-rights indicators for the UCLG campaign "10, 100, 1,000 Human Rights
 //! Cities & Territories by 2030".
 //!
-//! The crate follows the pipeline of `shared/DESIGN.md`; imports only point backwards:
+//! The crate follows the pipeline of `shared/DESIGN.md`; imports only point down this list
+//! (`tests/it/layers.rs` checks it):
 //!
-//! 1. [`framework`] — rights, questions, indicators and rules (TOML, embedded by default);
-//! 2. [`questionnaire`] — the blank workbook out, returned workbooks in;
-//! 3. [`validate`] — every problem of a return, by sheet and cell;
-//! 4. [`store`] — the campaign dataset across years, with provenance;
-//! 5. [`compute`] — the formula language, indicator values, scores, aggregates;
-//! 6. [`charts`] — pictures for reports and slides;
-//! 7. [`report`] — Typst documents and PDFs;
+//! 1. [`formula`] — the expression language of indicators, skip logic and rules;
+//! 2. [`framework`] — rights, questions, indicators and rules (TOML, embedded by default);
+//! 3. [`questionnaire`] — the blank workbook out, returned workbooks in;
+//! 4. [`validate`] — every problem of a return, by sheet and cell;
+//! 5. [`store`] — the campaign dataset across years, with provenance;
+//! 6. [`compute`] — indicator values, scores, aggregates, trends, progress, quality;
+//! 7. [`charts`] — pictures for reports and slides;
+//! 8. [`report`] — Typst documents and PDFs;
+//! 9. [`cli`] — one file per subcommand;
 //!
-//! with [`i18n`] (en/es/fr text), [`export`] (safe CSV/JSON writing), [`guard`] (a
-//! dependency's panic on one input becomes that input's error) and [`cli`] (one file per
-//! subcommand) around them.
+//! with [`i18n`] (en/es/fr text), [`export`] (atomic writes, hashes, CSV/Parquet/XLSX),
+//! [`guard`] (a dependency's panic on one input becomes that input's error) and [`fonts`]
+//! at the bottom.
 
 pub mod charts;
 pub mod cli;
 pub mod compute;
 pub mod export;
 pub mod fonts;
+pub mod formula;
 pub mod framework;
 pub mod guard;
 pub mod i18n;

@@ -501,7 +501,7 @@ pub fn strip(
             }
             for r in members.iter().filter(|r| Some(r.city_id.as_str()) != city) {
                 if let Some(val) = r.value {
-                    let jitter = (crate::store::sha256_hex(r.city_id.as_bytes()).as_bytes()[0]
+                    let jitter = (crate::export::sha256_hex(r.city_id.as_bytes()).as_bytes()[0]
                         as f64
                         / 255.0
                         - 0.5)

@@ -11,11 +11,45 @@ mod render;
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 pub use data::ChartData;
 pub use render::png;
 
+use crate::compute::{compute, Dataset, Method, Results};
 use crate::framework::Framework;
 use crate::i18n::{tr, Lang};
+use crate::store::{Store, StoreError};
+
+/// What every command that draws or reports starts from: the store's current returns, what
+/// compute makes of them, and the chart data. The one place the chain store → dataset →
+/// results → chart data is written.
+pub struct Prepared {
+    pub ds: Dataset,
+    pub method: Method,
+    pub results: Results,
+    pub data: ChartData,
+}
+
+/// Why the data for charts and reports could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the indicators cannot be computed ({0})")]
+    Compute(#[from] polars::error::PolarsError),
+}
+
+impl Prepared {
+    /// Loads the current returns of `store`, computes them with `method` and makes the
+    /// chart data.
+    pub fn load(store: &Store, fw: &Framework, method: Method) -> Result<Prepared, PrepareError> {
+        let ds = Dataset::load(store, fw)?;
+        let results = compute(fw, &ds, &method)?;
+        let data = ChartData::from_results(&results)?;
+        Ok(Prepared { ds, method, results, data })
+    }
+}
 
 /// The Okabe–Ito palette, safe for the common forms of colour blindness (Okabe & Ito,
 /// "Color Universal Design", 2008), as `(name, RGB)`; black first for the selected city.
@@ -198,7 +232,7 @@ pub fn file_part(s: &str) -> String {
     let mut out: String = s.chars().map(|c| if keep(c) { c } else { '-' }).take(80).collect();
     if out != s || out.starts_with('.') || out.is_empty() {
         out.push('-');
-        out.push_str(&crate::store::sha256_hex(s.as_bytes())[..8]);
+        out.push_str(&crate::export::sha256_hex(s.as_bytes())[..8]);
     }
     while out.starts_with('.') {
         out.replace_range(0..1, "_");
@@ -210,6 +244,22 @@ pub fn file_part(s: &str) -> String {
         out.insert(0, '_');
     }
     out
+}
+
+/// The campaign's charts for `year` and every city's.
+pub fn every_chart(data: &ChartData, labels: Labels<'_>, ds: &Dataset, year: i32) -> Vec<Chart> {
+    let mut ids: Vec<&str> = ds.returns.iter().map(|r| r.city_id.as_str()).collect();
+    ids.dedup();
+    let mut all = campaign_charts(data, labels, year);
+    let per_city: Vec<Vec<Chart>> =
+        ids.par_iter().map(|id| city_charts(data, labels, id, None)).collect();
+    all.extend(per_city.into_iter().flatten());
+    all
+}
+
+/// Writes `charts` to `dir` in parallel: SVG, and PNG for those `png` wants.
+pub fn write_charts(charts: &[Chart], dir: &Path, png: PngSet) -> std::io::Result<()> {
+    charts.par_iter().try_for_each(|chart| chart.write(dir, png.wants(chart)).map(|_| ()))
 }
 
 #[cfg(test)]

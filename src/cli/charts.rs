@@ -1,13 +1,11 @@
 //! `hrcities charts`: the campaign's and the cities' charts, as SVG and PNG.
 
-use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
+use std::path::PathBuf;
 
 use super::manifest::Done;
 use super::{GlobalArgs, Outcome, StoreArgs};
-use crate::charts::{campaign_charts, city_charts, Chart, ChartData, Labels, PngSet};
-use crate::compute::{compute, Dataset, Method};
+use crate::charts::{city_charts, every_chart, write_charts, Labels, PngSet, Prepared};
+use crate::compute::Method;
 use crate::i18n::trf;
 use crate::store::Store;
 
@@ -47,10 +45,8 @@ pub struct Args {
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
     let fw = global.framework()?;
     let lang = global.lang();
-    let store = Store::open(&args.store.store)?;
-    let ds = Dataset::load(&store, &fw)?;
-    let results = compute(&fw, &ds, &Method::default())?;
-    let data = ChartData::from_results(&results)?;
+    let Prepared { ds, data, .. } =
+        Prepared::load(&Store::open(&args.store.store)?, &fw, Method::default())?;
     let labels = Labels { fw: &fw, lang };
     let year = args.year.or_else(|| data.years().last().copied()).unwrap_or(0);
     let charts = match &args.city {
@@ -75,20 +71,4 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
     write_charts(&charts, &dir, png)?;
     global.say(trf(lang, "cli.charts_done", &[("n", &charts.len()), ("dir", &dir.display())]))?;
     Ok(Done::new(Outcome::Success).count("charts", charts.len()))
-}
-
-/// The campaign's charts for `year` and every city's.
-pub fn every_chart(data: &ChartData, labels: Labels<'_>, ds: &Dataset, year: i32) -> Vec<Chart> {
-    let mut ids: Vec<&str> = ds.returns.iter().map(|r| r.city_id.as_str()).collect();
-    ids.dedup();
-    let mut all = campaign_charts(data, labels, year);
-    let per_city: Vec<Vec<Chart>> =
-        ids.par_iter().map(|id| city_charts(data, labels, id, None)).collect();
-    all.extend(per_city.into_iter().flatten());
-    all
-}
-
-/// Writes `charts` to `dir` in parallel: SVG, and PNG for those `png` wants.
-pub fn write_charts(charts: &[Chart], dir: &Path, png: PngSet) -> std::io::Result<()> {
-    charts.par_iter().try_for_each(|chart| chart.write(dir, png.wants(chart)).map(|_| ()))
 }

@@ -1,12 +1,11 @@
 //! `hrcities compute`: indicator values, scores, aggregates, trends, campaign progress and
 //! data quality for every return in the store, exported as CSV, Parquet and XLSX.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::manifest::Done;
 use super::{GlobalArgs, Outcome, StoreArgs};
-use crate::compute::{compute, Dataset, Method, Results};
-use crate::framework::Framework;
+use crate::compute::{compute, write_results, Dataset, Method};
 use crate::i18n::trf;
 use crate::store::Store;
 
@@ -30,46 +29,13 @@ pub struct Args {
     pub store: StoreArgs,
 }
 
-/// Computes the results of `store` and writes them to `out/data`; returns them.
-pub fn compute_and_export(fw: &Framework, store: &Store, out: &Path) -> anyhow::Result<Results> {
-    let ds = Dataset::load(store, fw)?;
-    let method = Method::default();
-    let results = compute(fw, &ds, &method)?;
-    export(&results, &method, out)?;
-    Ok(results)
-}
-
-/// Writes `results` to `out/data`.
-pub fn export(results: &Results, method: &Method, out: &Path) -> anyhow::Result<()> {
-    use rayon::prelude::*;
-    let data = out.join("data");
-    std::fs::create_dir_all(&data)?;
-    let sheets: Vec<(&str, &polars::frame::DataFrame)> =
-        results.tables().into_iter().filter(|(name, _)| *name != "responses").collect();
-    // The workbook takes as long as all the CSV and Parquet files: write them side by side.
-    let (xlsx, frames) = rayon::join(
-        || crate::export::write_xlsx(&data.join("hrcities-data.xlsx"), &sheets),
-        || {
-            results
-                .tables()
-                .par_iter()
-                .try_for_each(|(name, df)| crate::export::write_frame(&data, name, df))
-        },
-    );
-    xlsx?;
-    frames?;
-    crate::export::write_atomic(
-        &data.join("method.json"),
-        serde_json::to_string_pretty(method)?.as_bytes(),
-    )?;
-    Ok(())
-}
-
 /// Runs `hrcities compute`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
     let fw = global.framework()?;
-    let store = Store::open(&args.store.store)?;
-    let results = compute_and_export(&fw, &store, &args.out)?;
+    let ds = Dataset::load(&Store::open(&args.store.store)?, &fw)?;
+    let method = Method::default();
+    let results = compute(&fw, &ds, &method)?;
+    write_results(&results, &method, &args.out.join("data"))?;
     let status = results.indicators.column("status")?.str()?.clone();
     let ok = status.iter().filter(|s| *s == Some("ok")).count();
     let returns = results.responses.column("sha256")?.n_unique()?;

@@ -1,13 +1,13 @@
 //! `hrcities ingest PATH…`: check returns and add them to the campaign store.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::manifest::Done;
-use super::validate::{check_paths, render_text, FileResult};
+use super::validate::{check_paths, render_text};
 use super::{GlobalArgs, Outcome, StoreArgs};
-use crate::framework::{Framework, Severity};
-use crate::i18n::{tr, trf, Lang};
-use crate::store::{now_utc, Ingest, IngestOutcome, Store};
+use crate::framework::Severity;
+use crate::i18n::trf;
+use crate::store::file_results;
 
 /// Check returns and add them to the campaign store, keeping every version.
 ///
@@ -30,86 +30,6 @@ pub struct Args {
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub store: StoreArgs,
-}
-
-/// What filing a batch of checked returns did.
-pub struct Filed {
-    /// A line per return added or unchanged, for people.
-    pub lines: Vec<String>,
-    pub added: usize,
-    pub unchanged: usize,
-    /// Files not added, and why.
-    pub skipped: Vec<(PathBuf, String)>,
-}
-
-/// Files the readable returns of `results` in the store at `store_dir` (made if needed).
-pub fn file_results(
-    fw: &Framework,
-    results: &[FileResult],
-    store_dir: &Path,
-    lang: Lang,
-) -> anyhow::Result<Filed> {
-    let store = Store::open_or_create(store_dir)?;
-    let filed_ids = store.city_ids()?;
-    let mut skipped: Vec<(PathBuf, String)> = Vec::new();
-    let mut items = Vec::new();
-    let mut who = Vec::new();
-    for r in results {
-        let Some(checked) = &r.checked else {
-            skipped.push((r.path.clone(), tr(lang, "cli.ingest_unreadable").to_string()));
-            continue;
-        };
-        let (Some(id), Some(name), Some(year)) =
-            (&checked.city_id, &checked.city_name, checked.year)
-        else {
-            skipped.push((r.path.clone(), tr(lang, "cli.ingest_no_key").to_string()));
-            continue;
-        };
-        if r.diagnostics.iter().any(|d| d.code == "E-DUPLICATE-RETURN") {
-            skipped.push((r.path.clone(), tr(lang, "cli.ingest_duplicate").to_string()));
-            continue;
-        }
-        let Some(sha256) = r.sha256.clone() else {
-            skipped.push((r.path.clone(), tr(lang, "cli.ingest_unreadable").to_string()));
-            continue;
-        };
-        // A city the store already files under the id an earlier hrcities gave it keeps
-        // that id, so its years stay one series (README, "City ids").
-        let id = match &checked.earlier_city_id {
-            Some(earlier) if !filed_ids.contains(id) && filed_ids.contains(earlier) => earlier,
-            _ => id,
-        };
-        items.push(Ingest {
-            path: &r.path,
-            sha256,
-            checked,
-            diagnostics: &r.diagnostics,
-            city_id: id,
-            city_name: name,
-            year,
-        });
-        who.push(format!("{name} ({id}), {year}"));
-    }
-    let outcomes = store.ingest(fw, &items, &now_utc())?;
-    let mut filed = Filed { lines: Vec::new(), added: 0, unchanged: 0, skipped };
-    for (outcome, who) in outcomes.iter().zip(&who) {
-        let line = match outcome {
-            IngestOutcome::Added { superseded: Some(old), .. } => {
-                filed.added += 1;
-                trf(lang, "cli.ingest_replaced", &[("who", who), ("file", &old.file)])
-            }
-            IngestOutcome::Added { .. } => {
-                filed.added += 1;
-                trf(lang, "cli.ingest_added", &[("who", who)])
-            }
-            IngestOutcome::Unchanged { .. } => {
-                filed.unchanged += 1;
-                trf(lang, "cli.ingest_unchanged", &[("who", who)])
-            }
-        };
-        filed.lines.push(line);
-    }
-    Ok(filed)
 }
 
 /// Runs `hrcities ingest`.

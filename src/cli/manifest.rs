@@ -75,7 +75,7 @@ pub fn manifest(
             Some(json!({
                 "path": path.display().to_string(),
                 "bytes": bytes.len(),
-                "sha256": crate::store::sha256_hex(&bytes),
+                "sha256": crate::export::sha256_hex(&bytes),
             }))
         })
         .collect();

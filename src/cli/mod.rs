@@ -208,6 +208,16 @@ impl GlobalArgs {
         }
     }
 
+    /// Prints Typst's warnings on the reports `reporter` compiled, on stderr.
+    pub fn report_warnings(&self, reporter: &crate::report::Reporter<'_>) {
+        for (warning, n) in reporter.warnings() {
+            eprintln!(
+                "{}",
+                trf(self.lang(), "cli.typst_warning", &[("warning", &warning), ("n", &n)])
+            );
+        }
+    }
+
     /// The language of messages (the first of `--lang`).
     pub fn lang(&self) -> Lang {
         self.lang.first().copied().unwrap_or(Lang::En)

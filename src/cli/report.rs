@@ -6,8 +6,8 @@ use anyhow::Context;
 
 use super::manifest::Done;
 use super::{GlobalArgs, Outcome, StoreArgs};
-use crate::charts::ChartData;
-use crate::compute::{compute, Dataset, Method};
+use crate::charts::Prepared;
+use crate::compute::Method;
 use crate::i18n::{tr, trf};
 use crate::report::submission::{Mechanism, Options};
 use crate::report::{render_all, write_fonts, Rendered, Reporter};
@@ -160,23 +160,18 @@ pub fn templates(args: &TemplatesArgs, global: &GlobalArgs) -> anyhow::Result<Ou
 /// What reports are made from, loaded once.
 struct Loaded {
     fw: crate::framework::Framework,
-    ds: Dataset,
-    data: ChartData,
-    method: Method,
+    prepared: Prepared,
 }
 
 fn load(global: &GlobalArgs, common: &Common) -> anyhow::Result<Loaded> {
     let fw = global.framework()?;
-    let store = Store::open(&common.store.store)?;
-    let ds = Dataset::load(&store, &fw)?;
-    let method = Method::default();
-    let results = compute(&fw, &ds, &method)?;
-    let data = ChartData::from_results(&results)?;
-    Ok(Loaded { fw, ds, data, method })
+    let prepared = Prepared::load(&Store::open(&common.store.store)?, &fw, Method::default())?;
+    Ok(Loaded { fw, prepared })
 }
 
 fn reporter<'a>(loaded: &'a Loaded, common: &Common) -> anyhow::Result<Reporter<'a>> {
-    let mut r = Reporter::new(&loaded.fw, &loaded.ds, &loaded.data, &loaded.method)?;
+    let p = &loaded.prepared;
+    let mut r = Reporter::new(&loaded.fw, &p.ds, &p.data, &p.method)?;
     if let Some(dir) = &common.templates {
         r.templates = crate::report::template::from_dir(dir)?;
     }
@@ -206,6 +201,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
             let dir = a.common.out.join("reports");
             write_fonts(&dir)?;
             let mut jobs: Vec<(String, i32)> = loaded
+                .prepared
                 .ds
                 .returns
                 .iter()
@@ -255,6 +251,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
                 &[("n", &(jobs.len() - failed)), ("dir", &dir.display())],
             ))?;
             say(methodology.display().to_string())?;
+            global.report_warnings(&r);
             let outcome = if failed > 0 { Outcome::Failure } else { Outcome::Success };
             Ok(Done::new(outcome)
                 .count("reports", jobs.len() - failed)
@@ -265,12 +262,14 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
             let r = reporter(&loaded, &a.common)?;
             let dir = a.common.out.join("reports");
             write_fonts(&dir)?;
-            let Some(year) = a.year.or_else(|| loaded.ds.returns.iter().map(|x| x.year).max())
+            let Some(year) =
+                a.year.or_else(|| loaded.prepared.ds.returns.iter().map(|x| x.year).max())
             else {
                 anyhow::bail!(tr(lang, "cli.store_empty").to_string());
             };
             let path = write(&r.campaign(year, lang, a.rank)?, &dir)?;
             say(path.display().to_string())?;
+            global.report_warnings(&r);
             Ok(Done::new(Outcome::Success).count("reports", 1))
         }
         Kind::Submission(a) => {
@@ -302,6 +301,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
             } else {
                 say(s.word_line.clone())?;
             }
+            global.report_warnings(&r);
             Ok(Done::new(Outcome::Success)
                 .count("reports", 1)
                 .count("words", s.words)

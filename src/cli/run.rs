@@ -9,17 +9,15 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use super::charts::every_chart;
-use super::ingest::file_results;
 use super::manifest::Done;
-use super::validate::{check_all_with, collect, json_report, write_csv};
 use super::{GlobalArgs, Outcome};
-use crate::charts::{ChartData, Labels, PngSet};
-use crate::compute::{compute, Dataset, Method};
+use crate::charts::{every_chart, Labels, PngSet, Prepared};
+use crate::compute::{write_results, Method};
 use crate::framework::Severity;
 use crate::i18n::{tr, trf, Lang};
 use crate::report::{render_all, write_fonts, Reporter};
-use crate::store::Store;
+use crate::store::{file_results, Store};
+use crate::validate::batch::{check_files, collect, json_report, write_csv};
 
 /// Do the whole job: validate, ingest, compute, charts, reports and exports.
 ///
@@ -62,6 +60,14 @@ pub struct Options {
     /// written as SVG; each city's charts are also in its report.
     #[arg(long, value_name = "WHICH", default_value = "campaign")]
     pub png: PngSet,
+    /// Use the report templates in DIR instead of the built-in ones of the same name (start
+    /// from `hrcities templates export DIR`).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Rank the governments in the campaign report by mean right score, with a caveat
+    /// (right scores summarise; by default no government is ranked).
+    #[arg(long)]
+    pub rank: bool,
 }
 
 /// Run the whole job on the sample returns built into hrcities, to see what it does.
@@ -119,7 +125,14 @@ pub fn demo(args: &DemoArgs, global: &GlobalArgs) -> anyhow::Result<Done> {
         crate::export::write_atomic(&returns.join(name), bytes)
             .with_context(|| format!("{}: cannot write", returns.join(name).display()))?;
     }
-    let options = Options { out: args.out.clone(), store: None, year: None, png: args.png };
+    let options = Options {
+        out: args.out.clone(),
+        store: None,
+        year: None,
+        png: args.png,
+        templates: None,
+        rank: false,
+    };
     let (done, first) = run_on(std::slice::from_ref(&returns), &options, global)?;
     global.say("")?;
     global.say(tr(lang, "cli.demo_look"))?;
@@ -150,7 +163,7 @@ fn run_on(
         anyhow::bail!(tr(lang, "cli.validate_no_files").to_string());
     }
     let pb = bar(files.len(), tr(lang, "cli.stage_validate").to_string(), global.quiet);
-    let results = check_all_with(&fw, &files, lang, &global.limits(), &|| pb.inc(1));
+    let results = check_files(&fw, &files, lang, &global.limits(), &|| pb.inc(1));
     pb.finish_and_clear();
     let validation = out.join("validation.csv");
     let mut csv = Vec::new();
@@ -222,11 +235,9 @@ fn run_on(
 
     // 3. Compute and export.
     let t = Instant::now();
-    let ds = Dataset::load(&store, &fw)?;
-    let method = Method::default();
-    let computed = compute(&fw, &ds, &method)?;
-    super::compute::export(&computed, &method, out)?;
-    let data = ChartData::from_results(&computed)?;
+    let Prepared { ds, method, results: computed, data } =
+        Prepared::load(&store, &fw, Method::default())?;
+    write_results(&computed, &method, &out.join("data"))?;
     let values = computed.indicators.height();
     drop(computed);
     times.push(("cli.stage_compute", t.elapsed()));
@@ -274,7 +285,10 @@ fn run_on(
 
     // 5. Reports, in each language.
     let t = Instant::now();
-    let reporter = Reporter::new(&fw, &ds, &data, &method)?;
+    let mut reporter = Reporter::new(&fw, &ds, &data, &method)?;
+    if let Some(dir) = &o.templates {
+        reporter.templates = crate::report::template::from_dir(dir)?;
+    }
     let report_dir = out.join("reports");
     write_fonts(&report_dir)?;
     let langs: Vec<Lang> = {
@@ -296,7 +310,7 @@ fn run_on(
     })?;
     let (mut campaign_reports, mut methodology) = (Vec::new(), Vec::new());
     for &l in &langs {
-        let r = reporter.campaign(year, l, false)?;
+        let r = reporter.campaign(year, l, o.rank)?;
         campaign_reports.push(r.write(&report_dir)?);
         methodology.push(reporter.methodology(l)?.write(&report_dir)?);
         pb.inc(1);
@@ -310,6 +324,7 @@ fn run_on(
         }
     }
     let n_reports = written.len() - failed + campaign_reports.len() + methodology.len();
+    global.report_warnings(&reporter);
     times.push(("cli.stage_reports", t.elapsed()));
     say(trf(lang, "cli.reports_done", &[("n", &n_reports), ("dir", &report_dir.display())]))?;
     let mut done = done.count("reports", n_reports).count("reports_failed", failed);

@@ -1,6 +1,6 @@
-//! Stage 5: computation. The formula language (Contract 3) lives here; indicator values,
-//! scores, aggregates, trends, campaign progress and data quality are evaluated on polars
-//! lazy frames over every city and year at once.
+//! Stage 5: computation. Indicator values, scores, aggregates, trends, campaign progress and
+//! data quality are evaluated on polars lazy frames over every city and year at once, with
+//! the formulas of [`crate::formula`] lowered to polars expressions.
 //!
 //! The method's parameters are data ([`Method`]): they are written beside the results
 //! (`method.json`) so that reports can cite them and a run can be repeated.
@@ -8,7 +8,6 @@
 pub mod aggregates;
 pub mod campaign;
 pub mod dataset;
-pub mod formula;
 pub mod indicators;
 pub mod quality;
 pub mod scores;
@@ -85,6 +84,33 @@ impl Results {
             ("responses", &self.responses),
         ]
     }
+}
+
+/// Writes `results` to the folder `data` (made if needed): each table as CSV and Parquet,
+/// all but `responses` as sheets of `hrcities-data.xlsx`, and the method as `method.json`.
+pub fn write_results(
+    results: &Results,
+    method: &Method,
+    data: &std::path::Path,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    std::fs::create_dir_all(data)?;
+    let sheets: Vec<(&str, &DataFrame)> =
+        results.tables().into_iter().filter(|(name, _)| *name != "responses").collect();
+    // The workbook takes as long as all the CSV and Parquet files: write them side by side.
+    let (xlsx, frames) = rayon::join(
+        || crate::export::write_xlsx(&data.join("hrcities-data.xlsx"), &sheets),
+        || {
+            results
+                .tables()
+                .par_iter()
+                .try_for_each(|(name, df)| crate::export::write_frame(data, name, df))
+        },
+    );
+    xlsx.map_err(std::io::Error::other)?;
+    frames?;
+    let json = serde_json::to_string_pretty(method).map_err(std::io::Error::other)?;
+    crate::export::write_atomic(&data.join("method.json"), json.as_bytes())
 }
 
 fn select(lf: LazyFrame, columns: &[&str]) -> LazyFrame {

@@ -1,11 +1,11 @@
 //! Indicator values for every return at once: the answers become one wide polars table
 //! (a row per city and year, a value and a state column per question, as
-//! [`formula::Columns`](super::formula::Columns) expects), and each indicator's formula,
+//! [`formula::Columns`](crate::formula::Columns) expects), and each indicator's formula,
 //! lowered to polars expressions, is evaluated over the whole table.
 
 use polars::prelude::*;
 
-use super::formula::{lower, Columns, QuestionKind, State};
+use crate::formula::{lower, Columns, QuestionKind, State};
 use crate::framework::Framework;
 use crate::questionnaire::answer::Value;
 use crate::validate::Answer;

@@ -10,7 +10,7 @@ use toml::Spanned;
 use super::model::*;
 use super::problem::{Problem, Problems};
 use super::FrameworkError;
-use crate::compute::formula::{self, Binary, ErrorKind, Func, Node, QuestionKind};
+use crate::formula::{self, Binary, ErrorKind, Func, Node, QuestionKind};
 use crate::i18n::{fold, trf, Lang};
 
 type S<T> = Spanned<T>;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::compute::formula::{Binary, Node, QuestionKind};
+use crate::formula::{Binary, Node, QuestionKind};
 use crate::i18n::Lang;
 
 /// A string in each working language.

@@ -33,7 +33,7 @@ use rust_xlsxwriter::{
 use super::fill::{CellValue, Fill, Layout};
 use super::layout::{self, Column};
 use super::CellRef;
-use crate::compute::formula::{Binary, Func, Kind, Node};
+use crate::formula::{Binary, Func, Kind, Node};
 use crate::framework::{Framework, Question, QuestionType, Right};
 use crate::i18n::{tr, trf, Lang};
 
@@ -1532,7 +1532,7 @@ mod tests {
         let text = "HOU_Q01 + HOU_Q04 > 2";
         q.relevant = Some(crate::framework::Formula {
             text: text.into(),
-            node: crate::compute::formula::parse(text).expect("parses"),
+            node: crate::formula::parse(text).expect("parses"),
             at: Default::default(),
         });
         let got = skip_note(&fw, &q, Lang::En).expect("a note");

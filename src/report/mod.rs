@@ -110,6 +110,8 @@ pub struct Reporter<'a> {
     pub method: &'a Method,
     /// The methodology annex per language (en, es, fr), rendered once.
     annex_cache: [std::sync::OnceLock<String>; 3],
+    /// Typst's warnings so far, each with the number of documents that gave it.
+    warnings: std::sync::Mutex<std::collections::BTreeMap<String, usize>>,
 }
 
 impl<'a> Reporter<'a> {
@@ -128,7 +130,15 @@ impl<'a> Reporter<'a> {
             data,
             method,
             annex_cache: Default::default(),
+            warnings: Default::default(),
         })
+    }
+
+    /// Typst's warnings on the documents compiled so far (`warning: city.typ.j2:45: …`),
+    /// each once, with the number of documents that gave it.
+    pub fn warnings(&self) -> Vec<(String, usize)> {
+        let seen = self.warnings.lock().unwrap_or_else(|e| e.into_inner());
+        seen.iter().map(|(w, n)| (w.clone(), *n)).collect()
     }
 
     /// Renders `template` with `ctx` and compiles it with `files` beside it.
@@ -145,7 +155,13 @@ impl<'a> Reporter<'a> {
         for (name, bytes) in &files {
             doc.add_file(&format!("/{name}"), bytes.clone());
         }
-        let (pdf, _warnings) = doc.pdf()?;
+        let (pdf, warnings) = doc.pdf()?;
+        if !warnings.is_empty() {
+            let mut seen = self.warnings.lock().unwrap_or_else(|e| e.into_inner());
+            for w in warnings {
+                *seen.entry(w.to_string()).or_default() += 1;
+            }
+        }
         Ok(Rendered { path, typ, files, pdf })
     }
 

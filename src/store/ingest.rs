@@ -4,8 +4,6 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
 use super::table::{self, ResponseRow, ReturnRecord};
 use super::{Store, StoreError, DIAGNOSTICS, RESPONSES, RETURNS};
 use crate::framework::Framework;
@@ -41,11 +39,6 @@ pub enum IngestOutcome {
 pub struct Skipped {
     pub path: std::path::PathBuf,
     pub reason: String,
-}
-
-/// The sha256 of `bytes`, as lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl Store {

@@ -19,70 +19,18 @@
 //! them. An exclusive lock on `.lock` keeps two ingests from interleaving; the operating
 //! system releases it when the process ends, however it ends.
 
+mod file;
 mod ingest;
 mod table;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
-pub use ingest::{sha256_hex, Ingest, IngestOutcome, Skipped};
+pub use crate::export::sha256_hex;
+pub use crate::questionnaire::answer::ResponseStatus;
+pub use file::{file_results, Filed};
+pub use ingest::{Ingest, IngestOutcome, Skipped};
 pub use table::{responses_export, ResponseRow, ReturnRecord};
-
-/// What became of one answer (Contract 4, `responses.status`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ResponseStatus {
-    /// A usable answer.
-    Answered,
-    /// Nothing written.
-    Blank,
-    /// A "not available" marker such as `N/A`, `n/d` or `no disponible`.
-    NotAvailable,
-    /// Something written that cannot be used (kept raw, with its diagnostic).
-    Invalid,
-    /// The question does not apply (its skip logic is false).
-    NotApplicable,
-}
-
-impl ResponseStatus {
-    /// Every status, in the order of this enum.
-    pub const ALL: [ResponseStatus; 5] = [
-        ResponseStatus::Answered,
-        ResponseStatus::Blank,
-        ResponseStatus::NotAvailable,
-        ResponseStatus::Invalid,
-        ResponseStatus::NotApplicable,
-    ];
-
-    /// The name used in exports.
-    pub fn name(self) -> &'static str {
-        match self {
-            ResponseStatus::Answered => "answered",
-            ResponseStatus::Blank => "blank",
-            ResponseStatus::NotAvailable => "not_available",
-            ResponseStatus::Invalid => "invalid",
-            ResponseStatus::NotApplicable => "not_applicable",
-        }
-    }
-
-    /// The status called `name` in exports.
-    pub fn from_name(name: &str) -> Option<ResponseStatus> {
-        Self::ALL.into_iter().find(|s| s.name() == name)
-    }
-
-    /// The formula state code of an answer with this status (see
-    /// [`State`](crate::compute::formula::State)): blank, not available and invalid
-    /// answers are all missing to formulas.
-    pub fn formula_state(self) -> i32 {
-        match self {
-            ResponseStatus::Answered => 0,
-            ResponseStatus::NotApplicable => 3,
-            _ => 2,
-        }
-    }
-}
 
 /// Why the store could not be read or written.
 #[derive(Debug, thiserror::Error)]

@@ -4,14 +4,14 @@
 use std::collections::HashMap;
 
 use super::Diagnostic;
-use crate::compute::formula::{self, State};
+use crate::formula::{self, State};
 use crate::framework::{Framework, MissingStrategy, Question, QuestionType, Severity};
 use crate::i18n::{fold, tr, trf, Lang};
+use crate::questionnaire::answer::ResponseStatus;
 use crate::questionnaire::answer::{read_answer, Issue, RawCell, Reading, Value};
 use crate::questionnaire::fill::{CellValue, Fill};
 use crate::questionnaire::read::{Notice, Workbook};
 use crate::questionnaire::CellRef;
-use crate::store::ResponseStatus;
 
 /// One answer of a return, as the store keeps it.
 #[derive(Clone, Debug, PartialEq)]

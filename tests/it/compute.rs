@@ -4,12 +4,12 @@
 
 use std::path::Path;
 
-use hrcities::cli::validate::{check_all, collect};
-use hrcities::compute::formula::{self, State};
 use hrcities::compute::table::{indicator_values, missing_questions, wide_table, ReturnAnswers};
+use hrcities::formula::{self, State};
 use hrcities::framework::load_embedded;
 use hrcities::i18n::Lang;
 use hrcities::store::ResponseStatus;
+use hrcities::validate::batch::{check_all, collect};
 
 #[test]
 fn polars_indicator_values_agree_with_the_reference_evaluator_on_sample_data() {

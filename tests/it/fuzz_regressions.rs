@@ -1,6 +1,6 @@
 //! Inputs that fuzzing (`fuzz/`) found to crash hrcities, kept so they never do again.
 
-use hrcities::compute::formula::{parse, ErrorKind};
+use hrcities::formula::{parse, ErrorKind};
 
 /// Found by the `formula` target within 16 s: a few thousand nested `(` overflowed the
 /// stack of the recursive parser (SIGSEGV). Nesting is now bounded; each input runs on a

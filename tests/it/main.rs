@@ -10,6 +10,7 @@ mod foreign;
 mod framework;
 mod fuzz_regressions;
 mod interrupted;
+mod layers;
 mod questionnaire;
 mod report;
 mod run;

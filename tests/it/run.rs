@@ -85,3 +85,43 @@ fn run_exits_0_on_clean_returns_and_writes_each_language() {
     assert_eq!(o.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&o.stdout).contains("0 added, 3 unchanged"));
 }
+
+// See issue 15: `run` takes the options of its stages, among them --templates and --rank.
+#[test]
+fn run_uses_your_templates_and_ranks_only_when_asked() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let returns = tmp.path().join("returns");
+    std::fs::create_dir_all(&returns).expect("mkdir");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    for f in ["bahia-serena-2026.xlsx", "port-aurore-2025.ods"] {
+        std::fs::copy(sample.join(f), returns.join(f)).expect("copy");
+    }
+    // A campaign's own city template: the built-in one with a line of its own.
+    let templates = tmp.path().join("templates");
+    std::fs::create_dir_all(&templates).expect("mkdir");
+    let city = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/city.typ.j2"),
+    )
+    .expect("template");
+    let city = city.replacen("= {{ city_name }}", "= {{ city_name }}\nOur own template.", 1);
+    std::fs::write(templates.join("city.typ.j2"), city).expect("write");
+    let out = tmp.path().join("out");
+    let o = hrcities()
+        .args(["run", "--png", "none", "--rank", "--templates"])
+        .arg(&templates)
+        .arg("--out")
+        .arg(&out)
+        .arg(&returns)
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let typ = std::fs::read_to_string(
+        out.join("reports/URY-bahia-serena/URY-bahia-serena-2026-en/report.typ"),
+    )
+    .expect("the city report's source");
+    assert!(typ.contains("Our own template."));
+    let campaign =
+        std::fs::read_to_string(out.join("reports/campaign/campaign-2026-en/report.typ"))
+            .expect("the campaign report's source");
+    assert!(campaign.contains("Governments by mean right score"), "ranked, as asked");
+}

@@ -5,11 +5,11 @@
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
-use hrcities::cli::validate::{check_all, collect};
 use hrcities::framework::load_embedded;
 use hrcities::i18n::Lang;
 use hrcities::questionnaire::answer::Value;
 use hrcities::store::ResponseStatus;
+use hrcities::validate::batch::{check_all, collect};
 
 struct Row {
     file: String,
