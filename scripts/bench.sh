@@ -16,7 +16,7 @@ work=${BENCH_DIR:-target/bench-$n}
 bin=target/release/hrcities
 
 echo "building (release)…"
-cargo build --release --quiet --bin hrcities --example sample_data
+cargo build --release --quiet --bin hrcities --example sample_data --example bare_reader
 
 rm -rf "$work"
 mkdir -p "$work"
@@ -25,6 +25,7 @@ target/release/examples/sample_data --synthetic "$n" "$work/returns"
 
 # Runs a stage under /usr/bin/time -v; prints its wall time and peak memory. Exit status 3
 # (finished, some returns had errors) is expected: the synthetic returns have flaws.
+# Leaves the wall time in seconds in $work/<id>.secs.
 stage() {
     local id=$1 name=$2
     shift 2
@@ -41,13 +42,19 @@ stage() {
     local wall rss
     wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$log")
     rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")
+    awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }' <<<"$wall" >"$work/$id.secs"
     printf '%-34s %10s  %8s MiB\n' "$name" "$wall" "$(awk -v k="$rss" 'BEGIN { printf "%.0f", k / 1024 }')"
 }
 
 echo
 printf '%-34s %10s  %12s\n' "stage (N = $n)" "wall" "peak memory"
 store="$work/store"
+# The files are read once before timing, so both stages find them in the page cache.
+cat "$work/returns"/* >/dev/null
+stage bare "bare reader (calamine, every cell)" target/release/examples/bare_reader "$work/returns"
 stage ingest "validate + ingest" "$bin" -q ingest --store "$store" "$work/returns"
+awk -v b="$(cat "$work/bare.secs")" -v i="$(cat "$work/ingest.secs")" \
+    'BEGIN { printf "%-34s %10.2f  (target: at most 2)\n", "validate + ingest / bare reader", i / b }'
 stage compute "compute + exports" "$bin" -q compute --store "$store" --out "$work/out"
 stage charts "charts (SVG; PNG for the campaign)" "$bin" -q charts --store "$store" --out "$work/out"
 stage reports "city reports (all) + campaign" sh -c \

@@ -6,6 +6,9 @@ use std::io::Write;
 use std::path::Path;
 
 use polars::prelude::*;
+use polars_io::prelude::{
+    CsvWriter, KeyValueMetadata, ParquetCompression, ParquetWriter, SerWriter,
+};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 /// A text cell made safe for spreadsheets: a cell that starts with `=`, `+`, `-`, `@`, a

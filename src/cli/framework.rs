@@ -118,15 +118,6 @@ fn check(dir: Option<&PathBuf>, global: &GlobalArgs) -> anyhow::Result<Outcome> 
     Ok(if problems.errors() > 0 { Outcome::Failure } else { Outcome::Success })
 }
 
-fn mechanisms(i: &Indicator, lang: Lang) -> String {
-    let sdg = tr(lang, "field.sdg");
-    let mut parts: Vec<String> = i.sdg.iter().map(|s| format!("{sdg} {s}")).collect();
-    parts.extend(i.treaty.iter().cloned());
-    parts.extend(i.general_comment.iter().cloned());
-    parts.extend(i.charter_agenda.iter().map(|c| format!("CA {c}")));
-    parts.join(" · ")
-}
-
 fn list(fw: &Framework, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let lang = global.lang();
     if global.format == Format::Json {
@@ -208,7 +199,8 @@ fn list(fw: &Framework, global: &GlobalArgs) -> anyhow::Result<Outcome> {
                 fw.unit_label(&i.unit, lang),
                 i.title.get(lang)
             );
-            let _ = writeln!(out, "   {:<8} {:<13} {:<24} {}", "", "", "", mechanisms(i, lang));
+            let _ =
+                writeln!(out, "   {:<8} {:<13} {:<24} {}", "", "", "", i.mechanisms(lang, true));
         }
     }
     out!("{out}")?;

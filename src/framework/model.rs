@@ -289,6 +289,22 @@ pub struct Indicator {
     pub loc: Loc,
 }
 
+impl Indicator {
+    /// The mechanisms it reports to, on one line: its SDG indicators and treaty provisions
+    /// (`SDG 11.1.1 · ICESCR art. 11(1)`), and with `all` also its General Comments and
+    /// Charter-Agenda articles (`… · CESCR GC 4 · CA X`).
+    pub fn mechanisms(&self, lang: Lang, all: bool) -> String {
+        let sdg = crate::i18n::tr(lang, "field.sdg");
+        let mut parts: Vec<String> = self.sdg.iter().map(|s| format!("{sdg} {s}")).collect();
+        parts.extend(self.treaty.iter().cloned());
+        if all {
+            parts.extend(self.general_comment.iter().cloned());
+            parts.extend(self.charter_agenda.iter().map(|c| format!("CA {c}")));
+        }
+        parts.join(" · ")
+    }
+}
+
 /// How a rule treats missing answers (DHIS2's missing-value strategies).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -35,6 +35,15 @@ pub fn format_number(value: f64, decimals: usize, lang: Lang) -> String {
     out
 }
 
+/// `value` with as many decimals as it needs (`2.5`, `48200`) and otherwise as
+/// [`format_number`]: the questionnaire's ranges and hints and the reports print a number
+/// the same way.
+pub fn format_shortest(value: f64, lang: Lang) -> String {
+    let text = format!("{}", value.abs());
+    let decimals = text.split_once('.').map_or(0, |(_, f)| f.len());
+    format_number(value, decimals, lang)
+}
+
 /// A percentage: en `12.5%`, es `12,5 %`, fr `12,5 %` (no-break spaces).
 pub fn format_percent(value: f64, decimals: usize, lang: Lang) -> String {
     let n = format_number(value, decimals, lang);

@@ -50,13 +50,7 @@ fn short_number(x: f64, lang: Lang) -> String {
 
 /// The mechanisms an indicator reports to: its SDG indicators and treaty articles.
 pub(super) fn mechanisms(fw: &Framework, id: &str, lang: Lang) -> String {
-    let Some(ind) = fw.indicator(id) else { return String::new() };
-    ind.sdg
-        .iter()
-        .map(|s| format!("{} {s}", tr(lang, "report.sdg")))
-        .chain(ind.treaty.iter().cloned())
-        .collect::<Vec<_>>()
-        .join(" · ")
+    fw.indicator(id).map_or_else(String::new, |ind| ind.mechanisms(lang, false))
 }
 
 /// The methodology annex: how scores are made, then every indicator's formula, goalposts

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use polars::prelude::*;
+use polars_io::prelude::{ParquetReader, SerReader};
 
 use super::{ResponseStatus, StoreError};
 use crate::framework::Severity;

@@ -117,8 +117,8 @@ fn what_a_city_wrote_is_kept_even_when_it_hides_something() {
     );
     assert!(!list.contains('\u{202e}') && !list.contains("\\u0007"), "{list}");
     let responses = std::fs::File::open(store.join("responses.parquet")).expect("responses");
-    use polars::prelude::SerReader;
-    let df = polars::prelude::ParquetReader::new(responses).finish().expect("parquet");
+    use polars_io::prelude::SerReader;
+    let df = polars_io::prelude::ParquetReader::new(responses).finish().expect("parquet");
     let raw = df.column("raw").expect("raw").str().expect("text").clone();
     assert!(
         raw.iter().flatten().any(|r| r.contains('\u{202e}') && r.contains('\u{7}')),

@@ -9,7 +9,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use assert_cmd::Command;
-use polars::prelude::{ParquetReader, SerReader};
+use polars_io::prelude::{ParquetReader, SerReader};
 
 fn bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin!("hrcities").to_path_buf()

@@ -254,6 +254,7 @@ fn compute_on_sample_data_writes_every_documented_table() {
 /// city id 0.1 gave it (`to`).
 fn make_it_a_0_1_store(dir: &Path, from: &str, to: &str) {
     use polars::prelude::*;
+    use polars_io::prelude::{ParquetReader, ParquetWriter, SerReader};
     for table in ["returns.parquet", "responses.parquet"] {
         let path = dir.join(table);
         let df = ParquetReader::new(std::fs::File::open(&path).expect("table")).finish().unwrap();

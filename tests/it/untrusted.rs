@@ -134,7 +134,7 @@ fn hostile_text_cannot_escape_the_output_folder_or_run_anywhere() {
     }
 
     // The store keeps what the city wrote.
-    use polars::prelude::{ParquetReader, SerReader};
+    use polars_io::prelude::{ParquetReader, SerReader};
     let f = std::fs::File::open(out.join("store/responses.parquet")).expect("responses");
     let df = ParquetReader::new(f).finish().expect("parquet");
     let raw = df.column("raw").expect("raw").str().expect("text").clone();

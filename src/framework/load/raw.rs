@@ -1,0 +1,171 @@
+//! The framework files as TOML gives them, with the place of every value (`Spanned`),
+//! before they are checked and turned into the model.
+
+use super::*;
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawText {
+    pub(super) en: Option<String>,
+    pub(super) es: Option<String>,
+    pub(super) fr: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLabelled {
+    pub(super) format: Option<UnitFormat>,
+    pub(super) body: Option<String>,
+    pub(super) en: Option<String>,
+    pub(super) es: Option<String>,
+    pub(super) fr: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawMeta {
+    pub(super) id: S<String>,
+    pub(super) version: String,
+    pub(super) languages: S<Vec<String>>,
+    pub(super) title: S<RawText>,
+    pub(super) description: S<RawText>,
+    #[serde(default)]
+    pub(super) unit: BTreeMap<String, S<RawLabelled>>,
+    #[serde(default)]
+    pub(super) kind: BTreeMap<String, S<RawText>>,
+    #[serde(default)]
+    pub(super) charter_agenda: BTreeMap<String, S<RawText>>,
+    #[serde(default)]
+    pub(super) treaty: BTreeMap<String, S<RawLabelled>>,
+    #[serde(default)]
+    pub(super) body: BTreeMap<String, S<RawText>>,
+    #[serde(default)]
+    pub(super) upr_theme: BTreeMap<String, S<RawText>>,
+    #[serde(default)]
+    pub(super) disaggregation: BTreeMap<String, S<RawText>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawFile {
+    pub(super) right: Option<S<RawRight>>,
+    pub(super) profile: Option<S<RawProfile>>,
+    #[serde(default)]
+    pub(super) question: Vec<S<RawQuestion>>,
+    #[serde(default)]
+    pub(super) indicator: Vec<S<RawIndicator>>,
+    #[serde(default)]
+    pub(super) rule: Vec<S<RawRule>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawProfile {
+    pub(super) title: S<RawText>,
+    pub(super) summary: S<RawText>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRight {
+    pub(super) id: S<String>,
+    pub(super) order: i64,
+    pub(super) title: S<RawText>,
+    pub(super) short_title: Option<S<RawText>>,
+    pub(super) summary: S<RawText>,
+    #[serde(default)]
+    pub(super) charter_agenda: Vec<S<String>>,
+    #[serde(default)]
+    pub(super) treaty: Vec<S<String>>,
+    #[serde(default)]
+    pub(super) general_comment: Vec<S<String>>,
+    #[serde(default)]
+    pub(super) source: String,
+    #[serde(default)]
+    pub(super) attribute: Vec<S<RawAttribute>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAttribute {
+    pub(super) id: S<String>,
+    pub(super) title: S<RawText>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawQuestion {
+    pub(super) id: S<String>,
+    pub(super) attribute: Option<S<String>>,
+    #[serde(rename = "type")]
+    pub(super) qtype: QuestionType,
+    #[serde(default)]
+    pub(super) required: bool,
+    pub(super) text: S<RawText>,
+    pub(super) help: Option<S<RawText>>,
+    pub(super) unit: Option<S<String>>,
+    pub(super) min: Option<f64>,
+    pub(super) max: Option<f64>,
+    pub(super) relevant: Option<S<String>>,
+    #[serde(default)]
+    pub(super) disaggregation: Vec<S<String>>,
+    #[serde(default)]
+    pub(super) choices: Vec<S<RawChoice>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawChoice {
+    pub(super) code: S<String>,
+    pub(super) label: S<RawText>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawIndicator {
+    pub(super) id: S<String>,
+    pub(super) title: S<RawText>,
+    pub(super) definition: Option<S<RawText>>,
+    pub(super) kind: IndicatorKind,
+    pub(super) attribute: Option<S<String>>,
+    pub(super) formula: S<String>,
+    pub(super) unit: S<String>,
+    pub(super) direction: Direction,
+    pub(super) goalposts: Option<S<Goalposts>>,
+    pub(super) target: Option<f64>,
+    pub(super) weight: Option<S<f64>>,
+    #[serde(default)]
+    pub(super) sdg: Vec<S<String>>,
+    #[serde(default)]
+    pub(super) treaty: Vec<S<String>>,
+    #[serde(default)]
+    pub(super) general_comment: Vec<S<String>>,
+    #[serde(default)]
+    pub(super) charter_agenda: Vec<S<String>>,
+    #[serde(default)]
+    pub(super) upr_themes: Vec<S<String>>,
+    #[serde(default)]
+    pub(super) source: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRule {
+    pub(super) id: S<String>,
+    pub(super) left: S<String>,
+    pub(super) op: S<String>,
+    pub(super) right: S<String>,
+    #[serde(default = "default_severity")]
+    pub(super) severity: Severity,
+    #[serde(default = "default_missing")]
+    pub(super) missing: MissingStrategy,
+    pub(super) message: S<RawText>,
+}
+
+pub(super) fn default_severity() -> Severity {
+    Severity::Error
+}
+
+pub(super) fn default_missing() -> MissingStrategy {
+    MissingStrategy::SkipIfAnyMissing
+}

@@ -1,0 +1,188 @@
+//! The instructions sheet, the hidden meta sheet and the document properties.
+
+use super::*;
+
+/// The instructions sheet: what the questionnaire is, how to answer, where to send it,
+/// and a table of contents with links to the sheets.
+pub(super) fn instructions(ctx: &Ctx<'_>, sheets: &[SheetPlan<'_>]) -> Result<Worksheet, Fault> {
+    let st = ctx.styles;
+    let lang = ctx.lang;
+    let fw = ctx.fw;
+    let mut ws = Worksheet::new();
+    ws.set_name(layout::instructions_sheet(lang))?;
+    // A: margin, B: step numbers, C: text, D: counts in the contents table.
+    let widths = [2.0, 5.0, 95.0, 34.0];
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    let text_width: f64 = widths[1] + widths[2] + widths[3];
+    let step_width: f64 = widths[2] + widths[3];
+
+    let paragraph = |ws: &mut Worksheet, row: u32, text: &str| -> Result<(), Fault> {
+        ws.merge_range(row, 1, row, 3, text, &st.doc_text)?;
+        ws.set_row_height(row, row_height(&[(text, text_width, 11.0)]))?;
+        Ok(())
+    };
+    let heading = |ws: &mut Worksheet, row: u32, key: &str| -> Result<(), Fault> {
+        ws.write_string_with_format(row, 1, tr(lang, key), &st.doc_heading)?;
+        ws.set_row_height(row, 28)?;
+        Ok(())
+    };
+
+    let mut row = 0;
+    ws.write_string_with_format(row, 1, tr(lang, "workbook.instructions.title"), &st.doc_title)?;
+    ws.set_row_height(row, 30)?;
+    row += 1;
+    let subtitle = trf(
+        lang,
+        "workbook.instructions.framework",
+        &[("title", &fw.title.get(lang)), ("version", &fw.version)],
+    );
+    ws.merge_range(row, 1, row, 3, &subtitle, &st.doc_subtitle)?;
+    row += 2;
+    paragraph(&mut ws, row, tr(lang, "workbook.instructions.thanks"))?;
+    row += 1;
+
+    heading(&mut ws, row, "workbook.instructions.about_heading")?;
+    row += 1;
+    for key in [
+        "workbook.instructions.about_campaign",
+        "workbook.instructions.about_use",
+        "workbook.instructions.about_no_ranking",
+    ] {
+        paragraph(&mut ws, row, tr(lang, key))?;
+        row += 1;
+    }
+
+    heading(&mut ws, row, "workbook.instructions.how_heading")?;
+    row += 1;
+    let header = |c: Column| c.header(lang);
+    let (yes, no) = layout::yes_no_labels(lang);
+    let profile = sheets.first().map_or("", |s| s.name.as_str());
+    let example = fw
+        .rights
+        .first()
+        .and_then(|r| fw.questions_of(Some(&r.id)).next())
+        .map_or("", |q| q.id.as_str());
+    let steps = [
+        trf(lang, "workbook.instructions.step_sheets", &[("profile", &profile)]),
+        trf(
+            lang,
+            "workbook.instructions.step_answer",
+            &[
+                ("answer", &header(Column::Answer)),
+                ("source", &header(Column::Source)),
+                ("comment", &header(Column::Comment)),
+            ],
+        ),
+        trf(lang, "workbook.instructions.step_numbers", &[("unit", &header(Column::Unit))]),
+        tr(lang, "workbook.instructions.step_percent").to_string(),
+        trf(lang, "workbook.instructions.step_lists", &[("yes", &yes), ("no", &no)]),
+        tr(lang, "workbook.instructions.step_dates").to_string(),
+        tr(lang, "workbook.instructions.step_not_available").to_string(),
+        trf(
+            lang,
+            "workbook.instructions.step_source",
+            &[("source", &header(Column::Source)), ("comment", &header(Column::Comment))],
+        ),
+        tr(lang, "workbook.instructions.step_required").to_string(),
+        tr(lang, "workbook.instructions.step_skip").to_string(),
+        trf(lang, "workbook.instructions.step_help", &[("help", &header(Column::Help))]),
+        trf(
+            lang,
+            "workbook.instructions.step_ids",
+            &[("id", &header(Column::Id)), ("example", &example)],
+        ),
+        tr(lang, "workbook.instructions.step_protection").to_string(),
+        tr(lang, "workbook.instructions.step_warning").to_string(),
+    ];
+    for (i, step) in steps.iter().enumerate() {
+        ws.write_string_with_format(row, 1, format!("{}.", i + 1), &st.doc_number)?;
+        ws.merge_range(row, 2, row, 3, step, &st.doc_text)?;
+        ws.set_row_height(row, row_height(&[(step, step_width, 11.0)]))?;
+        row += 1;
+    }
+
+    heading(&mut ws, row, "workbook.instructions.send_heading")?;
+    row += 1;
+    for key in ["workbook.instructions.send", "workbook.instructions.send_feedback"] {
+        paragraph(&mut ws, row, tr(lang, key))?;
+        row += 1;
+    }
+
+    heading(&mut ws, row, "workbook.instructions.contents_heading")?;
+    row += 1;
+    ws.write_string_with_format(
+        row,
+        2,
+        tr(lang, "workbook.instructions.contents_sheet"),
+        &st.doc_table_head,
+    )?;
+    ws.write_string_with_format(
+        row,
+        3,
+        tr(lang, "workbook.instructions.contents_questions"),
+        &st.doc_table_head,
+    )?;
+    row += 1;
+    for (i, sheet) in sheets.iter().enumerate() {
+        let count = sheet.questions().count();
+        let required = sheet.questions().filter(|q| q.required).count();
+        let link = format!("internal:'{}'!A1", sheet.name.replace('\'', "''"));
+        ws.write_string_with_format(row, 1, format!("{}.", i + 1), &st.doc_number)?;
+        ws.write_url_with_format(row, 2, Url::new(link).set_text(sheet.title), &st.doc_link)?;
+        let counts = trf(
+            lang,
+            "workbook.instructions.contents_count",
+            &[("count", &count), ("required", &required)],
+        );
+        ws.write_string(row, 3, counts)?;
+        row += 1;
+    }
+
+    ws.set_screen_gridlines(false);
+    ws.set_portrait();
+    ws.set_paper_size(9); // A4
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_active(true);
+    Ok(ws)
+}
+
+/// The hidden sheet that identifies the template: `key | value` rows.
+pub(super) fn meta_sheet(fw: &Framework, lang: Lang, layout: &Layout) -> Result<Worksheet, Fault> {
+    let mut ws = Worksheet::new();
+    ws.set_name(layout::META_SHEET)?;
+    let version = layout.framework_version.as_deref().unwrap_or(&fw.version);
+    for (row, key) in layout::META_KEYS.iter().enumerate() {
+        let value = match *key {
+            "template_version" => layout::TEMPLATE_VERSION,
+            "framework_id" => fw.id.as_str(),
+            "framework_version" => version,
+            "language" => lang.code(),
+            _ => "",
+        };
+        ws.write_string(row as u32, 0, *key)?;
+        ws.write_string(row as u32, 1, value)?;
+    }
+    ws.set_column_width(0, 20)?;
+    ws.set_column_width(1, 20)?;
+    ws.set_hidden(true);
+    Ok(ws)
+}
+
+/// Document properties, with a creation date taken from the framework version
+/// (`2026.1` → 2026-01-01) so that the same input gives the same bytes.
+pub(super) fn properties(fw: &Framework, lang: Lang) -> Result<DocProperties, Fault> {
+    let mut parts = fw.version.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty());
+    let year =
+        parts.next().and_then(|y| y.parse::<u16>().ok()).filter(|y| (1980..=9999).contains(y));
+    let month = parts.next().and_then(|m| m.parse::<u8>().ok()).filter(|m| (1..=12).contains(m));
+    let created = ExcelDateTime::from_ymd(year.unwrap_or(2000), month.unwrap_or(1), 1)?;
+    let keywords = format!("hrcities; {}; {}; {}", fw.id, fw.version, lang.code());
+    Ok(DocProperties::new()
+        .set_title(tr(lang, "workbook.properties.title"))
+        .set_subject(tr(lang, "workbook.properties.subject"))
+        .set_author("hrcities")
+        .set_keywords(keywords)
+        .set_creation_datetime(&created))
+}
