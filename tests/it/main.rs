@@ -15,6 +15,7 @@ mod questionnaire;
 mod report;
 mod run;
 mod sample_data;
+mod snapshots;
 mod store;
 mod untrusted;
 mod validate;
