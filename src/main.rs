@@ -24,7 +24,7 @@ fn main() -> ExitCode {
             if broken_pipe {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("hrcities: {e:#}");
+            eprintln!("hrcities: {}", hrcities::cli::describe::describe(&e, args.global.lang()));
             ExitCode::from(1)
         }
     }

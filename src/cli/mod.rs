@@ -21,6 +21,7 @@ macro_rules! out {
 
 pub mod charts;
 pub mod compute;
+pub mod describe;
 pub mod framework;
 pub mod ingest;
 pub mod manifest;
@@ -216,6 +217,16 @@ impl GlobalArgs {
                 trf(self.lang(), "cli.typst_warning", &[("warning", &warning), ("n", &n)])
             );
         }
+    }
+
+    /// "`path`: cannot write", in the language of messages (a context for errors).
+    pub fn cannot_write(&self, path: &std::path::Path) -> String {
+        trf(self.lang(), "err.cannot_write", &[("path", &path.display())])
+    }
+
+    /// "`path`: cannot make the folder", in the language of messages.
+    pub fn cannot_make(&self, path: &std::path::Path) -> String {
+        trf(self.lang(), "err.cannot_make_folder", &[("path", &path.display())])
     }
 
     /// The language of messages (the first of `--lang`).

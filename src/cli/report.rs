@@ -139,8 +139,8 @@ pub enum TemplatesAction {
 /// Runs `hrcities templates`.
 pub fn templates(args: &TemplatesArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let TemplatesAction::Export { dir, force } = &args.action;
-    let (written, kept) = crate::report::template::export(dir, *force)
-        .with_context(|| format!("{}: cannot write the templates", dir.display()))?;
+    let (written, kept) =
+        crate::report::template::export(dir, *force).with_context(|| global.cannot_write(dir))?;
     if !global.quiet {
         for p in &kept {
             outln!("{}", trf(global.lang(), "cli.templates_kept", &[("path", &p.display())]))?;
@@ -178,8 +178,8 @@ fn reporter<'a>(loaded: &'a Loaded, common: &Common) -> anyhow::Result<Reporter<
     Ok(r)
 }
 
-fn write(r: &Rendered, dir: &Path) -> anyhow::Result<PathBuf> {
-    r.write(dir).with_context(|| format!("{}: cannot write the report", dir.display()))
+fn write(r: &Rendered, dir: &Path, global: &GlobalArgs) -> anyhow::Result<PathBuf> {
+    r.write(dir).with_context(|| global.cannot_write(&dir.join(&r.path)))
 }
 
 /// Today's date (or `SOURCE_DATE_EPOCH`'s), as (year, month, day).
@@ -229,8 +229,8 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
                 ));
             }
             let results: Vec<anyhow::Result<PathBuf>> =
-                render_all(&jobs, |(city, year)| write(&r.city(city, *year, lang)?, &dir))?;
-            let methodology = write(&r.methodology(lang)?, &dir)?;
+                render_all(&jobs, |(city, year)| write(&r.city(city, *year, lang)?, &dir, global))?;
+            let methodology = write(&r.methodology(lang)?, &dir, global)?;
             let mut failed = 0;
             for (res, (city, year)) in results.iter().zip(&jobs) {
                 match res {
@@ -267,7 +267,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
             else {
                 anyhow::bail!(tr(lang, "cli.store_empty").to_string());
             };
-            let path = write(&r.campaign(year, lang, a.rank)?, &dir)?;
+            let path = write(&r.campaign(year, lang, a.rank)?, &dir, global)?;
             say(path.display().to_string())?;
             global.report_warnings(&r);
             Ok(Done::new(Outcome::Success).count("reports", 1))
@@ -290,10 +290,10 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
                 date,
             };
             let s = r.submission(&opts, lang)?;
-            let pdf = write(&r.submission_pdf(&s, date)?, &dir)?;
+            let pdf = write(&r.submission_pdf(&s, date)?, &dir, global)?;
             let docx = pdf.with_extension("docx");
             crate::export::write_atomic(&docx, &s.docx()?)
-                .with_context(|| format!("{}: cannot write", docx.display()))?;
+                .with_context(|| global.cannot_write(&docx))?;
             say(pdf.display().to_string())?;
             say(docx.display().to_string())?;
             if s.over_limit() {

@@ -119,11 +119,10 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
 pub fn demo(args: &DemoArgs, global: &GlobalArgs) -> anyhow::Result<Done> {
     let lang = global.lang();
     let returns = args.out.join("returns");
-    std::fs::create_dir_all(&returns)
-        .with_context(|| format!("{}: cannot make the folder", returns.display()))?;
+    std::fs::create_dir_all(&returns).with_context(|| global.cannot_make(&returns))?;
     for (name, bytes) in crate::embedded::SAMPLE_FILES {
         crate::export::write_atomic(&returns.join(name), bytes)
-            .with_context(|| format!("{}: cannot write", returns.join(name).display()))?;
+            .with_context(|| global.cannot_write(&returns.join(name)))?;
     }
     let options = Options {
         out: args.out.clone(),
@@ -152,7 +151,7 @@ fn run_on(
     let say = |line: String| global.say(line);
     let fw = global.framework()?;
     let out = &o.out;
-    std::fs::create_dir_all(out).with_context(|| format!("{}: cannot make", out.display()))?;
+    std::fs::create_dir_all(out).with_context(|| global.cannot_make(out))?;
     let store_dir = o.store.clone().unwrap_or_else(|| out.join("store"));
     let mut times: Vec<(&'static str, Duration)> = Vec::new();
 
@@ -276,7 +275,7 @@ fn run_on(
             pb.inc(1);
             r
         })
-        .with_context(|| format!("{}: cannot write the charts", chart_dir.display()))?;
+        .with_context(|| global.cannot_write(&chart_dir))?;
     pb.finish_and_clear();
     times.push(("cli.stage_charts", t.elapsed()));
     say(trf(lang, "cli.charts_done", &[("n", &charts.len()), ("dir", &chart_dir.display())]))?;

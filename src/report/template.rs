@@ -45,23 +45,35 @@ pub fn builtin() -> Result<Environment<'static>, minijinja::Error> {
     Ok(env)
 }
 
+/// Why a folder of templates could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("{path}: cannot read the templates folder ({source})")]
+    Folder { path: std::path::PathBuf, source: std::io::Error },
+    #[error("{path}: cannot read the template ({source})")]
+    Read { path: std::path::PathBuf, source: std::io::Error },
+    #[error("{path}: the template has an error ({source})")]
+    Syntax { path: std::path::PathBuf, source: minijinja::Error },
+}
+
 /// The built-in templates, each replaced by the file of the same name in `dir` if there is
 /// one (`*.j2`), so a user may change one template and keep the others.
-pub fn from_dir(dir: &std::path::Path) -> anyhow::Result<Environment<'static>> {
-    use anyhow::Context;
-    let mut env = builtin()?;
-    let entries = std::fs::read_dir(dir)
-        .with_context(|| format!("{}: cannot read the templates folder", dir.display()))?;
-    for entry in entries {
-        let path = entry?.path();
+pub fn from_dir(dir: &std::path::Path) -> Result<Environment<'static>, TemplateError> {
+    let syntax = |path: &std::path::Path| {
+        let path = path.to_path_buf();
+        move |source| TemplateError::Syntax { path, source }
+    };
+    let mut env = builtin().map_err(syntax(dir))?;
+    let folder = |source| TemplateError::Folder { path: dir.to_path_buf(), source };
+    for entry in std::fs::read_dir(dir).map_err(folder)? {
+        let path = entry.map_err(folder)?.path();
         let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
         if !name.ends_with(".j2") {
             continue;
         }
         let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("{}: cannot read the template", path.display()))?;
-        env.add_template_owned(name.to_string(), text)
-            .with_context(|| format!("{}: the template has an error", path.display()))?;
+            .map_err(|source| TemplateError::Read { path: path.clone(), source })?;
+        env.add_template_owned(name.to_string(), text).map_err(syntax(&path))?;
     }
     Ok(env)
 }
