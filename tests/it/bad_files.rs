@@ -6,16 +6,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn hrcities() -> Command {
-    Command::new(assert_cmd::cargo::cargo_bin!("hrcities"))
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
-}
+use crate::common::{hrcities, root};
 
 /// `hrcities [args] --format json validate paths…`: its exit status and diagnostics.
 fn validate(args: &[&str], paths: &[PathBuf]) -> (Option<i32>, Vec<Value>) {

@@ -12,9 +12,7 @@ use hrcities::charts::{campaign_charts, png, Labels};
 use hrcities::framework::load_embedded;
 use hrcities::i18n::Lang;
 
-fn hrcities() -> Command {
-    Command::new(assert_cmd::cargo::cargo_bin!("hrcities"))
-}
+use crate::common::hrcities;
 
 fn run(cmd: &mut Command) -> String {
     let out = cmd.output().expect("runs");

@@ -5,21 +5,10 @@
 //! pyarrow, and a closed pipe.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn hrcities() -> Command {
-    let mut c = Command::new(assert_cmd::cargo::cargo_bin!("hrcities"));
-    // No hang: every command here ends well within this.
-    c.timeout(Duration::from_secs(300));
-    c
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
-}
+use crate::common::{hrcities, root};
 
 /// The spreadsheets of `tests/fixtures/foreign/` (not the licence notes).
 fn foreign_files() -> Vec<PathBuf> {

@@ -6,11 +6,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
-fn hrcities() -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("hrcities"));
-    cmd.env_clear();
-    cmd
-}
+use crate::common::hrcities;
 
 fn default_framework() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("indicators")

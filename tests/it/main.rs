@@ -4,6 +4,7 @@
 
 mod bad_files;
 mod charts;
+mod common;
 mod compute;
 mod compute_fixture;
 mod foreign;

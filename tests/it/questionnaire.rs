@@ -4,11 +4,7 @@
 use assert_cmd::Command;
 use calamine::{open_workbook_auto, Data, Reader};
 
-fn hrcities() -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("hrcities"));
-    cmd.env_clear();
-    cmd
-}
+use crate::common::hrcities;
 
 fn output(cmd: &mut Command) -> (i32, String, String) {
     let out = cmd.output().expect("runs");

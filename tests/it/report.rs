@@ -10,7 +10,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use assert_cmd::Command;
 use hrcities::charts::ChartData;
 use hrcities::compute::{compute, Dataset, Method};
 use hrcities::framework::{load_embedded, Framework};
@@ -20,11 +19,9 @@ use hrcities::report::submission::{Mechanism, Options};
 use hrcities::report::Reporter;
 use hrcities::store::Store;
 
-const VILLA: &str = "COL-villa-esperanza-del-sur";
+use crate::common::hrcities;
 
-fn hrcities() -> Command {
-    Command::new(assert_cmd::cargo::cargo_bin!("hrcities"))
-}
+const VILLA: &str = "COL-villa-esperanza-del-sur";
 
 /// Files sample-data in a store at `store`.
 fn ingest_sample(store: &Path) {

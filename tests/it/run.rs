@@ -2,11 +2,7 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
-
-fn hrcities() -> Command {
-    Command::new(assert_cmd::cargo::cargo_bin!("hrcities"))
-}
+use crate::common::hrcities;
 
 #[test]
 fn the_demo_writes_data_charts_reports_and_what_to_fix() {

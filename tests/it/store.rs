@@ -3,7 +3,7 @@
 //! `compute` on the sample data writes every documented table with the documented columns.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use hrcities::framework::load_embedded;
@@ -13,13 +13,7 @@ use hrcities::questionnaire::read::read_workbook;
 use hrcities::questionnaire::write::write_workbook;
 use hrcities::validate::validate;
 
-fn hrcities() -> Command {
-    Command::new(assert_cmd::cargo::cargo_bin!("hrcities"))
-}
-
-fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data").join(name)
-}
+use crate::common::{hrcities, sample};
 
 /// Every file of `dir` with its bytes.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {

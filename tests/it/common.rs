@@ -1,0 +1,25 @@
+//! What the test modules share: the `hrcities` binary, run with a clean environment and a
+//! time limit (so a hang fails a test instead of stopping the run), and the repository's
+//! folders.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use assert_cmd::Command;
+
+/// The `hrcities` binary, with no inherited environment and at most 5 minutes to run.
+pub fn hrcities() -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("hrcities"));
+    cmd.env_clear().timeout(Duration::from_secs(300));
+    cmd
+}
+
+/// The repository's root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+/// A file of `sample-data/`.
+pub fn sample(name: &str) -> PathBuf {
+    root().join("sample-data").join(name)
+}
