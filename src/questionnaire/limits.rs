@@ -41,44 +41,71 @@ fn damaged(e: impl std::fmt::Display) -> ReadError {
     ReadError::Damaged(first_line(&e.to_string()))
 }
 
-/// Inflates every part of the zip archive `bytes`, keeping nothing, and fails as soon as
+/// The parts of a zipped workbook (.xlsx, .xlsm, .xlsb, .ods), inflated once, in archive
+/// order. The checks of the limits, hrcities' own scan of the sheets' XML and calamine all
+/// read these bytes, so no part is inflated twice.
+#[derive(Debug, Default)]
+pub struct Parts {
+    parts: Vec<(String, Vec<u8>)>,
+}
+
+impl Parts {
+    /// The bytes of the part called `name` (`xl/styles.xml`), if there is one.
+    pub fn get(&self, name: &str) -> Option<&[u8]> {
+        self.parts.iter().find(|(n, _)| n == name).map(|(_, b)| b.as_slice())
+    }
+
+    /// The same archive with every part stored, not compressed, for calamine: it copies
+    /// the parts instead of inflating them again.
+    pub fn stored_zip(&self) -> Result<Vec<u8>, ReadError> {
+        use std::io::Write as _;
+        let total: usize = self.parts.iter().map(|(n, b)| n.len() * 2 + b.len() + 128).sum();
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(total + 64)));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .large_file(false);
+        for (name, bytes) in &self.parts {
+            zip.start_file(name.as_str(), options).map_err(damaged)?;
+            zip.write_all(bytes).map_err(damaged)?;
+        }
+        Ok(zip.finish().map_err(damaged)?.into_inner())
+    }
+}
+
+/// Inflates every part of the zip archive `bytes` once and keeps them, failing as soon as
 /// more than `limit` bytes come out. The sizes an archive declares can lie, so the parts
-/// are inflated for real; for a questionnaire this takes a few milliseconds.
+/// are inflated for real; for a questionnaire this takes a millisecond.
 ///
 /// It also refuses an OpenDocument file saved with a password (its manifest lists how
 /// its parts are encrypted), and a shared-strings part that declares more strings than it
-/// can hold:
-/// calamine reserves memory for the declared count before reading, and a count of 10¹¹
-/// makes the allocation fail, which ends the whole process (no panic to catch).
-pub fn check_unzipped(bytes: &[u8], limit: u64) -> Result<(), ReadError> {
+/// can hold: calamine reserves memory for the declared count before reading, and a count of
+/// 10¹¹ makes the allocation fail, which ends the whole process (no panic to catch).
+pub fn inflate(bytes: &[u8], limit: u64) -> Result<Parts, ReadError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
     let mut total = 0u64;
+    let mut parts = Vec::with_capacity(zip.len());
     for i in 0..zip.len() {
         let mut part = zip.by_index(i).map_err(damaged)?;
         let name = part.name().map_err(damaged)?.to_string();
         let left = limit - total;
-        let mut part = (&mut part).take(left + 1);
-        let mut head = Vec::new();
-        let shared_strings = name.to_ascii_lowercase().ends_with("sharedstrings.xml");
-        let manifest = name == "META-INF/manifest.xml";
-        if shared_strings || manifest {
-            (&mut part).take(64 * 1024).read_to_end(&mut head).map_err(damaged)?;
-        }
-        // An OpenDocument file saved with a password lists how each part is encrypted.
-        if manifest && head.windows(16).any(|w| w == b":encryption-data") {
-            return Err(ReadError::Encrypted);
-        }
-        let n =
-            head.len() as u64 + std::io::copy(&mut part, &mut std::io::sink()).map_err(damaged)?;
-        total += n;
+        let declared = part.size().min(left + 1) as usize;
+        let mut data = Vec::with_capacity(declared.min(64 * 1024 * 1024));
+        (&mut part).take(left + 1).read_to_end(&mut data).map_err(damaged)?;
+        total += data.len() as u64;
         if total > limit {
             return Err(ReadError::Unzipped { limit });
         }
-        if shared_strings {
-            check_string_count(&name, &head, n)?;
+        // An OpenDocument file saved with a password lists how each part is encrypted.
+        if name == "META-INF/manifest.xml" && data.windows(16).any(|w| w == b":encryption-data")
+        {
+            return Err(ReadError::Encrypted);
         }
+        if name.to_ascii_lowercase().ends_with("sharedstrings.xml") {
+            check_string_count(&name, &data[..data.len().min(4096)], data.len() as u64)?;
+        }
+        parts.push((name, data));
     }
-    Ok(())
+    Ok(Parts { parts })
 }
 
 /// Fails when the `<sst uniqueCount="…">` at the start of the shared-strings part `name`
@@ -216,13 +243,12 @@ fn attr(e: &BytesStart<'_>, key: &[u8]) -> Option<String> {
     })
 }
 
-/// Measures every table of the .ods `bytes` before calamine reads it: ODF compresses a
+/// Measures every table of an .ods (its inflated `parts`) before calamine reads it: ODF compresses a
 /// run of equal rows or cells into one element with a repeat count, so a small file can
 /// describe a sheet of a billion filled cells, which calamine would spell out in memory.
-pub fn check_ods(bytes: &[u8], limit: u64) -> Result<(), ReadError> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
-    let part = zip.by_name("content.xml").map_err(damaged)?;
-    let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
+pub fn check_ods(parts: &Parts, limit: u64) -> Result<(), ReadError> {
+    let part = parts.get("content.xml").ok_or_else(|| damaged("no content.xml"))?;
+    let mut xml = quick_xml::Reader::from_reader(part);
     let mut buf = Vec::new();
     let mut span: Option<Span> = None;
     let (mut row, mut col, mut rows_here) = (0u64, 0u64, 1u64);

@@ -12,11 +12,11 @@
 //! Anything it cannot read simply yields nothing: the answers are still read.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{Read, Seek};
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
+use super::limits::Parts;
 use super::CellRef;
 
 /// What one sheet's XML says about its cells.
@@ -33,40 +33,26 @@ pub struct Facts {
 /// [`Facts`] by sheet name.
 pub type SheetFacts = HashMap<String, Facts>;
 
-/// At most this much XML is read from one part: a second guard, as the whole archive has
-/// already been inflated within `--max-unzipped-mb` (`limits::check_unzipped`).
-const MAX_PART: u64 = 256 * 1024 * 1024;
-
-/// The [`Facts`] of every sheet of the workbook `file` (an .xlsx or .xlsm).
-pub fn sheet_facts<R: Read + Seek>(file: R) -> SheetFacts {
-    let Ok(mut zip) = zip::ZipArchive::new(file) else {
-        return SheetFacts::new();
-    };
-    let styles = part(&mut zip, "xl/styles.xml").map(|x| percent_styles(&x)).unwrap_or_default();
+/// The [`Facts`] of every sheet of a workbook (an .xlsx or .xlsm), from its inflated parts.
+pub fn sheet_facts(parts: &Parts) -> SheetFacts {
+    let styles = parts.get("xl/styles.xml").map(percent_styles).unwrap_or_default();
     let targets =
-        part(&mut zip, "xl/_rels/workbook.xml.rels").map(|x| relationships(&x)).unwrap_or_default();
-    let sheets = part(&mut zip, "xl/workbook.xml").map(|x| sheet_ids(&x)).unwrap_or_default();
+        parts.get("xl/_rels/workbook.xml.rels").map(relationships).unwrap_or_default();
+    let sheets = parts.get("xl/workbook.xml").map(sheet_ids).unwrap_or_default();
     let mut out = SheetFacts::new();
     for (name, rid) in sheets {
         let Some(target) = targets.get(&rid) else { continue };
         let target = target.trim_start_matches('/');
         let full =
             if target.starts_with("xl/") { target.to_string() } else { format!("xl/{target}") };
-        if let Some(xml) = part(&mut zip, &full) {
-            let facts = facts(&xml, &styles);
+        if let Some(xml) = parts.get(&full) {
+            let facts = facts(xml, &styles);
             if facts != Facts::default() {
                 out.insert(name, facts);
             }
         }
     }
     out
-}
-
-fn part<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, name: &str) -> Option<Vec<u8>> {
-    let entry = zip.by_name(name).ok()?;
-    let mut buf = Vec::new();
-    entry.take(MAX_PART).read_to_end(&mut buf).ok()?;
-    Some(buf)
 }
 
 fn attr(e: &BytesStart<'_>, key: &[u8]) -> Option<String> {

@@ -11,7 +11,7 @@ use calamine::{open_workbook_from_rs, Data, Range, Reader, Sheets};
 
 use super::answer::{Date, RawCell};
 use super::layout::{Column, META_SHEET};
-use super::limits::{check_ods, check_unzipped, sheet_range, Limits};
+use super::limits::{check_ods, inflate, sheet_range, Limits};
 use super::CellRef;
 use crate::framework::Framework;
 use crate::i18n::Lang;
@@ -350,13 +350,27 @@ fn read_sniffed(
     fw: &Framework,
     limits: &Limits,
 ) -> Result<Workbook, ReadError> {
-    if bytes.starts_with(b"PK\x03\x04") {
-        check_unzipped(bytes, limits.unzipped_bytes)?;
+    // A zipped workbook is inflated once: the limits, hrcities' scan of the sheets' XML and
+    // calamine (given the parts stored, not compressed) all read the same bytes.
+    let parts = if bytes.starts_with(b"PK\x03\x04") {
+        let parts = inflate(bytes, limits.unzipped_bytes)?;
         if extension(path) == "ods" {
-            check_ods(bytes, limits.cells)?;
+            check_ods(&parts, limits.cells)?;
         }
-    }
-    let mut wb = open(path, bytes).map_err(|e| ReadError::Damaged(first_line(&e.to_string())))?;
+        Some(parts)
+    } else {
+        None
+    };
+    let stored;
+    let source = match &parts {
+        Some(p) => {
+            stored = p.stored_zip()?;
+            stored.as_slice()
+        }
+        None => bytes,
+    };
+    let mut wb =
+        open(path, source).map_err(|e| ReadError::Damaged(first_line(&e.to_string())))?;
     let names = wb.sheet_names();
     let mut template = None;
     let mut sheets: Vec<(String, Range<Data>)> = Vec::new();
@@ -373,8 +387,10 @@ fn read_sniffed(
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"));
-    let facts =
-        if is_xlsx { super::percent::sheet_facts(Cursor::new(bytes)) } else { Default::default() };
+    let facts = match (&parts, is_xlsx) {
+        (Some(parts), true) => super::percent::sheet_facts(parts),
+        _ => Default::default(),
+    };
     let known: HashMap<&str, usize> =
         fw.questions.iter().enumerate().map(|(i, q)| (q.id.as_str(), i)).collect();
     let mut found: BTreeMap<usize, Found> = BTreeMap::new();
