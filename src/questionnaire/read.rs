@@ -343,6 +343,18 @@ pub fn read_workbook_bytes(
         .unwrap_or_else(|message| Err(ReadError::ReaderPanic(message)))
 }
 
+/// [`read_workbook_bytes`] without the guard: a panic of the reader (or of hrcities) goes
+/// up. For the fuzz targets, which must see every panic to report it.
+pub fn read_workbook_bytes_unguarded(
+    path: &Path,
+    bytes: &[u8],
+    fw: &Framework,
+    limits: &Limits,
+) -> Result<Workbook, ReadError> {
+    sniff(path, bytes)?;
+    read_sniffed(path, bytes, fw, limits)
+}
+
 /// [`read_workbook_bytes`] once the first bytes say the format matches the extension.
 fn read_sniffed(
     path: &Path,
