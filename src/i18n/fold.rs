@@ -4,9 +4,14 @@
 /// Lowercases `s`, strips the diacritics of Latin letters and collapses whitespace, so
 /// `"  Réponse "`, `"respuesta"` and `"RESPUESTA"` compare as their plain forms.
 pub fn fold(s: &str) -> String {
+    let s = s.trim();
+    // Most text is plain ASCII with single spaces: lowercase it in one go.
+    if s.is_ascii() && s.bytes().all(|b| b >= b' ') && !s.contains("  ") {
+        return s.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(s.len());
     let mut space = false;
-    for c in s.trim().chars() {
+    for c in s.chars() {
         if c.is_whitespace() {
             space = true;
             continue;

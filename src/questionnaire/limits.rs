@@ -96,8 +96,7 @@ pub fn inflate(bytes: &[u8], limit: u64) -> Result<Parts, ReadError> {
             return Err(ReadError::Unzipped { limit });
         }
         // An OpenDocument file saved with a password lists how each part is encrypted.
-        if name == "META-INF/manifest.xml" && data.windows(16).any(|w| w == b":encryption-data")
-        {
+        if name == "META-INF/manifest.xml" && data.windows(16).any(|w| w == b":encryption-data") {
             return Err(ReadError::Encrypted);
         }
         if name.to_ascii_lowercase().ends_with("sharedstrings.xml") {

@@ -41,7 +41,14 @@ impl CellRef {
 
     /// Parses A1 notation (`b14`, `AA3`, with optional `$`).
     pub fn parse(a1: &str) -> Option<CellRef> {
-        let s: String = a1.trim().chars().filter(|c| *c != '$').collect();
+        let a1 = a1.trim();
+        let owned;
+        let s = if a1.contains('$') {
+            owned = a1.replace('$', "");
+            owned.as_str()
+        } else {
+            a1
+        };
         let split = s.find(|c: char| c.is_ascii_digit())?;
         let (letters, digits) = s.split_at(split);
         if letters.is_empty() || !letters.chars().all(|c| c.is_ascii_alphabetic()) {

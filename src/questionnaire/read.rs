@@ -381,8 +381,7 @@ fn read_sniffed(
         }
         None => bytes,
     };
-    let mut wb =
-        open(path, source).map_err(|e| ReadError::Damaged(first_line(&e.to_string())))?;
+    let mut wb = open(path, source).map_err(|e| ReadError::Damaged(first_line(&e.to_string())))?;
     let names = wb.sheet_names();
     let mut template = None;
     let mut sheets: Vec<(String, Range<Data>)> = Vec::new();
