@@ -89,6 +89,10 @@ pub fn tag_scripts(svg: &str) -> String {
 /// The XML text `content` with its runs of Arabic or CJK letters in `<tspan>`s. An entity
 /// (`&amp;`) stands for its character and stays whole.
 fn runs(content: &str) -> String {
+    // Nearly every label is ASCII, which Noto Sans has.
+    if content.is_ascii() {
+        return content.to_string();
+    }
     let mut out = String::with_capacity(content.len() + 64);
     let mut current = 0; // the base family
     let mut chars = content.char_indices().peekable();
@@ -107,7 +111,10 @@ fn runs(content: &str) -> String {
         // Sans, whose CJK fallback also has Latin letters); spaces and punctuation stay in
         // the run they are in, so that a run is not cut at every space.
         let neutral = !c.is_alphanumeric();
-        let family = if c.is_whitespace() || (neutral && covers(current, c)) {
+        // Latin, Greek and Cyrillic (below U+0530) are Noto Sans's own.
+        let family = if current == 0 && (c as u32) < 0x0530 {
+            0
+        } else if c.is_whitespace() || (neutral && covers(current, c)) {
             current
         } else {
             (0..FAMILIES.len()).find(|&f| covers(f, c)).unwrap_or(current)
