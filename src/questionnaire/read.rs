@@ -338,8 +338,7 @@ pub fn read_workbook_bytes(
     fw: &Framework,
     limits: &Limits,
 ) -> Result<Workbook, ReadError> {
-    sniff(path, bytes)?;
-    crate::guard::catch(|| read_sniffed(path, bytes, fw, limits))
+    crate::guard::catch(|| read_workbook_bytes_unguarded(path, bytes, fw, limits))
         .unwrap_or_else(|message| Err(ReadError::ReaderPanic(message)))
 }
 

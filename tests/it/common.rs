@@ -23,3 +23,11 @@ pub fn root() -> PathBuf {
 pub fn sample(name: &str) -> PathBuf {
     root().join("sample-data").join(name)
 }
+
+/// Copies the files `names` of `sample-data/` into the folder `dir` (made if needed).
+pub fn copy_samples(dir: &Path, names: &[&str]) {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    for name in names {
+        std::fs::copy(sample(name), dir.join(name)).expect("copy");
+    }
+}

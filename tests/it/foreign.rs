@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::common::{hrcities, root};
+use crate::common::{copy_samples, hrcities, root};
 
 /// The spreadsheets of `tests/fixtures/foreign/` (not the licence notes).
 fn foreign_files() -> Vec<PathBuf> {
@@ -222,12 +222,8 @@ fn check_manifest(stdout: &[u8], command: &str, code: Option<i32>, wrote: bool) 
 fn issue_14_commands_that_write_print_a_json_manifest_and_parquet_filters_in_pyarrow() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let returns = tmp.path().join("returns");
-    std::fs::create_dir_all(&returns).expect("mkdir");
-    let sample = root().join("sample-data");
     // Valbrume's 2026 return has an error: status 3.
-    for f in ["port-aurore-2025.ods", "valbrume-sur-loirette-2026.xlsx"] {
-        std::fs::copy(sample.join(f), returns.join(f)).expect("copy");
-    }
+    copy_samples(&returns, &["port-aurore-2025.ods", "valbrume-sur-loirette-2026.xlsx"]);
     let out = tmp.path().join("out");
     let o = hrcities()
         .args(["--format", "json", "run", "--png", "none", "--out"])

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::common::hrcities;
+use crate::common::{copy_samples, hrcities};
 
 #[test]
 fn the_demo_writes_data_charts_reports_and_what_to_fix() {
@@ -46,11 +46,10 @@ fn the_demo_writes_data_charts_reports_and_what_to_fix() {
 fn run_exits_0_on_clean_returns_and_writes_each_language() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let returns = tmp.path().join("returns");
-    std::fs::create_dir_all(&returns).expect("mkdir");
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
-    for f in ["bahia-serena-2025.xlsx", "bahia-serena-2026.xlsx", "port-aurore-2025.ods"] {
-        std::fs::copy(sample.join(f), returns.join(f)).expect("copy");
-    }
+    copy_samples(
+        &returns,
+        &["bahia-serena-2025.xlsx", "bahia-serena-2026.xlsx", "port-aurore-2025.ods"],
+    );
     let out = tmp.path().join("out");
     let o = hrcities()
         .args(["--lang", "es,fr", "run", "--png", "none", "--out"])
@@ -87,11 +86,7 @@ fn run_exits_0_on_clean_returns_and_writes_each_language() {
 fn run_uses_your_templates_and_ranks_only_when_asked() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let returns = tmp.path().join("returns");
-    std::fs::create_dir_all(&returns).expect("mkdir");
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
-    for f in ["bahia-serena-2026.xlsx", "port-aurore-2025.ods"] {
-        std::fs::copy(sample.join(f), returns.join(f)).expect("copy");
-    }
+    copy_samples(&returns, &["bahia-serena-2026.xlsx", "port-aurore-2025.ods"]);
     // A campaign's own city template: the built-in one with a line of its own.
     let templates = tmp.path().join("templates");
     std::fs::create_dir_all(&templates).expect("mkdir");
