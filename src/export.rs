@@ -63,11 +63,10 @@ pub fn record_written() {
     *WRITTEN.lock().unwrap_or_else(|e| e.into_inner()) = Some(Vec::new());
 }
 
-/// The files written since [`record_written`], each once, in the order first written.
+/// The files written since [`record_written`], in the order written (a file written twice
+/// is there twice).
 pub fn take_written() -> Vec<std::path::PathBuf> {
-    let list = WRITTEN.lock().unwrap_or_else(|e| e.into_inner()).take().unwrap_or_default();
-    let mut seen = std::collections::HashSet::new();
-    list.into_iter().filter(|p| seen.insert(p.clone())).collect()
+    WRITTEN.lock().unwrap_or_else(|e| e.into_inner()).take().unwrap_or_default()
 }
 
 /// Lets `write` fill a temporary file in `path`'s folder, flushes it to disk, then renames

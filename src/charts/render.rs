@@ -173,19 +173,18 @@ fn fallback(
     exclude: &[usvg::fontdb::ID],
     db: &mut Arc<usvg::fontdb::Database>,
 ) -> Option<usvg::fontdb::ID> {
-    use ab_glyph::Font as _;
-    let has = |id| {
-        db.with_face_data(id, |data, index| {
-            ab_glyph::FontRef::try_from_slice_and_index(data, index)
-                .is_ok_and(|font| font.glyph_id(c).0 != 0)
-        })
-        .unwrap_or(false)
+    // Every face of the database is one of the embedded families, whose coverage is known.
+    let has = |face: &usvg::fontdb::FaceInfo| {
+        FAMILIES
+            .iter()
+            .position(|(name, _)| face.families.iter().any(|(n, _)| n == name))
+            .is_some_and(|family| covers(family, c))
     };
     let base = exclude.first().and_then(|id| db.face(*id));
     let (style, weight) =
         base.map_or((usvg::fontdb::Style::Normal, 400), |b| (b.style, b.weight.0));
     db.faces()
-        .filter(|f| !exclude.contains(&f.id) && has(f.id))
+        .filter(|f| !exclude.contains(&f.id) && has(f))
         .min_by_key(|f| {
             ((f.style != style) as u8, (f.weight.0 as i32 - weight as i32).unsigned_abs())
         })

@@ -67,6 +67,7 @@ pub fn manifest(
     mut written: Vec<PathBuf>,
 ) -> serde_json::Value {
     written.sort();
+    written.dedup();
     let files: Vec<Value> = written
         .iter()
         .filter_map(|path| {

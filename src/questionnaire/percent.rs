@@ -162,8 +162,8 @@ fn facts(xml: &[u8], styles: &HashSet<usize>) -> Facts {
         return facts_by_element(xml, styles);
     }
     let mut out = Facts::default();
-    // `tag` is the text of one start tag, from its name to `>`.
-    let value = |tag: &[u8], key: &[u8]| -> Option<String> {
+    // The value of the attribute `key` (`r="`) in `tag`, the text of one start tag.
+    fn value<'t>(tag: &'t [u8], key: &[u8]) -> Option<&'t str> {
         let mut from = 0;
         while let Some(at) = memmem::find(&tag[from..], key) {
             let start = from + at;
@@ -171,12 +171,12 @@ fn facts(xml: &[u8], styles: &HashSet<usize>) -> Facts {
             if start > 0 && tag[start - 1].is_ascii_whitespace() {
                 let rest = &tag[start + key.len()..];
                 let end = memchr::memchr(b'"', rest)?;
-                return std::str::from_utf8(&rest[..end]).ok().map(str::to_string);
+                return std::str::from_utf8(&rest[..end]).ok();
             }
             from = start + key.len();
         }
         None
-    };
+    }
     let tags = |name: &'static [u8]| {
         memmem::find_iter(xml, name).filter_map(move |at| {
             let rest = &xml[at..];
@@ -189,7 +189,7 @@ fn facts(xml: &[u8], styles: &HashSet<usize>) -> Facts {
                 continue;
             };
             if styles.contains(&style) {
-                if let Some(c) = value(tag, b"r=\"").and_then(|r| CellRef::parse(&r)) {
+                if let Some(c) = value(tag, b"r=\"").and_then(CellRef::parse) {
                     out.percent.insert(c);
                 }
             }
@@ -265,11 +265,9 @@ fn facts_by_element(xml: &[u8], styles: &HashSet<usize>) -> Facts {
             }
             Event::Text(t) if in_f => {
                 let text = String::from_utf8_lossy(t);
-                {
-                    let text = quick_xml::escape::unescape(&text).map(|v| v.into_owned());
-                    if let (Some(f), Ok(text)) = (formula.as_mut(), text) {
-                        f.push_str(&text);
-                    }
+                let text = quick_xml::escape::unescape(&text).map(|v| v.into_owned());
+                if let (Some(f), Ok(text)) = (formula.as_mut(), text) {
+                    f.push_str(&text);
                 }
             }
             // quick-xml reports `&amp;` and the like apart from the text around them.
@@ -336,9 +334,8 @@ mod tests {
         assert_eq!(f.merged, vec![(CellRef::new(10, 2), CellRef::new(11, 2))]);
     }
 
-    /// The facts of every sheet of `bytes`, by the quick search and element by element.
-    fn both_ways(bytes: &[u8]) -> Vec<(Facts, Facts)> {
-        let parts = super::super::limits::inflate(bytes, u64::MAX / 2).expect("a zip");
+    /// The facts of every sheet of `parts`, by the quick search and element by element.
+    fn both_ways(parts: &Parts) -> Vec<(Facts, Facts)> {
         let styles = parts.get("xl/styles.xml").map(percent_styles).unwrap_or_default();
         let mut out = Vec::new();
         for i in 1..=40 {
@@ -367,8 +364,8 @@ mod tests {
                 if !bytes.starts_with(b"PK") {
                     continue;
                 }
-                let Ok(_) = super::super::limits::inflate(&bytes, 64 << 20) else { continue };
-                for (quick, full) in both_ways(&bytes) {
+                let Ok(parts) = super::super::limits::inflate(&bytes, 64 << 20) else { continue };
+                for (quick, full) in both_ways(&parts) {
                     assert_eq!(quick, full, "{}", path.display());
                     sheets += 1;
                 }

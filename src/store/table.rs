@@ -121,8 +121,9 @@ pub(super) fn read_returns(path: &Path) -> Result<Vec<ReturnRecord>, StoreError>
     let c = Cols { df: &df, path };
     let (seq, year) = (c.num::<UInt32Type>("seq")?, c.num::<Int32Type>("year")?);
     let (errors, warnings) = (c.num::<UInt32Type>("errors")?, c.num::<UInt32Type>("warnings")?);
+    let ingested = ingested_at(&c)?;
     let mut out = Vec::with_capacity(df.height());
-    for i in 0..df.height() {
+    for (i, ingested_at) in ingested.into_iter().enumerate() {
         out.push(ReturnRecord {
             sha256: c.req("sha256", i)?,
             seq: seq.get(i).unwrap_or(0),
@@ -130,7 +131,7 @@ pub(super) fn read_returns(path: &Path) -> Result<Vec<ReturnRecord>, StoreError>
             city_name: c.req("city_name", i)?,
             year: year.get(i).ok_or_else(|| c.damaged(format!("no year in row {}", i + 1)))?,
             file: c.req("file", i)?,
-            ingested_at: ingested_at(&c, i)?,
+            ingested_at,
             framework_id: c.req("framework_id", i)?,
             framework_version: c.req("framework_version", i)?,
             errors: errors.get(i).unwrap_or(0),
@@ -151,13 +152,14 @@ fn ingested_at_column(returns: &[ReturnRecord]) -> PolarsResult<Column> {
         .cast(&DataType::Datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC)))
 }
 
-/// The time row `i` was ingested, as RFC 3339 UTC: a timestamp, or text in a store made
-/// by hrcities 0.1.
-fn ingested_at(c: &Cols<'_>, i: usize) -> Result<String, StoreError> {
+/// When each row was ingested, as RFC 3339 UTC: from a timestamp column, or from text in a
+/// store made by hrcities 0.1.
+fn ingested_at(c: &Cols<'_>) -> Result<Vec<String>, StoreError> {
     let column =
         c.df.column("ingested_at").map_err(|_| c.damaged("no column `ingested_at`".into()))?;
+    let empty = |i: usize| c.damaged(format!("column `ingested_at` is empty in row {}", i + 1));
     match column.dtype() {
-        DataType::String => c.req("ingested_at", i),
+        DataType::String => (0..c.df.height()).map(|i| c.req("ingested_at", i)).collect(),
         DataType::Datetime(unit, _) => {
             let per_second = match unit {
                 TimeUnit::Milliseconds => 1_000,
@@ -166,12 +168,14 @@ fn ingested_at(c: &Cols<'_>, i: usize) -> Result<String, StoreError> {
             };
             let raw = column
                 .cast(&DataType::Int64)
-                .and_then(|c| c.i64().map(|a| a.get(i)))
                 .map_err(|e| c.damaged(format!("column `ingested_at` ({e})")))?;
-            let raw = raw.ok_or_else(|| {
-                c.damaged(format!("column `ingested_at` is empty in row {}", i + 1))
-            })?;
-            Ok(super::format_utc(raw.div_euclid(per_second)))
+            let raw = raw.i64().map_err(|e| c.damaged(format!("column `ingested_at` ({e})")))?;
+            raw.iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    v.map(|v| super::format_utc(v.div_euclid(per_second))).ok_or_else(|| empty(i))
+                })
+                .collect()
         }
         other => Err(c.damaged(format!("column `ingested_at` is {other}, not a time"))),
     }

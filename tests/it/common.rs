@@ -31,3 +31,15 @@ pub fn copy_samples(dir: &Path, names: &[&str]) {
         std::fs::copy(sample(name), dir.join(name)).expect("copy");
     }
 }
+
+/// A copy of the default framework (`indicators/*.toml`) in a temporary folder.
+pub fn framework_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for entry in std::fs::read_dir(root().join("indicators")).expect("indicators/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            std::fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy");
+        }
+    }
+    dir
+}

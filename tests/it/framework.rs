@@ -6,22 +6,10 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
-use crate::common::hrcities;
+use crate::common::{framework_copy, hrcities};
 
 fn default_framework() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("indicators")
-}
-
-/// A copy of the default framework in a temporary folder.
-fn framework_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for entry in std::fs::read_dir(default_framework()).expect("indicators/") {
-        let path = entry.expect("entry").path();
-        if path.extension().is_some_and(|e| e == "toml") {
-            std::fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy");
-        }
-    }
-    dir
 }
 
 fn output(cmd: &mut Command) -> (i32, String, String) {

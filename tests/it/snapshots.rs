@@ -58,13 +58,7 @@ fn validate_in_two_languages() {
 
 #[test]
 fn framework_check_of_a_broken_copy() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    for entry in std::fs::read_dir(root().join("indicators")).expect("indicators/") {
-        let path = entry.expect("entry").path();
-        if path.extension().is_some_and(|e| e == "toml") {
-            std::fs::copy(&path, tmp.path().join(path.file_name().expect("name"))).expect("copy");
-        }
-    }
+    let tmp = crate::common::framework_copy();
     let housing = tmp.path().join("housing.toml");
     let original = std::fs::read_to_string(&housing).expect("housing.toml");
     let block = r#"
