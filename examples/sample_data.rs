@@ -1,4 +1,5 @@
-//! Generates `sample-data/`: returns of fictional cities for 2025 and 2026, in the three
+//! Generates `sample-data/`: returns of fictional cities for 2025 and 2026 (made from the
+//! template of framework 2026.1) and 2027 (from the current framework), in the three
 //! languages, with the everyday flaws of real returns (listed in sample-data/README.md).
 //!
 //! `sample_data --synthetic N OUT` writes N synthetic returns for the benchmark instead.
@@ -434,9 +435,13 @@ fn main() {
     let out: PathBuf = args.first().map_or_else(|| PathBuf::from("sample-data"), PathBuf::from);
     let fw = loaded.framework;
     std::fs::create_dir_all(&out).expect("the output folder can be made");
+    // The returns for 2025 and 2026 were made from the template of framework 2026.1; those
+    // for 2027 from the current one, which asks more.
+    let earlier = fw.as_of(EARLIER_VERSION);
     let mut files = Files::new();
     for city in &CITIES {
-        for year in [2025, 2026] {
+        for year in [2025, 2026, 2027] {
+            let fw = if year < 2027 { &earlier } else { &fw };
             let mut rng = Rng::new(&format!("{}-{year}", city.name));
             let mut fill = Fill::default();
             for q in &fw.questions {
@@ -444,18 +449,22 @@ fn main() {
                     fill.answer(&q.id, v);
                 }
             }
-            make_consistent(&fw, &mut fill);
+            make_consistent(fw, &mut fill);
             let slug = hrcities::validate::slug(city.name);
             files.insert(format!("{slug}-{year}"), (fill, Layout::default(), city.lang));
         }
     }
     flaws(&fw, &mut files);
     for (name, (fill, layout, lang)) in &files {
+        let fw = if name.ends_with("-2027") { &fw } else { &earlier };
         let path = out.join(format!("{name}.xlsx"));
-        write_workbook(&fw, *lang, fill, layout, &path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        write_workbook(fw, *lang, fill, layout, &path).unwrap_or_else(|e| panic!("{name}: {e}"));
         println!("{}", path.display());
     }
 }
+
+/// The framework version of the template the 2025 and 2026 returns were made from.
+const EARLIER_VERSION: &str = "2026.1";
 
 type Files = BTreeMap<String, (Fill, Layout, Lang)>;
 

@@ -36,6 +36,10 @@ pub struct ScoreRow {
     pub year: i32,
     pub right_id: String,
     pub score: Option<f64>,
+    /// The sub-scores of the right's structural, process and outcome indicators.
+    pub kinds: [Option<f64>; 3],
+    /// `ok`, `insufficient_data`, `not_applicable` or `not_asked`.
+    pub status: String,
     pub carried_forward: bool,
 }
 
@@ -55,6 +59,8 @@ pub struct ValueRow {
     pub missing_questions: Option<String>,
     /// The change since the city's previous return.
     pub change: Option<f64>,
+    /// The indicator's definition changed since the city's previous return (no change).
+    pub definition_changed: bool,
     /// Flagged as an outlier among the year's values (never altered).
     pub outlier: bool,
     pub carried_forward: bool,
@@ -108,6 +114,8 @@ impl ChartData {
         let (city, name, region) = (s.str("city_id")?, s.str("city_name")?, s.str("region")?);
         let (year, right, score, carried) =
             (s.i32("year")?, s.str("right_id")?, s.f64("score")?, s.bool("carried_forward")?);
+        let status = s.str("status")?;
+        let kinds = [s.f64("structural_score")?, s.f64("process_score")?, s.f64("outcome_score")?];
         let scores = (0..results.scores.height())
             .map(|i| ScoreRow {
                 city_id: city[i].clone().unwrap_or_default(),
@@ -116,6 +124,8 @@ impl ChartData {
                 year: year[i].unwrap_or(0),
                 right_id: right[i].clone().unwrap_or_default(),
                 score: score[i],
+                kinds: [kinds[0][i], kinds[1][i], kinds[2][i]],
+                status: status[i].clone().unwrap_or_default(),
                 carried_forward: carried[i].unwrap_or(false),
             })
             .collect();
@@ -131,6 +141,7 @@ impl ChartData {
         );
         let (missing, change, ind_score, outlier) =
             (v.str("missing_questions")?, v.f64("change")?, v.f64("score")?, v.bool("outlier")?);
+        let changed = v.bool("definition_changed")?;
         let values = (0..results.indicators.height())
             .map(|i| ValueRow {
                 city_id: city[i].clone().unwrap_or_default(),
@@ -143,6 +154,7 @@ impl ChartData {
                 status: status[i].clone().unwrap_or_default(),
                 missing_questions: missing[i].clone(),
                 change: change[i],
+                definition_changed: changed[i].unwrap_or(false),
                 outlier: outlier[i].unwrap_or(false),
                 carried_forward: carried[i].unwrap_or(false),
             })

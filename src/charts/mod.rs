@@ -175,6 +175,7 @@ pub fn campaign_charts(data: &ChartData, labels: Labels<'_>, year: i32) -> Vec<C
     out.push(draw::quality(data, labels, year, "right"));
     out.push(draw::quality(data, labels, year, "region"));
     out.extend(draw::heatmaps(data, labels, year));
+    out.push(draw::kind_grid(data, labels, draw::KindScope::Campaign, year));
     for ind in &labels.fw.indicators {
         out.push(draw::strip(data, labels, &ind.id, year, None));
     }
@@ -184,6 +185,13 @@ pub fn campaign_charts(data: &ChartData, labels: Labels<'_>, year: i32) -> Vec<C
 /// One city's right scores in `year`, with its region's median and its previous year.
 pub fn right_profile(data: &ChartData, labels: Labels<'_>, city: &str, year: i32) -> Chart {
     draw::right_profile(data, labels, city, year)
+}
+
+/// A right's score beside its structural, process and outcome sub-scores in `year`, for one
+/// city (`Some`) or as medians over the campaign (`None`).
+pub fn kind_grid(data: &ChartData, labels: Labels<'_>, city: Option<&str>, year: i32) -> Chart {
+    let scope = city.map_or(draw::KindScope::Campaign, draw::KindScope::City);
+    draw::kind_grid(data, labels, scope, year)
 }
 
 /// Campaign progress toward the milestones, with the projection to 2030.
@@ -211,6 +219,9 @@ pub fn city_charts(
     years.dedup();
     let mut out: Vec<Chart> =
         years.iter().map(|&y| draw::right_profile(data, labels, city, y)).collect();
+    out.extend(
+        years.iter().map(|&y| draw::kind_grid(data, labels, draw::KindScope::City(city), y)),
+    );
     if !years.is_empty() {
         out.push(draw::trends(data, labels, city));
     }

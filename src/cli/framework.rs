@@ -137,10 +137,14 @@ fn list(fw: &Framework, global: &GlobalArgs) -> anyhow::Result<Outcome> {
                             "unit_label": fw.vocab.units.get(&i.unit).map(|u| &u.label),
                             "direction": i.direction,
                             "sdg": i.sdg,
+                            "sdg_related": i.sdg_related,
+                            "sdg_when": i.sdg_when,
                             "treaty": i.treaty,
                             "general_comment": i.general_comment,
                             "charter_agenda": i.charter_agenda,
                             "upr_themes": i.upr_themes,
+                            "since": i.since,
+                            "changed": i.changed,
                         })
                     })
                     .collect();
@@ -326,6 +330,16 @@ fn show_question(fw: &Framework, q: &Question, lang: Lang) -> String {
     };
     field(&mut out, lang, "range", range);
     field(&mut out, lang, "relevant", q.relevant.as_ref().map_or("", |f| f.text.as_str()));
+    if let Some(b) = &q.asked_before {
+        let before = b.relevant.as_ref().map_or("—", |f| f.text.as_str());
+        field(&mut out, lang, "relevant", format!("{before} (< {})", b.version));
+    }
+    if let Some(v) = &q.since {
+        field(&mut out, lang, "since", v);
+    }
+    if let Some(c) = &q.changed {
+        field(&mut out, lang, "changed", format!("{}: {}", c.version, c.what.get(lang)));
+    }
     field(&mut out, lang, "disaggregation", q.disaggregation.join(", "));
     for c in &q.choices {
         field(&mut out, lang, "choice", format!("{} — {}", c.code, c.label.get(lang)));
@@ -363,6 +377,17 @@ fn show_indicator(fw: &Framework, i: &Indicator, lang: Lang) -> String {
     field(&mut out, lang, "target", i.target.map_or(String::new(), |t| t.to_string()));
     field(&mut out, lang, "weight", i.weight);
     field(&mut out, lang, "sdg", i.sdg.join("; "));
+    if !i.sdg_related.is_empty() {
+        field(&mut out, lang, "sdg_related", i.sdg_related.join("; "));
+    }
+    for w in &i.sdg_when {
+        field(
+            &mut out,
+            lang,
+            "sdg",
+            format!("{} ({} {})", w.code, tr(lang, "field.when"), w.when.text),
+        );
+    }
     field(&mut out, lang, "treaty", i.treaty.join("; "));
     field(&mut out, lang, "general_comment", i.general_comment.join("; "));
     field(&mut out, lang, "charter_agenda", i.charter_agenda.join("; "));
@@ -374,6 +399,12 @@ fn show_indicator(fw: &Framework, i: &Indicator, lang: Lang) -> String {
     field(&mut out, lang, "upr_themes", themes.join("; "));
     field(&mut out, lang, "source", &i.source);
     field(&mut out, lang, "questions", i.formula.node.questions().join(", "));
+    if let Some(v) = &i.since {
+        field(&mut out, lang, "since", v);
+    }
+    if let Some(c) = &i.changed {
+        field(&mut out, lang, "changed", format!("{}: {}", c.version, c.what.get(lang)));
+    }
     out
 }
 
@@ -400,7 +431,7 @@ fn show_rule(fw: &Framework, r: &Rule, lang: Lang) -> String {
 }
 
 /// The columns of `framework export`, one row per indicator.
-pub const EXPORT_COLUMNS: [&str; 27] = [
+pub const EXPORT_COLUMNS: [&str; 31] = [
     "indicator_id",
     "right_id",
     "right_title_en",
@@ -421,11 +452,15 @@ pub const EXPORT_COLUMNS: [&str; 27] = [
     "target",
     "weight",
     "sdg",
+    "sdg_related",
+    "sdg_when",
     "treaty",
     "general_comment",
     "charter_agenda",
     "upr_themes",
     "source",
+    "since",
+    "changed",
     "framework_id",
     "framework_version",
 ];
@@ -454,11 +489,19 @@ fn export_row(fw: &Framework, i: &Indicator) -> Vec<String> {
         opt(i.target),
         i.weight.to_string(),
         i.sdg.join(";"),
+        i.sdg_related.join(";"),
+        i.sdg_when
+            .iter()
+            .map(|w| format!("{} if {}", w.code, w.when.text))
+            .collect::<Vec<_>>()
+            .join(";"),
         i.treaty.join(";"),
         i.general_comment.join(";"),
         i.charter_agenda.join(";"),
         i.upr_themes.join(";"),
         i.source.clone(),
+        i.since.clone().unwrap_or_default(),
+        i.changed.as_ref().map_or(String::new(), |c| format!("{}: {}", c.version, c.what.en)),
         fw.id.clone(),
         fw.version.clone(),
     ]

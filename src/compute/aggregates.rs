@@ -57,10 +57,8 @@ pub fn aggregates(
     scores: LazyFrame,
     method: &Method,
 ) -> PolarsResult<LazyFrame> {
-    let indicators = indicators
-        .filter(col("carried_forward").not().and(col("status").neq(lit("not_applicable"))));
-    let scores =
-        scores.filter(col("carried_forward").not().and(col("status").neq(lit("not_applicable"))));
+    let indicators = indicators.filter(col("carried_forward").not().and(super::applicable()));
+    let scores = scores.filter(col("carried_forward").not().and(super::applicable()));
     let mut frames = Vec::new();
     for (rank, (name, column)) in GROUPINGS.into_iter().enumerate() {
         let group = match column {

@@ -76,12 +76,17 @@ impl Dataset {
                 .iter()
                 .map(|q| match by_id.get(q.id.as_str()) {
                     Some(row) => row.to_answer(fw),
+                    // Filed before the question existed: it was never asked.
                     None => Answer {
                         question: q.id.clone(),
                         sheet: None,
                         cell: None,
                         raw: String::new(),
-                        status: ResponseStatus::Blank,
+                        status: if q.asked_in(record.version()) {
+                            ResponseStatus::Blank
+                        } else {
+                            ResponseStatus::NotAsked
+                        },
                         value: None,
                         source: None,
                         comment: None,

@@ -12,7 +12,7 @@ use super::Method;
 use crate::framework::{Direction, Framework, UnitFormat};
 
 /// The columns of the indicator table, in order (documented in README).
-pub const COLUMNS: [&str; 23] = [
+pub const COLUMNS: [&str; 24] = [
     "city_id",
     "city_name",
     "country",
@@ -31,6 +31,7 @@ pub const COLUMNS: [&str; 23] = [
     "previous_year",
     "previous_value",
     "change",
+    "definition_changed",
     "carried_forward",
     "source_year",
     "modified_z",
@@ -194,12 +195,20 @@ pub fn indicator_table(fw: &Framework, ds: &Dataset, method: &Method) -> PolarsR
 
     let null_f64 = || lit(NULL).cast(DataType::Float64);
     let base = join_on(
-        join_on(values.lazy(), indicator_meta(fw)?.lazy(), &["indicator_id"]),
-        city_frame(ds)?.lazy(),
-        &["city_id", "year"],
+        join_on(
+            join_on(values.lazy(), indicator_meta(fw)?.lazy(), &["indicator_id"]),
+            city_frame(ds)?.lazy(),
+            &["city_id", "year"],
+        ),
+        version_frame(fw, ds)?.lazy(),
+        &["city_id", "year", "indicator_id"],
     )
     .with_columns([
-        status_expr().alias("status"),
+        col("not_asked").fill_null(lit(false)),
+        col("definition_changed").fill_null(lit(false)),
+    ])
+    .with_columns([
+        when(col("not_asked")).then(lit("not_asked")).otherwise(status_expr()).alias("status"),
         when(col("state").eq(lit(0))).then(col("value")).otherwise(null_f64()).alias("value"),
     ])
     .with_column(score_expr().alias("score"));
@@ -217,7 +226,11 @@ pub fn indicator_table(fw: &Framework, ds: &Dataset, method: &Method) -> PolarsR
         &["city_id", "previous_year", "indicator_id"],
     )
     .with_columns([
-        (col("value") - col("previous_value")).alias("change"),
+        // No change across a changed definition: the two values measure different things.
+        when(col("definition_changed"))
+            .then(null_f64())
+            .otherwise(col("value") - col("previous_value"))
+            .alias("change"),
         lit(false).alias("carried_forward"),
         col("year").alias("source_year"),
     ]);
@@ -240,6 +253,7 @@ pub fn indicator_table(fw: &Framework, ds: &Dataset, method: &Method) -> PolarsR
         lit(NULL).cast(DataType::Int32).alias("previous_year"),
         null_f64().alias("previous_value"),
         null_f64().alias("change"),
+        lit(false).alias("definition_changed"),
         lit(true).alias("carried_forward"),
         null_f64().alias("modified_z"),
         lit(false).alias("outlier"),
@@ -251,6 +265,57 @@ pub fn indicator_table(fw: &Framework, ds: &Dataset, method: &Method) -> PolarsR
     concat([reported.select(&select), carried.select(&select)], UnionArgs::default())?
         .sort(["city_id", "year", "order"], SortMultipleOptions::default())
         .collect()
+}
+
+/// For each return and indicator where it matters: `not_asked` (a question of its formula
+/// is newer than the return's template) and `definition_changed` (the indicator's definition
+/// changed between the template of the city's previous return and this one's, so the two
+/// values are not compared).
+fn version_frame(fw: &Framework, ds: &Dataset) -> PolarsResult<DataFrame> {
+    use crate::framework::version_lt;
+    use crate::store::ResponseStatus;
+    let mut last: BTreeMap<&str, (i32, &str)> = BTreeMap::new();
+    let mut order: Vec<usize> = (0..ds.returns.len()).collect();
+    order.sort_by_key(|&i| (&ds.returns[i].city_id, ds.returns[i].year));
+    let (mut city, mut year, mut ind, mut asked, mut changed) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for i in order {
+        let (r, answers) = (&ds.returns[i], &ds.answers[i]);
+        let not_asked: BTreeSet<&str> = answers
+            .iter()
+            .filter(|a| a.status == ResponseStatus::NotAsked)
+            .map(|a| a.question.as_str())
+            .collect();
+        let previous = last.insert(&r.city_id, (r.year, r.version()));
+        for indicator in &fw.indicators {
+            let n = indicator.formula.node.questions().iter().any(|q| not_asked.contains(q));
+
+            // Its own change, and those of the questions it is computed from.
+            let questions = indicator.formula.node.questions();
+            let changes = indicator.changed.iter().chain(
+                questions.iter().filter_map(|q| fw.question(q).and_then(|q| q.changed.as_ref())),
+            );
+            let c = previous.is_some_and(|(_, before)| {
+                changes.into_iter().any(|change| {
+                    version_lt(before, &change.version) && !version_lt(r.version(), &change.version)
+                })
+            });
+            if n || c {
+                city.push(r.city_id.as_str());
+                year.push(r.year);
+                ind.push(indicator.id.as_str());
+                asked.push(n);
+                changed.push(c);
+            }
+        }
+    }
+    DataFrame::new_infer_height(vec![
+        Column::new("city_id".into(), city),
+        Column::new("year".into(), year),
+        Column::new("indicator_id".into(), ind),
+        Column::new("not_asked".into(), asked),
+        Column::new("definition_changed".into(), changed),
+    ])
 }
 
 /// The modified z-score (Iglewicz and Hoaglin) of each reported value among the values of

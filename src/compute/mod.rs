@@ -18,6 +18,12 @@ use serde::Serialize;
 
 pub use dataset::Dataset;
 
+/// Rows of the indicator or scores table that count in denominators: neither not applicable
+/// nor asked only in a later version of the framework than the return's.
+pub fn applicable() -> Expr {
+    col("status").neq(lit("not_applicable")).and(col("status").neq(lit("not_asked")))
+}
+
 /// The parameters of the method.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Method {

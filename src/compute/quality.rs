@@ -35,11 +35,7 @@ pub fn quality(indicators: LazyFrame) -> PolarsResult<LazyFrame> {
                 .with_column(id.alias("id"))
                 .group_by([col("year"), col("id")])
                 .agg([
-                    col("status")
-                        .neq(lit("not_applicable"))
-                        .cast(DataType::UInt32)
-                        .sum()
-                        .alias("indicators_applicable"),
+                    super::applicable().cast(DataType::UInt32).sum().alias("indicators_applicable"),
                     col("value")
                         .is_not_null()
                         .cast(DataType::UInt32)

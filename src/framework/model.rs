@@ -212,8 +212,83 @@ pub struct Question {
     pub relevant: Option<Formula>,
     pub disaggregation: Vec<String>,
     pub choices: Vec<Choice>,
+    /// The framework version that first asked it (`None`: asked since the first version).
+    pub since: Option<String>,
+    /// The last change of its definition.
+    pub changed: Option<Change>,
+    /// Its skip logic in templates older than a version.
+    pub asked_before: Option<AskedBefore>,
     #[serde(skip)]
     pub loc: Loc,
+}
+
+impl Question {
+    /// Whether a return made from the template of framework `version` asked it: `false` when
+    /// the question is newer than the template.
+    pub fn asked_in(&self, version: &str) -> bool {
+        self.since.as_deref().is_none_or(|since| !version_lt(version, since))
+    }
+
+    /// The skip logic that applied in the template of framework `version` (`None`: the
+    /// question applied to every return).
+    pub fn relevant_in(&self, version: Option<&str>) -> Option<&Formula> {
+        match (&self.asked_before, version) {
+            (Some(before), Some(v)) if version_lt(v, &before.version) => before.relevant.as_ref(),
+            _ => self.relevant.as_ref(),
+        }
+    }
+}
+
+/// A change of definition between framework versions: values before and after it are not
+/// compared.
+#[derive(Clone, Debug, Serialize)]
+pub struct Change {
+    /// The version that made the change.
+    pub version: String,
+    /// What changed and why.
+    pub what: Text,
+}
+
+/// A question's skip logic before a version changed it.
+#[derive(Clone, Debug, Serialize)]
+pub struct AskedBefore {
+    /// Templates older than this version used `relevant`.
+    pub version: String,
+    /// `None`: asked of every return.
+    pub relevant: Option<Formula>,
+}
+
+/// An SDG indicator mapped only where a city's answers make `when` true (e.g. the poverty line
+/// the city used decides between SDG 1.2.1 and 10.2.1).
+#[derive(Clone, Debug, Serialize)]
+pub struct SdgWhen {
+    pub code: String,
+    pub when: Formula,
+}
+
+/// Whether framework version `a` is older than `b`. Versions are dot-separated numbers
+/// (`2026.1` < `2026.2` < `2026.10`); a part that is not a number compares as text.
+pub fn version_lt(a: &str, b: &str) -> bool {
+    version_key(a) < version_key(b)
+}
+
+fn version_key(v: &str) -> Vec<(u64, String)> {
+    v.trim()
+        .split('.')
+        .map(|p| match p.parse::<u64>() {
+            Ok(n) => (n, String::new()),
+            Err(_) => (u64::MAX, p.to_string()),
+        })
+        .collect()
+}
+
+/// Whether `v` is a well-formed framework version (`2026.2`).
+pub fn is_version(v: &str) -> bool {
+    let parts: Vec<&str> = v.split('.').collect();
+    parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 6 && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// OHCHR indicator type.
@@ -279,12 +354,21 @@ pub struct Indicator {
     pub goalposts: Option<Goalposts>,
     pub target: Option<f64>,
     pub weight: f64,
+    /// SDG indicators whose official definition it measures (maybe restricted to the territory).
     pub sdg: Vec<String>,
+    /// SDG indicators it only serves ("related to SDG 11.7.1").
+    pub sdg_related: Vec<String>,
+    /// SDG indicators mapped only where a city's answers make a condition true.
+    pub sdg_when: Vec<SdgWhen>,
     pub treaty: Vec<String>,
     pub general_comment: Vec<String>,
     pub charter_agenda: Vec<String>,
     pub upr_themes: Vec<String>,
     pub source: String,
+    /// The framework version that introduced it.
+    pub since: Option<String>,
+    /// The last change of its definition.
+    pub changed: Option<Change>,
     #[serde(skip)]
     pub loc: Loc,
 }
@@ -294,8 +378,24 @@ impl Indicator {
     /// (`SDG 11.1.1 · ICESCR art. 11(1)`), and with `all` also its General Comments and
     /// Charter-Agenda articles (`… · CESCR GC 4 · CA X`).
     pub fn mechanisms(&self, lang: Lang, all: bool) -> String {
+        self.mechanisms_where(lang, all, None)
+    }
+
+    /// [`Indicator::mechanisms`] for one city: `when` are the codes of `sdg_when` whose
+    /// condition held for its answers (`None`: not known, every conditional code is shown
+    /// with its condition).
+    pub fn mechanisms_where(&self, lang: Lang, all: bool, when: Option<&[String]>) -> String {
         let sdg = crate::i18n::tr(lang, "field.sdg");
         let mut parts: Vec<String> = self.sdg.iter().map(|s| format!("{sdg} {s}")).collect();
+        match when {
+            Some(codes) => parts.extend(codes.iter().map(|s| format!("{sdg} {s}"))),
+            None => {
+                let cond = crate::i18n::tr(lang, "field.sdg_when");
+                parts.extend(self.sdg_when.iter().map(|w| format!("{sdg} {} ({cond})", w.code)));
+            }
+        }
+        let related = crate::i18n::tr(lang, "field.sdg_related");
+        parts.extend(self.sdg_related.iter().map(|s| format!("{related} {s}")));
         parts.extend(self.treaty.iter().cloned());
         if all {
             parts.extend(self.general_comment.iter().cloned());
@@ -409,6 +509,31 @@ impl Framework {
         right: Option<&'a str>,
     ) -> impl Iterator<Item = &'a Question> {
         self.questions.iter().filter(move |q| q.right.as_deref() == right)
+    }
+
+    /// The framework as a template of `version` asked it: without the questions,
+    /// indicators and rules newer than it (and rights left with no question), with the
+    /// skip logic of that version. The sample returns of earlier years are written from it.
+    pub fn as_of(&self, version: &str) -> Framework {
+        let mut fw = self.clone();
+        fw.version = version.to_string();
+        fw.questions.retain(|q| q.asked_in(version));
+        for q in &mut fw.questions {
+            if let Some(before) = q.asked_before.take() {
+                if version_lt(version, &before.version) {
+                    q.relevant = before.relevant;
+                }
+            }
+        }
+        let asked: std::collections::HashSet<String> =
+            fw.questions.iter().map(|q| q.id.clone()).collect();
+        let known = |f: &Formula| f.node.questions().iter().all(|q| asked.contains(*q));
+        fw.indicators.retain(|i| {
+            i.since.as_deref().is_none_or(|s| !version_lt(version, s)) && known(&i.formula)
+        });
+        fw.rules.retain(|r| known(&r.left) && known(&r.right_side));
+        fw.rights.retain(|r| fw.questions.iter().any(|q| q.right.as_deref() == Some(&r.id)));
+        fw
     }
 
     /// `file:line` of a definition.

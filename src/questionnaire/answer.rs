@@ -22,16 +22,20 @@ pub enum ResponseStatus {
     Invalid,
     /// The question does not apply (its skip logic is false).
     NotApplicable,
+    /// The question is newer than the template the return was made from: it was never
+    /// asked (neither missing nor a gap the city must fix).
+    NotAsked,
 }
 
 impl ResponseStatus {
     /// Every status, in the order of this enum.
-    pub const ALL: [ResponseStatus; 5] = [
+    pub const ALL: [ResponseStatus; 6] = [
         ResponseStatus::Answered,
         ResponseStatus::Blank,
         ResponseStatus::NotAvailable,
         ResponseStatus::Invalid,
         ResponseStatus::NotApplicable,
+        ResponseStatus::NotAsked,
     ];
 
     /// The name used in exports.
@@ -42,6 +46,7 @@ impl ResponseStatus {
             ResponseStatus::NotAvailable => "not_available",
             ResponseStatus::Invalid => "invalid",
             ResponseStatus::NotApplicable => "not_applicable",
+            ResponseStatus::NotAsked => "not_asked",
         }
     }
 
@@ -52,11 +57,12 @@ impl ResponseStatus {
 
     /// The formula state code of an answer with this status (see
     /// [`State`](crate::formula::State)): blank, not available and invalid
-    /// answers are all missing to formulas.
+    /// answers are all missing to formulas; a question never asked leaves formulas as one
+    /// that does not apply (the indicator table then names it `not_asked`).
     pub fn formula_state(self) -> i32 {
         match self {
             ResponseStatus::Answered => 0,
-            ResponseStatus::NotApplicable => 3,
+            ResponseStatus::NotApplicable | ResponseStatus::NotAsked => 3,
             _ => 2,
         }
     }

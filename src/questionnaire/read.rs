@@ -495,13 +495,23 @@ fn read_sniffed(
     }
     match &template {
         None => notices.insert(0, Notice::NoTemplate),
-        Some(t) if t.framework_version != fw.version => notices.insert(
-            0,
-            Notice::OtherVersion {
-                version: t.framework_version.clone(),
-                unknown: unknown_ids.clone(),
-            },
-        ),
+        // An older template of the same framework whose every id still exists reads as
+        // it is (its questions newer than it are `not_asked`); anything else is told.
+        Some(t)
+            if t.framework_version != fw.version
+                && (!unknown_ids.is_empty()
+                    || t.framework_id != fw.id
+                    || !crate::framework::is_version(&t.framework_version)
+                    || crate::framework::version_lt(&fw.version, &t.framework_version)) =>
+        {
+            notices.insert(
+                0,
+                Notice::OtherVersion {
+                    version: t.framework_version.clone(),
+                    unknown: unknown_ids.clone(),
+                },
+            )
+        }
         Some(_) => {}
     }
     for (i, q) in fw.questions.iter().enumerate() {

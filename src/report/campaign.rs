@@ -117,6 +117,17 @@ impl Reporter<'_> {
                     (quantile(&mut v, 0.25), median(&mut v), quantile(&mut v, 0.75));
                 let (lo, hi) = (v.first().copied(), v.last().copied());
                 let f = |x: Option<f64>| x.map_or_else(|| "–".into(), |x| format_number(x, 0, lang));
+                // The median of each kind's sub-score, over the returns that have one.
+                let kinds: Vec<String> = (0..3)
+                    .map(|k| {
+                        let mut v: Vec<f64> = scores
+                            .iter()
+                            .filter(|s| s.right_id == right.id)
+                            .filter_map(|s| s.kinds[k])
+                            .collect();
+                        f(median(&mut v))
+                    })
+                    .collect();
                 let measures: Vec<Value> = fw
                     .indicators
                     .iter()
@@ -145,6 +156,7 @@ impl Reporter<'_> {
                     short => labels.right(&right.id),
                     n => n,
                     median => f(med),
+                    kinds => kinds,
                     iqr => format!("{}–{}", f(q1), f(q3)),
                     range => format!("{}–{}", f(lo), f(hi)),
                     missing => profiles.len().saturating_sub(n),
@@ -257,6 +269,8 @@ impl Reporter<'_> {
             h_right => tr(lang, "report.h_right"),
             h_n => tr(lang, "report.h_n"),
             h_median => tr(lang, "report.h_median_all"),
+            h_kinds => ["report.h_structural", "report.h_process", "report.h_outcome"].map(|k| tr(lang, k)),
+            h_kind_medians => tr(lang, "report.h_kind_medians"),
             h_iqr => tr(lang, "report.h_iqr"),
             h_range => tr(lang, "report.h_range"),
             h_measures => tr(lang, "report.h_measures"),

@@ -53,6 +53,26 @@ pub(super) fn mechanisms(fw: &Framework, id: &str, lang: Lang) -> String {
     fw.indicator(id).map_or_else(String::new, |ind| ind.mechanisms(lang, false))
 }
 
+/// The codes of `ind.sdg_when` whose condition holds for a return's `answers`.
+pub(super) fn sdg_when(
+    ind: &crate::framework::Indicator,
+    answers: &[crate::validate::Answer],
+) -> Vec<String> {
+    ind.sdg_when
+        .iter()
+        .filter(|w| {
+            let out = crate::formula::eval(&w.when.node, &|id| {
+                answers
+                    .iter()
+                    .find(|a| a.question == id)
+                    .map_or(crate::formula::Answer::Missing, |a| a.formula_answer())
+            });
+            out.number().is_some_and(|v| v != 0.0)
+        })
+        .map(|w| w.code.clone())
+        .collect()
+}
+
 /// The methodology annex: how scores are made, then every indicator's formula, goalposts
 /// and source, per right.
 fn annex(r: &Reporter<'_>, lang: Lang) -> Vec<Value> {
@@ -110,6 +130,8 @@ pub(super) fn method_text(r: &Reporter<'_>, lang: Lang) -> Vec<String> {
         tr(lang, "report.method_score").to_string(),
         trf(lang, "report.method_right", &[("threshold", &threshold)]),
         tr(lang, "report.method_kinds").to_string(),
+        tr(lang, "report.method_kind_scores").to_string(),
+        trf(lang, "report.method_versions", &[("version", &r.fw.version)]),
         trf(
             lang,
             "report.method_framework",
@@ -183,25 +205,36 @@ impl Reporter<'_> {
             anyhow::bail!(trf(lang, "report.no_return", &[("city", &city), ("year", &year)]));
         };
         let name = profile.city_name.clone();
+        let answers: &[crate::validate::Answer] = self
+            .ds
+            .returns
+            .iter()
+            .position(|r| r.city_id == city && r.year == year)
+            .map_or(&[], |i| &self.ds.answers[i]);
 
         // The scores of the city, its region this year, and its previous return.
         let own: Vec<&ScoreRow> =
             data.city_scores(city).filter(|s| !s.carried_forward && s.year <= year).collect();
         let last_year = own.iter().map(|s| s.year).filter(|&y| y < year).max();
-        let score_of = |right: &str, y: Option<i32>| {
-            own.iter().find(|s| Some(s.year) == y && s.right_id == right).and_then(|s| s.score)
+        let row_of = |right: &str, y: Option<i32>| {
+            own.iter().find(|s| Some(s.year) == y && s.right_id == right).copied()
         };
+        let score_of = |right: &str, y: Option<i32>| row_of(right, y).and_then(|s| s.score);
         let region_median =
             |right: &str| data.region_median(year, profile.region.as_deref(), right);
 
         let mut summary = Vec::new();
         let mut rights = Vec::new();
         for right in &fw.rights {
-            let score = score_of(&right.id, Some(year));
+            let this = row_of(&right.id, Some(year));
+            let score = this.and_then(|s| s.score);
             let previous = score_of(&right.id, last_year);
+            let kinds = this.map_or([None; 3], |s| s.kinds);
+            let not_asked = this.is_some_and(|s| s.status == "not_asked");
             summary.push(context! {
                 right => labels.right(&right.id),
-                score => show_score(score, lang),
+                score => if not_asked { tr(lang, "report.not_asked_short").to_string() } else { show_score(score, lang) },
+                kinds => kinds.iter().map(|k| show_score(*k, lang)).collect::<Vec<_>>(),
                 median => show_score(region_median(&right.id), lang),
                 previous => show_score(previous, lang),
                 change => show_change(score.zip(previous).map(|(a, b)| a - b), 0, lang),
@@ -215,6 +248,7 @@ impl Reporter<'_> {
                 let value = match (row.status.as_str(), row.value) {
                     ("ok", Some(v)) => self.show_value(&ind.unit, v, lang),
                     ("not_applicable", _) => tr(lang, "report.not_applicable").into(),
+                    ("not_asked", _) => tr(lang, "report.not_asked").into(),
                     ("undefined", _) => tr(lang, "report.undefined").into(),
                     _ => tr(lang, "report.missing").into(),
                 };
@@ -224,7 +258,9 @@ impl Reporter<'_> {
                     }
                     _ => String::new(),
                 };
-                let change = if is_yes_no(fw, &ind.unit) {
+                let change = if row.definition_changed {
+                    tr(lang, "report.definition_changed").into()
+                } else if is_yes_no(fw, &ind.unit) {
                     "–".into()
                 } else {
                     show_change(row.change, 1, lang)
@@ -236,7 +272,7 @@ impl Reporter<'_> {
                     value => value,
                     change => change,
                     gap => gap,
-                    mechanisms => mechanisms(fw, &ind.id, lang),
+                    mechanisms => ind.mechanisms_where(lang, false, Some(&sdg_when(ind, answers))),
                 });
             }
             rights.push(context! {
@@ -300,6 +336,24 @@ impl Reporter<'_> {
             )
         };
 
+        let not_asked = rows.iter().filter(|r| r.status == "not_asked").count();
+        let gaps_line = if not_asked > 0 {
+            let version = self
+                .ds
+                .returns
+                .iter()
+                .find(|r| r.city_id == city && r.year == year)
+                .map_or("?", |r| r.version());
+            let line = trf(
+                lang,
+                "report.not_asked_line",
+                &[("n", &not_asked), ("version", &version), ("current", &fw.version)],
+            );
+            format!("{gaps_line} {line}")
+        } else {
+            gaps_line
+        };
+
         let mut profile_rows = vec![
             context! { label => tr(lang, "report.region"), value => labels.region(profile.region.as_deref()) },
             context! { label => tr(lang, "report.year"), value => year.to_string() },
@@ -357,6 +411,8 @@ impl Reporter<'_> {
             h_right => tr(lang, "report.h_right"),
             h_score => tr(lang, "report.h_score"),
             h_median => tr(lang, "report.h_median"),
+            h_kinds => ["report.h_structural", "report.h_process", "report.h_outcome"].map(|k| tr(lang, k)),
+            h_by_kind => tr(lang, "report.h_by_kind"),
             h_previous => last_year.map_or_else(|| tr(lang, "report.h_previous").to_string(), |y| y.to_string()),
             h_strengths => tr(lang, "report.h_strengths"),
             h_improve => tr(lang, "report.h_improve"),

@@ -90,6 +90,7 @@ impl Store {
                 ingested_at: now.to_string(),
                 framework_id: fw.id.clone(),
                 framework_version: fw.version.clone(),
+                template_version: item.checked.template_version.clone(),
                 errors,
                 warnings: item.diagnostics.len() as u32 - errors,
                 superseded_by: None,

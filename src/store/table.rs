@@ -26,11 +26,23 @@ pub struct ReturnRecord {
     /// When it was ingested (RFC 3339, UTC).
     pub ingested_at: String,
     pub framework_id: String,
+    /// The framework version it was checked against.
     pub framework_version: String,
+    /// The framework version of the template it was made from (`None`: made without the
+    /// template, or filed before hrcities 0.3 recorded it).
+    pub template_version: Option<String>,
     pub errors: u32,
     pub warnings: u32,
     /// The sha256 of the later version of the same city and year, if any.
     pub superseded_by: Option<String>,
+}
+
+impl ReturnRecord {
+    /// The framework version the return answers to: its template's, else the one it was
+    /// checked against.
+    pub fn version(&self) -> &str {
+        self.template_version.as_deref().unwrap_or(&self.framework_version)
+    }
 }
 
 /// One answer of one return (a row of `responses.parquet`).
@@ -134,6 +146,11 @@ pub(super) fn read_returns(path: &Path) -> Result<Vec<ReturnRecord>, StoreError>
             ingested_at,
             framework_id: c.req("framework_id", i)?,
             framework_version: c.req("framework_version", i)?,
+            template_version: if df.column("template_version").is_ok() {
+                c.opt("template_version", i)?
+            } else {
+                None
+            },
             errors: errors.get(i).unwrap_or(0),
             warnings: warnings.get(i).unwrap_or(0),
             superseded_by: c.opt("superseded_by", i)?,
@@ -194,6 +211,10 @@ pub(super) fn returns_frame(returns: &[ReturnRecord]) -> PolarsResult<DataFrame>
         ingested_at_column(returns)?,
         Column::new("framework_id".into(), s(|r| &r.framework_id)),
         Column::new("framework_version".into(), s(|r| &r.framework_version)),
+        Column::new(
+            "template_version".into(),
+            returns.iter().map(|r| r.template_version.as_deref()).collect::<Vec<_>>(),
+        ),
         Column::new("errors".into(), returns.iter().map(|r| r.errors).collect::<Vec<_>>()),
         Column::new("warnings".into(), returns.iter().map(|r| r.warnings).collect::<Vec<_>>()),
         Column::new(

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::Diagnostic;
 use crate::formula::{self, State};
-use crate::framework::{Framework, MissingStrategy, Question, QuestionType, Severity};
+use crate::framework::{is_version, Framework, MissingStrategy, Question, QuestionType, Severity};
 use crate::i18n::{fold, tr, trf, Lang};
 use crate::questionnaire::answer::ResponseStatus;
 use crate::questionnaire::answer::{read_answer, Issue, RawCell, Reading, Value};
@@ -42,6 +42,9 @@ pub struct Checked {
     pub earlier_city_id: Option<String>,
     pub city_name: Option<String>,
     pub year: Option<i32>,
+    /// The framework version of the template the return was made from (`None`: made
+    /// without the template or from another framework).
+    pub template_version: Option<String>,
 }
 
 impl Checked {
@@ -155,12 +158,41 @@ pub fn validate(fw: &Framework, wb: &Workbook, lang: Lang) -> Checked {
     let mut cx = Cx { file, lang, out: Vec::new(), fw };
     notices(&mut cx, wb);
 
+    // The framework version of the template the return was made from (`None`: made
+    // without the template, or from another framework).
+    let template_version = wb
+        .template
+        .as_ref()
+        .filter(|t| t.framework_id == fw.id && is_version(&t.framework_version))
+        .map(|t| t.framework_version.clone());
+
     // 1. Every answer by its question's type.
     let mut answers: Vec<Answer> = Vec::new();
     let mut readings: Vec<Reading> = Vec::new();
     for q in &fw.questions {
         let found = wb.get(&q.id);
         let raw = found.map_or(RawCell::Empty, |f| f.raw.clone());
+        // A question newer than the template was never asked: unless the city wrote it in
+        // anyway, it is `not_asked`, neither blank nor missing. Without a template, a
+        // question that has a `since` and is nowhere in the workbook is taken as newer.
+        let newer = match &template_version {
+            Some(v) => !q.asked_in(v),
+            None => q.since.is_some(),
+        };
+        if newer && found.is_none() {
+            answers.push(Answer {
+                question: q.id.clone(),
+                sheet: None,
+                cell: None,
+                raw: String::new(),
+                status: ResponseStatus::NotAsked,
+                value: None,
+                source: None,
+                comment: None,
+            });
+            readings.push(Reading { status: ResponseStatus::NotAsked, value: None, issue: None });
+            continue;
+        }
         let reading = read_answer(q, &raw, wb_lang);
         answers.push(Answer {
             question: q.id.clone(),
@@ -207,16 +239,17 @@ pub fn validate(fw: &Framework, wb: &Workbook, lang: Lang) -> Checked {
     let index: HashMap<&str, usize> =
         fw.questions.iter().enumerate().map(|(i, q)| (q.id.as_str(), i)).collect();
     let mut applies: Vec<Option<bool>> = vec![None; fw.questions.len()];
+    let version = template_version.as_deref();
     for i in 0..fw.questions.len() {
-        relevance(i, fw, &answers, &index, &mut applies, 0);
+        relevance(i, fw, version, &answers, &index, &mut applies, 0);
     }
     for (i, q) in fw.questions.iter().enumerate() {
-        if applies[i] != Some(false) {
+        if applies[i] != Some(false) || answers[i].status == ResponseStatus::NotAsked {
             continue;
         }
         let a = &mut answers[i];
         if matches!(a.status, ResponseStatus::Answered | ResponseStatus::Invalid) {
-            let because = q.relevant.as_ref().map_or(String::new(), |f| f.text.clone());
+            let because = q.relevant_in(version).map_or(String::new(), |f| f.text.clone());
             let message =
                 trf(lang, "diag.not_applicable", &[("raw", &a.raw), ("condition", &because)]);
             let a2 = a.clone();
@@ -298,7 +331,15 @@ pub fn validate(fw: &Framework, wb: &Workbook, lang: Lang) -> Checked {
             b.cell.map(|c| (c.row, c.col)),
         ))
     });
-    Checked { answers, diagnostics, city_id, earlier_city_id, city_name: name, year }
+    Checked {
+        answers,
+        diagnostics,
+        city_id,
+        earlier_city_id,
+        city_name: name,
+        year,
+        template_version,
+    }
 }
 
 /// Answers longer than this many characters get a warning (Excel holds 32,767 in a cell;
@@ -411,6 +452,7 @@ fn slug_before_0_2(name: &str) -> String {
 fn relevance(
     i: usize,
     fw: &Framework,
+    version: Option<&str>,
     answers: &[Answer],
     index: &HashMap<&str, usize>,
     applies: &mut Vec<Option<bool>>,
@@ -419,7 +461,7 @@ fn relevance(
     if let Some(known) = applies[i] {
         return Some(known);
     }
-    let Some(f) = &fw.questions[i].relevant else {
+    let Some(f) = fw.questions[i].relevant_in(version) else {
         applies[i] = Some(true);
         return Some(true);
     };
@@ -430,7 +472,8 @@ fn relevance(
     let mut states: HashMap<String, Option<bool>> = HashMap::new();
     for id in f.node.questions() {
         if let Some(&j) = index.get(id) {
-            states.insert(id.to_string(), relevance(j, fw, answers, index, applies, depth + 1));
+            let state = relevance(j, fw, version, answers, index, applies, depth + 1);
+            states.insert(id.to_string(), state);
         }
     }
     let out = formula::eval(&f.node, &|id| {
@@ -461,7 +504,9 @@ impl Answer {
 
 fn as_formula_answer(a: &Answer) -> formula::Answer<'_> {
     match (&a.status, &a.value) {
-        (ResponseStatus::NotApplicable, _) => formula::Answer::NotApplicable,
+        (ResponseStatus::NotApplicable | ResponseStatus::NotAsked, _) => {
+            formula::Answer::NotApplicable
+        }
         (ResponseStatus::Answered, Some(Value::Number(n))) => formula::Answer::Number(*n),
         (ResponseStatus::Answered, Some(Value::Code(c))) => formula::Answer::Code(c),
         (ResponseStatus::Answered, Some(Value::Codes(c))) => formula::Answer::Codes(c),

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Blues (ColorBrewer, sequential, colour-blind safe) in five classes of 20 points.
-const BLUES: [RGBColor; 5] = [
+pub(super) const BLUES: [RGBColor; 5] = [
     RGBColor(239, 243, 255),
     RGBColor(189, 215, 231),
     RGBColor(107, 174, 214),
@@ -11,7 +11,7 @@ const BLUES: [RGBColor; 5] = [
     RGBColor(8, 81, 156),
 ];
 
-fn blue(score: f64) -> RGBColor {
+pub(super) fn blue(score: f64) -> RGBColor {
     BLUES[((score / 20.0).floor() as usize).min(4)]
 }
 

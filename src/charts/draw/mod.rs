@@ -16,6 +16,7 @@ use crate::framework::UnitFormat;
 use crate::i18n::{format_number, trf};
 
 mod heatmap;
+mod kinds;
 mod profile;
 mod progress;
 mod quality;
@@ -23,6 +24,7 @@ mod strip;
 mod trends;
 
 pub use heatmap::heatmaps;
+pub use kinds::{kind_grid, KindScope};
 pub use profile::right_profile;
 pub use progress::progress;
 pub use quality::quality;

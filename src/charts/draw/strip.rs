@@ -15,7 +15,7 @@ pub fn strip(
         .values
         .iter()
         .filter(|r| r.indicator_id == indicator && r.year == year && !r.carried_forward)
-        .filter(|r| r.status != "not_applicable")
+        .filter(|r| r.status != "not_applicable" && r.status != "not_asked")
         .collect();
     let mut regions: BTreeMap<usize, (Option<String>, Vec<&crate::charts::data::ValueRow>)> =
         BTreeMap::new();

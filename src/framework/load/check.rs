@@ -173,15 +173,23 @@ impl Cx {
                     );
                 }
             }
-            if r.sdg.is_empty() && r.treaty.is_empty() {
+            if r.sdg.is_empty()
+                && r.sdg_related.is_empty()
+                && r.sdg_when.is_empty()
+                && r.treaty.is_empty()
+            {
                 self.error("F-NO-MAPPING", at, Some(id), trf(lang, "fw.no_mapping", &[]), None);
             }
             if r.source.trim().is_empty() {
                 self.warn("F-NO-SOURCE", at, Some(id), trf(lang, "fw.no_source", &[]), None);
             }
+            let when: Vec<S<String>> =
+                r.sdg_when.iter().map(|w| w.get_ref().code.clone()).collect();
+            let related: Vec<S<String>> =
+                r.sdg.iter().chain(&r.sdg_related).chain(&when).cloned().collect();
             self.mappings(
                 id,
-                &r.sdg,
+                &related,
                 &r.treaty,
                 &r.general_comment,
                 &r.charter_agenda,
@@ -321,9 +329,15 @@ impl Cx {
             if let Some(f) = &q.relevant {
                 checks.push((&q.id, "relevant", f, true));
             }
+            if let Some(f) = q.asked_before.as_ref().and_then(|a| a.relevant.as_ref()) {
+                checks.push((&q.id, "asked_before", f, true));
+            }
         }
         for i in &fw.indicators {
             checks.push((&i.id, "formula", &i.formula, true));
+            for w in &i.sdg_when {
+                checks.push((&i.id, "sdg_when", &w.when, true));
+            }
         }
         for r in &fw.rules {
             checks.push((&r.id, "left", &r.left, true));
@@ -388,6 +402,65 @@ impl Cx {
                 if !fw.indicators_of(right).any(|i| i.kind == kind) {
                     let msg = trf(lang, "fw.missing_kind", &[("kind", &kind.name())]);
                     self.warn("F-KINDS", r.loc.offset, Some(right), msg, None);
+                }
+            }
+        }
+        // Charter-Agenda articles measured by fewer than two indicators.
+        if !right_files.is_empty() {
+            let meta = self.files.iter().position(|f| f.name == "framework.toml");
+            for article in fw.vocab.charter_agenda.keys() {
+                let n = fw.indicators.iter().filter(|i| i.charter_agenda.contains(article)).count();
+                if n < 2 {
+                    let header = format!("[charter_agenda.{article}]");
+                    let (file, offset) = meta
+                        .map(|m| (m, self.files[m].text.find(&header).unwrap_or(0)))
+                        .unwrap_or((right_files[0].0, 0));
+                    self.current = file;
+                    let msg = trf(lang, "fw.thin_article", &[("article", article), ("count", &n)]);
+                    self.warn("F-COVERAGE", offset, Some(article), msg, None);
+                }
+            }
+        }
+        // Versions: `since` and `changed` name a version no newer than the framework's, and
+        // a return's template must be able to tell new items from old ones.
+        let mut versioned: Vec<(&str, &Loc, Vec<&str>)> = Vec::new();
+        for q in &fw.questions {
+            let mut v: Vec<&str> = q.since.iter().map(String::as_str).collect();
+            v.extend(q.changed.iter().map(|c| c.version.as_str()));
+            v.extend(q.asked_before.iter().map(|a| a.version.as_str()));
+            versioned.push((&q.id, &q.loc, v));
+        }
+        for i in &fw.indicators {
+            let mut v: Vec<&str> = i.since.iter().map(String::as_str).collect();
+            v.extend(i.changed.iter().map(|c| c.version.as_str()));
+            versioned.push((&i.id, &i.loc, v));
+        }
+        for (id, loc, versions) in versioned {
+            for v in versions {
+                let bad = !is_version(v) || version_lt(&fw.version, v);
+                if bad {
+                    self.current = loc.file;
+                    let msg =
+                        trf(lang, "fw.bad_version", &[("version", &v), ("current", &fw.version)]);
+                    self.error("F-VERSION", loc.offset, Some(id), msg, None);
+                }
+            }
+        }
+        // An indicator newer than its questions is fine; one older than a question it uses
+        // would be computed from answers its returns were never asked.
+        for i in &fw.indicators {
+            for q in i.formula.node.questions() {
+                let Some(q) = fw.question(q) else { continue };
+                if let Some(since) = &q.since {
+                    if i.since.as_ref().is_none_or(|s| version_lt(s, since)) {
+                        self.current = i.loc.file;
+                        let msg = trf(
+                            lang,
+                            "fw.older_than_question",
+                            &[("question", &q.id), ("since", since)],
+                        );
+                        self.error("F-VERSION", i.loc.offset, Some(&i.id), msg, None);
+                    }
                 }
             }
         }

@@ -327,6 +327,17 @@ impl Cx {
                 relevant: q.relevant.as_ref().map(|f| self.formula(f, &id, "relevant")),
                 disaggregation: plain(&q.disaggregation),
                 choices,
+                since: q.since.as_ref().map(|v| v.get_ref().clone()),
+                changed: q.changed.as_ref().map(|c| self.change(c, &id)),
+                asked_before: q.asked_before.as_ref().map(|a| {
+                    let a = a.get_ref();
+                    let relevant = a.relevant.get_ref();
+                    AskedBefore {
+                        version: a.version.get_ref().clone(),
+                        relevant: (!relevant.trim().is_empty())
+                            .then(|| self.formula(&a.relevant, &id, "asked_before")),
+                    }
+                }),
                 loc: Loc { file: self.current, offset },
                 id,
             };
@@ -357,11 +368,25 @@ impl Cx {
                     target: r.target,
                     weight: r.weight.as_ref().map_or(1.0, |w| *w.get_ref()),
                     sdg: plain(&r.sdg),
+                    sdg_related: plain(&r.sdg_related),
+                    sdg_when: r
+                        .sdg_when
+                        .iter()
+                        .map(|w| {
+                            let w = w.get_ref();
+                            SdgWhen {
+                                code: w.code.get_ref().clone(),
+                                when: self.formula(&w.when, &id, "sdg_when"),
+                            }
+                        })
+                        .collect(),
                     treaty: plain(&r.treaty),
                     general_comment: plain(&r.general_comment),
                     charter_agenda: plain(&r.charter_agenda),
                     upr_themes: plain(&r.upr_themes),
                     source: r.source.clone(),
+                    since: r.since.as_ref().map(|v| v.get_ref().clone()),
+                    changed: r.changed.as_ref().map(|c| self.change(c, &id)),
                     loc: Loc { file: self.current, offset },
                     id,
                 };
@@ -398,6 +423,11 @@ impl Cx {
             });
         }
         self.indicator_checks(&raw, fw);
+    }
+
+    fn change(&mut self, raw: &S<RawChange>, item: &str) -> Change {
+        let c = raw.get_ref();
+        Change { version: c.version.get_ref().clone(), what: self.text(&c.what, item, "changed") }
     }
 
     fn unknown_vocab(&mut self, value: &S<String>, item: &str, vocab: &str) {

@@ -111,6 +111,34 @@ pub(super) struct RawQuestion {
     pub(super) disaggregation: Vec<S<String>>,
     #[serde(default)]
     pub(super) choices: Vec<S<RawChoice>>,
+    pub(super) since: Option<S<String>>,
+    pub(super) changed: Option<S<RawChange>>,
+    pub(super) asked_before: Option<S<RawAskedBefore>>,
+}
+
+/// `changed = { version = "2026.2", what = { en, es, fr } }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawChange {
+    pub(super) version: S<String>,
+    pub(super) what: S<RawText>,
+}
+
+/// `asked_before = { version = "2026.2", relevant = "…" }`: before `version`, the question
+/// was asked only when `relevant` held.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAskedBefore {
+    pub(super) version: S<String>,
+    pub(super) relevant: S<String>,
+}
+
+/// `sdg_when = [{ code = "1.2.1", when = "…" }]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSdgWhen {
+    pub(super) code: S<String>,
+    pub(super) when: S<String>,
 }
 
 #[derive(Deserialize)]
@@ -137,6 +165,10 @@ pub(super) struct RawIndicator {
     #[serde(default)]
     pub(super) sdg: Vec<S<String>>,
     #[serde(default)]
+    pub(super) sdg_related: Vec<S<String>>,
+    #[serde(default)]
+    pub(super) sdg_when: Vec<S<RawSdgWhen>>,
+    #[serde(default)]
     pub(super) treaty: Vec<S<String>>,
     #[serde(default)]
     pub(super) general_comment: Vec<S<String>>,
@@ -146,6 +178,8 @@ pub(super) struct RawIndicator {
     pub(super) upr_themes: Vec<S<String>>,
     #[serde(default)]
     pub(super) source: String,
+    pub(super) since: Option<S<String>>,
+    pub(super) changed: Option<S<RawChange>>,
 }
 
 #[derive(Deserialize)]
