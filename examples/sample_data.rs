@@ -449,6 +449,7 @@ fn main() {
                     fill.answer(&q.id, v);
                 }
             }
+            keep_subsets(&mut fill);
             make_consistent(fw, &mut fill);
             let slug = hrcities::validate::slug(city.name);
             files.insert(format!("{slug}-{year}"), (fill, Layout::default(), city.lang));
@@ -460,6 +461,20 @@ fn main() {
         let path = out.join(format!("{name}.xlsx"));
         write_workbook(fw, *lang, fill, layout, &path).unwrap_or_else(|e| panic!("{name}: {e}"));
         println!("{}", path.display());
+    }
+}
+
+/// Multiple choices that must tick only among another's ticks (rule EQU_R06: the services
+/// open to people without regular status are among those the government runs or funds).
+fn keep_subsets(fill: &mut Fill) {
+    for (part, whole) in [("EQU_Q18", "EQU_Q17")] {
+        let Some(CellValue::Choices(all)) = fill.answers.get(whole).cloned() else { continue };
+        if let Some(CellValue::Choices(some)) = fill.answers.get_mut(part) {
+            some.retain(|c| all.contains(c));
+            if some.is_empty() {
+                some.extend(all.first().cloned());
+            }
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates sample-data/: returns of 13 fictional cities for 2025 and 2026, with the
-# flaws listed in sample-data/README.md. Needs LibreOffice (soffice) for the .ods and
+# Regenerates sample-data/: returns of 13 fictional cities for 2025 and 2026 (made from the
+# template of framework 2026.1) and 2027 (from the current one), with the flaws listed in
+# sample-data/README.md. Needs LibreOffice (soffice) for the .ods and
 # .xls copies: apt-get install -y libreoffice-calc-nogui
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -468,6 +468,9 @@ pub struct Profile {
 pub struct Framework {
     pub id: String,
     pub version: String,
+    /// Every released version, oldest first, ending with `version`: a return made from the
+    /// template of any of them is read without a warning.
+    pub versions: Vec<String>,
     pub title: Text,
     pub description: Text,
     pub vocab: Vocabularies,
@@ -517,6 +520,7 @@ impl Framework {
     pub fn as_of(&self, version: &str) -> Framework {
         let mut fw = self.clone();
         fw.version = version.to_string();
+        fw.versions.retain(|v| !version_lt(version, v));
         fw.questions.retain(|q| q.asked_in(version));
         for q in &mut fw.questions {
             if let Some(before) = q.asked_before.take() {
@@ -547,5 +551,23 @@ impl Framework {
     /// The label of unit `code` in `lang` (the code itself if unknown).
     pub fn unit_label<'a>(&'a self, code: &'a str, lang: Lang) -> &'a str {
         self.vocab.units.get(code).map_or(code, |u| u.label.get(lang))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_version, version_lt};
+
+    #[test]
+    fn versions_compare_as_numbers() {
+        assert!(version_lt("2026.1", "2026.2"));
+        assert!(version_lt("2026.2", "2026.10"));
+        assert!(version_lt("2025.9", "2026.1"));
+        assert!(!version_lt("2026.2", "2026.2"));
+        assert!(!version_lt("2026.2", "2026.1"));
+        assert!(is_version("2026.2") && is_version("2026.10.1"));
+        for bad in ["2026", "2026.", "v2026.2", "2026.x", "", "2026..1"] {
+            assert!(!is_version(bad), "{bad}");
+        }
     }
 }

@@ -156,7 +156,8 @@ pub fn right_sheet(fw: &Framework, right: &Right, lang: Lang) -> String {
     while words.len() > 2 && words.last().is_some_and(|w| DANGLING.contains(w)) {
         words.pop();
     }
-    words.join(" ")
+    // And punctuation left at the cut ("city: local" → "city", whose `:` became `-`).
+    words.join(" ").trim_end_matches(|c: char| !c.is_alphanumeric()).to_string()
 }
 
 /// The yes and no words the writer offers in `lang`'s drop-downs.

@@ -501,8 +501,7 @@ fn read_sniffed(
             if t.framework_version != fw.version
                 && (!unknown_ids.is_empty()
                     || t.framework_id != fw.id
-                    || !crate::framework::is_version(&t.framework_version)
-                    || crate::framework::version_lt(&fw.version, &t.framework_version)) =>
+                    || !fw.versions.contains(&t.framework_version)) =>
         {
             notices.insert(
                 0,

@@ -11,7 +11,7 @@ use minijinja::{context, Value};
 use super::{is_yes_no, Rendered, Reporter};
 use crate::charts::data::{ScoreRow, ValueRow};
 use crate::charts::{file_part, Labels};
-use crate::framework::{Direction, Framework};
+use crate::framework::Direction;
 use crate::i18n::{format_number, tr, trf, Lang};
 
 /// How many indicators the strengths and the gaps list at most.
@@ -46,11 +46,6 @@ fn show_change(change: Option<f64>, decimals: usize, lang: Lang) -> String {
 fn short_number(x: f64, lang: Lang) -> String {
     let decimals = (0..2).find(|&d| (x * 10f64.powi(d as i32)).fract() == 0.0).unwrap_or(2);
     format_number(x, decimals, lang)
-}
-
-/// The mechanisms an indicator reports to: its SDG indicators and treaty articles.
-pub(super) fn mechanisms(fw: &Framework, id: &str, lang: Lang) -> String {
-    fw.indicator(id).map_or_else(String::new, |ind| ind.mechanisms(lang, false))
 }
 
 /// The codes of `ind.sdg_when` whose condition holds for a return's `answers`.

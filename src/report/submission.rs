@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use minijinja::context;
 
-use super::city::mechanisms;
+use super::city::sdg_when;
 use super::docx::{self, Block};
 use super::{is_yes_no, Reporter};
 use crate::charts::data::ValueRow;
@@ -256,7 +256,18 @@ impl Reporter<'_> {
                     &[("cities", &missing.join(", "))],
                 ));
             }
-            let mut refs = mechanisms(fw, &ind.id, lang);
+            // Conditional SDG codes: those that hold for the cities quoted.
+            let mut when: Vec<String> = Vec::new();
+            for r in &rows {
+                let found =
+                    self.ds.returns.iter().position(|x| x.city_id == r.city_id && x.year == r.year);
+                for code in found.map_or_else(Vec::new, |i| sdg_when(ind, &self.ds.answers[i])) {
+                    if !when.contains(&code) {
+                        when.push(code);
+                    }
+                }
+            }
+            let mut refs = ind.mechanisms_where(lang, false, Some(&when));
             for gc in &ind.general_comment {
                 refs.push_str(" · ");
                 refs.push_str(gc);

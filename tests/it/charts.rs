@@ -109,7 +109,7 @@ fn every_chart_kind_in_three_languages_well_formed_labelled_and_reproducible() {
     for (lang, housing, median, quality_title) in expected {
         let out = tmp.path().join(format!("out-{lang}"));
         run(hrcities()
-            .args(["--lang", lang, "charts", "--store"])
+            .args(["--lang", lang, "charts", "--year", "2026", "--store"])
             .arg(&store)
             .arg("--out")
             .arg(&out));
@@ -162,7 +162,7 @@ fn every_chart_kind_in_three_languages_well_formed_labelled_and_reproducible() {
         .env_clear()
         .env("FONTCONFIG_FILE", "/nonexistent/fonts.conf")
         .env("XDG_DATA_DIRS", "/nonexistent")
-        .args(["--lang", "fr", "charts", "--store"])
+        .args(["--lang", "fr", "charts", "--year", "2026", "--store"])
         .arg(&store)
         .arg("--out")
         .arg(&again));
@@ -237,7 +237,8 @@ fn a_highlighted_city_whose_indicator_does_not_apply_is_told_so() {
     let store = store_of_sample_data(tmp.path());
     let out = tmp.path().join("out");
     run(hrcities()
-        .args(["charts", "--png", "none", "--city", "COL-villa-esperanza-del-sur", "--store"])
+        .args(["charts", "--png", "none", "--year", "2026"])
+        .args(["--city", "COL-villa-esperanza-del-sur", "--store"])
         .arg(&store)
         .arg("--out")
         .arg(&out));

@@ -487,6 +487,26 @@ const SCORES: [ExpectedScore; 12] = [
     (C, 2026, "water_sanitation", Some(92.3), Some(1.0), 5, 5, "ok", true),
 ];
 
+/// (city, year, right, [(score, coverage) of the structural, process and outcome
+/// indicators]): the right score's rule applied to each kind apart.
+type KindScores = (&'static str, i32, &'static str, [(Option<f64>, Option<f64>); 3]);
+
+#[rustfmt::skip]
+const KIND_SCORES: [KindScores; 5] = [
+    // HOU_I01 100 | HOU_I02 75 | (2 × 90 + 25 + 70) / 4 = 68.75
+    (A, 2025, "housing", [(Some(100.0), Some(1.0)), (Some(75.0), Some(1.0)), (Some(68.75), Some(1.0))]),
+    // (WAT_I01 50 + WAT_I02 100) / 2 | WAT_I03 90 | (93.1 + 90) / 2
+    (A, 2025, "water_sanitation", [(Some(75.0), Some(1.0)), (Some(90.0), Some(1.0)), (Some(91.55), Some(1.0))]),
+    // HOU_I01 100 | HOU_I02 undefined: coverage 0 | only HOU_I05 (200 → 60) of three:
+    // coverage 1/3 < 0.5, no score
+    (B, 2026, "housing", [(Some(100.0), Some(1.0)), (None, Some(0.0)), (None, Some(1.0 / 3.0))]),
+    // HOU_I01 0 | HOU_I02 not applicable: nothing applies, no coverage | HOU_I05 not
+    // applicable, HOU_I04 missing: HOU_I03 70 alone, coverage 1/2
+    (C, 2025, "housing", [(Some(0.0), Some(1.0)), (None, None), (Some(70.0), Some(0.5))]),
+    // Carried forward with the rest.
+    (C, 2026, "housing", [(Some(0.0), Some(1.0)), (None, None), (Some(70.0), Some(0.5))]),
+];
+
 /// An aggregates row: (year, group_by, group, measure_id, n_applicable, n, [mean, median,
 /// q1, q3, min, max], n_yes, share_yes). Quartiles: R type 7, position (n − 1) × p in the
 /// sorted values, linear between neighbours.
@@ -643,7 +663,7 @@ fn expected_quality() -> Vec<(i32, &'static str, &'static str, u32, u32, f64)> {
     ]
 }
 
-const INDICATOR_COLUMNS: [&str; 23] = [
+const INDICATOR_COLUMNS: [&str; 24] = [
     "city_id",
     "city_name",
     "country",
@@ -662,6 +682,7 @@ const INDICATOR_COLUMNS: [&str; 23] = [
     "previous_year",
     "previous_value",
     "change",
+    "definition_changed",
     "carried_forward",
     "source_year",
     "modified_z",
@@ -669,7 +690,7 @@ const INDICATOR_COLUMNS: [&str; 23] = [
     "weight",
 ];
 
-const SCORE_COLUMNS: [&str; 14] = [
+const SCORE_COLUMNS: [&str; 20] = [
     "city_id",
     "city_name",
     "country",
@@ -683,6 +704,12 @@ const SCORE_COLUMNS: [&str; 14] = [
     "indicators_applicable",
     "indicators_with_value",
     "status",
+    "structural_score",
+    "structural_coverage",
+    "process_score",
+    "process_coverage",
+    "outcome_score",
+    "outcome_coverage",
     "carried_forward",
 ];
 
@@ -809,6 +836,7 @@ fn three_cities_give_the_hand_computed_indicators_scores_aggregates_and_trends()
         // Carried forward (C 2026) or own return.
         let is_carried = city == C && year == 2026;
         check.text(&what, r, "carried_forward", if is_carried { "true" } else { "false" });
+        check.text(&what, r, "definition_changed", "false");
         check.num(&what, r, "source_year", Some(if is_carried { 2025.0 } else { year as f64 }));
         // Year over year.
         if year == 2025 || is_carried {
@@ -844,6 +872,20 @@ fn three_cities_give_the_hand_computed_indicators_scores_aggregates_and_trends()
         let p = PROFILES.iter().find(|p| p.0 == city).expect("a profile");
         check.text(&what, r, "region", p.3);
         check.text(&what, r, "population_class", p.5);
+    }
+
+    for (city, year, right, kinds) in KIND_SCORES {
+        let what = format!("kind scores {city} {year} {right}");
+        let Some(r) =
+            find(&rows, &[("city_id", city), ("year", &year.to_string()), ("right_id", right)])
+        else {
+            check.wrong.push(format!("{what}: no row"));
+            continue;
+        };
+        for (kind, (score, coverage)) in ["structural", "process", "outcome"].iter().zip(kinds) {
+            check.num(&what, r, &format!("{kind}_score"), score);
+            check.num(&what, r, &format!("{kind}_coverage"), coverage);
+        }
     }
 
     // ---- aggregates.csv ----

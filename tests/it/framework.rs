@@ -26,6 +26,8 @@ fn the_default_framework_checks_clean() {
     let (code, stdout, _) = output(hrcities().args(["framework", "check"]));
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("0 error(s)"), "{stdout}");
+    // Every right has each kind of indicator, every Charter-Agenda article two of them.
+    assert!(!stdout.contains("F-KINDS") && !stdout.contains("F-COVERAGE"), "{stdout}");
     // The same files read from disk give the same result.
     let (code, stdout, _) =
         output(hrcities().args(["framework", "check"]).arg(default_framework()));
@@ -148,6 +150,7 @@ fn the_default_framework_covers_rights_kinds_and_mechanisms() {
     let rights = json["rights"].as_array().expect("rights");
     assert!(rights.len() >= 10, "{} rights", rights.len());
     let mut indicators = 0;
+    let mut articles: std::collections::BTreeMap<String, usize> = Default::default();
     for r in rights {
         let inds = r["indicators"].as_array().expect("indicators");
         indicators += inds.len();
@@ -155,13 +158,78 @@ fn the_default_framework_covers_rights_kinds_and_mechanisms() {
             assert!(inds.iter().any(|i| i["kind"] == kind), "{} has no {kind} indicator", r["id"]);
         }
         for i in inds {
-            let n = i["sdg"].as_array().map_or(0, Vec::len)
-                + i["treaty"].as_array().map_or(0, Vec::len);
+            let n = ["sdg", "sdg_related", "sdg_when", "treaty"]
+                .iter()
+                .map(|k| i[*k].as_array().map_or(0, Vec::len))
+                .sum::<usize>();
             assert!(n > 0, "{} has no SDG or treaty mapping", i["id"]);
+            for article in i["charter_agenda"].as_array().expect("charter_agenda") {
+                *articles.entry(article.as_str().expect("text").to_string()).or_insert(0) += 1;
+            }
         }
     }
     assert!(indicators >= 45, "{indicators} indicators");
+    // Every article of the Charter-Agenda is measured by at least two indicators.
+    let numerals = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"];
+    for n in numerals {
+        let count = articles.get(n).copied().unwrap_or(0);
+        assert!(count >= 2, "Charter-Agenda article {n}: {count} indicator(s)");
+    }
     every_text_has_three_languages(&json, "list");
+}
+
+#[test]
+fn versions_and_related_mappings_are_checked() {
+    let dir = framework_copy();
+    let housing = dir.path().join("housing.toml");
+    let original = std::fs::read_to_string(&housing).expect("housing.toml");
+    let block = r#"
+[[question]]
+id = "HOU_Q90"
+type = "integer"
+since = "2099.1"
+text = { en = "A question from the future?", es = "¿Del futuro?", fr = "Du futur ?" }
+help = { en = "h", es = "h", fr = "h" }
+
+[[question]]
+id = "HOU_Q91"
+type = "integer"
+since = "2026.2"
+text = { en = "A new question?", es = "¿Nueva?", fr = "Nouvelle ?" }
+help = { en = "h", es = "h", fr = "h" }
+
+[[indicator]]
+id = "HOU_I90"
+title = { en = "Old indicator, new question", es = "Viejo", fr = "Vieux" }
+kind = "outcome"
+formula = "HOU_Q91 + HOU_Q90"
+unit = "count"
+direction = "higher_is_better"
+goalposts = { lo = 0, hi = 100 }
+sdg_related = ["11.1.1", "99.99.99"]
+sdg_when = [{ code = "1.2.1", when = "HOU_Q99 = 1" }]
+source = "test"
+"#;
+    std::fs::write(
+        &housing,
+        format!(
+            "{original}
+{block}"
+        ),
+    )
+    .expect("write");
+    let (code, stdout, _) = output(hrcities().args(["framework", "check"]).arg(dir.path()));
+    assert_eq!(code, 1, "{stdout}");
+    for expected in [
+        "version \"2099.1\" is not one of the framework's versions",
+        "uses question HOU_Q91, which is asked only since 2026.2",
+        "uses question HOU_Q90, which is asked only since 2099.1",
+        "99.99.99",
+        "unknown question `HOU_Q99`",
+    ] {
+        assert!(stdout.contains(expected), "{expected}:\n{stdout}");
+    }
+    assert!(stdout.contains("F-VERSION") && stdout.contains("F-MAPPING"), "{stdout}");
 }
 
 #[test]

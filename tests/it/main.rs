@@ -20,3 +20,4 @@ mod snapshots;
 mod store;
 mod untrusted;
 mod validate;
+mod versions;

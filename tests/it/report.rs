@@ -319,8 +319,8 @@ fn the_cli_writes_every_kind_in_three_languages_and_a_stock_typst_compiles_them(
         }
     }
     for lang in ["en", "es", "fr"] {
-        assert!(reports.join(format!("campaign/campaign-2026-{lang}.pdf")).is_file());
-        assert!(reports.join(format!("submissions/COL-upr-2026-{lang}.docx")).is_file());
+        assert!(reports.join(format!("campaign/campaign-2027-{lang}.pdf")).is_file());
+        assert!(reports.join(format!("submissions/COL-upr-2027-{lang}.docx")).is_file());
     }
 
     // A stock Typst compiles every .typ folder, with the fonts written beside them.
@@ -355,7 +355,7 @@ fn the_cli_writes_every_kind_in_three_languages_and_a_stock_typst_compiles_them(
     }
 
     // The .docx opens in LibreOffice, with its numbered paragraphs.
-    let docx = reports.join("submissions/COL-upr-2026-en.docx");
+    let docx = reports.join("submissions/COL-upr-2027-en.docx");
     let lo = tmp.path().join("lo");
     if let Some(o) = tool(
         "soffice",
@@ -369,7 +369,7 @@ fn the_cli_writes_every_kind_in_three_languages_and_a_stock_typst_compiles_them(
         ],
     ) {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let pdf = lo.join("COL-upr-2026-en.pdf");
+        let pdf = lo.join("COL-upr-2027-en.pdf");
         assert!(
             pdf.is_file(),
             "LibreOffice converted the .docx: {}",

@@ -12,13 +12,13 @@ fn the_demo_writes_data_charts_reports_and_what_to_fix() {
     // Some sample returns carry deliberate errors: the run finishes with status 3.
     assert_eq!(o.status.code(), Some(3), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(stdout.contains("Done: 26 returns from 13 cities; 28 reports written."), "{stdout}");
+    assert!(stdout.contains("Done: 39 returns from 13 cities; 41 reports written."), "{stdout}");
     assert!(stdout.contains("Where to look first:"));
     assert!(stdout.contains("validation.csv"));
     for stage in ["validate", "ingest", "compute", "charts", "reports"] {
         assert!(stdout.contains(&format!("{stage} ")), "time of {stage}: {stdout}");
     }
-    assert_eq!(std::fs::read_dir(out.join("returns")).expect("returns").count(), 26);
+    assert_eq!(std::fs::read_dir(out.join("returns")).expect("returns").count(), 39);
     let validation = std::fs::read_to_string(out.join("validation.csv")).expect("validation");
     assert!(validation.starts_with("file,sheet,cell,question,severity,code,message,hint"));
     assert_eq!(validation.lines().filter(|l| l.contains(",error,")).count(), 6);
@@ -35,7 +35,7 @@ fn the_demo_writes_data_charts_reports_and_what_to_fix() {
     assert!(city.with_extension("svg").is_file());
     assert!(!city.with_extension("png").exists());
     assert!(out.join("reports/methodology/methodology-en.pdf").is_file());
-    assert!(out.join("reports/campaign/campaign-2026-en.pdf").is_file());
+    assert!(out.join("reports/campaign/campaign-2027-en.pdf").is_file());
     assert!(out
         .join("reports/COL-villa-esperanza-del-sur/COL-villa-esperanza-del-sur-2025-en.pdf")
         .is_file());

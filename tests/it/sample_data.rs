@@ -114,7 +114,7 @@ fn sample_data_covers_cities_regions_years_languages_and_formats() {
     }
     assert!(cities.len() >= 12, "{} cities", cities.len());
     assert!(regions.len() >= 5, "{regions:?}");
-    assert_eq!(years, HashSet::from([2025, 2026]));
+    assert_eq!(years, HashSet::from([2025, 2026, 2027]));
     assert_eq!(extensions, HashSet::from(["xlsx".into(), "ods".into(), "xls".into()]));
     let languages: HashSet<Lang> = files
         .iter()

@@ -68,7 +68,10 @@ fn ingest_is_idempotent_and_a_corrected_return_supersedes_with_history() {
     let old = checked.answer("HOU_Q04").expect("HOU_Q04").raw.clone();
     fill.answer("HOU_Q04", CellValue::Number(7.0));
     let corrected = tmp.path().join("villa-esperanza-del-sur-2025-corrected.xlsx");
-    write_workbook(&fw, Lang::Es, &fill, &Layout::default(), &corrected).expect("written");
+    // Corrected in the template it was made from (2026.1), as a city corrects its file.
+    let template = checked.template_version.as_deref().expect("made from the template");
+    write_workbook(&fw.as_of(template), Lang::Es, &fill, &Layout::default(), &corrected)
+        .expect("written");
     let replaced = ingest(&[&corrected]);
     assert!(replaced.contains("villa-esperanza-del-sur-2025.xlsx"), "{replaced}");
 
@@ -193,7 +196,7 @@ fn compute_on_sample_data_writes_every_documented_table() {
         })
         .collect();
     let indicators = read_csv(&data.join("indicators.csv"));
-    assert_eq!(indicators.len(), 26 * fw.indicators.len(), "a row per return and indicator");
+    assert_eq!(indicators.len(), 39 * fw.indicators.len(), "a row per return and indicator");
     let mut checked = 0;
     for row in &indicators {
         let ind = fw.indicator(&row["indicator_id"]).expect("a framework indicator");
@@ -225,6 +228,11 @@ fn compute_on_sample_data_writes_every_documented_table() {
                 assert!(!named.is_empty() && named.iter().all(|q| !answered(q)), "{row:?}");
             }
             "not_applicable" | "undefined" => assert!(row["value"].is_empty(), "{row:?}"),
+            // Computed from a question newer than the return's template (2025 and 2026).
+            "not_asked" => {
+                assert!(row["value"].is_empty() && row["score"].is_empty(), "{row:?}");
+                assert_ne!(row["year"], "2027", "{row:?}");
+            }
             other => panic!("unknown status {other}"),
         }
     }
@@ -292,7 +300,7 @@ fn issue_14_a_store_made_by_0_1_is_read_and_keeps_its_ids() {
     let store = tmp.path().join("store");
     let returns = tmp.path().join("returns");
     std::fs::create_dir_all(&returns).unwrap();
-    for year in ["2026", "2027"] {
+    for year in ["2027", "2028"] {
         let o = hrcities()
             .args([
                 "questionnaire",
@@ -304,7 +312,7 @@ fn issue_14_a_store_made_by_0_1_is_read_and_keeps_its_ids() {
                 year,
                 "--prefill",
             ])
-            .arg(sample("nyota-bay-2026.xlsx"))
+            .arg(sample("nyota-bay-2027.xlsx"))
             .arg("-o")
             .arg(returns.join(format!("gwangju-{year}.xlsx")))
             .output()
@@ -316,7 +324,7 @@ fn issue_14_a_store_made_by_0_1_is_read_and_keeps_its_ids() {
         hrcities()
             .args(["-q", "ingest", "--store"])
             .arg(&store)
-            .arg(returns.join("gwangju-2026.xlsx")),
+            .arg(returns.join("gwangju-2027.xlsx")),
     );
     let list =
         stdout(hrcities().args(["--format", "json", "store", "list", "--store"]).arg(&store));
@@ -335,7 +343,7 @@ fn issue_14_a_store_made_by_0_1_is_read_and_keeps_its_ids() {
         hrcities()
             .args(["-q", "ingest", "--store"])
             .arg(&store)
-            .arg(returns.join("gwangju-2027.xlsx")),
+            .arg(returns.join("gwangju-2028.xlsx")),
     );
     let list =
         stdout(hrcities().args(["--format", "json", "store", "list", "--store"]).arg(&store));
@@ -347,6 +355,6 @@ fn issue_14_a_store_made_by_0_1_is_read_and_keeps_its_ids() {
     stdout(hrcities().args(["-q", "compute", "--store"]).arg(&store).arg("--out").arg(&out));
     let indicators = read_csv(&out.join("data/indicators.csv"));
     assert!(indicators.iter().all(|r| r["city_id"] == old));
-    // One series: 2027's values have 2026's as their previous values.
-    assert!(indicators.iter().any(|r| r["year"] == "2027" && r["previous_year"] == "2026"));
+    // One series: 2028's values have 2027's as their previous values.
+    assert!(indicators.iter().any(|r| r["year"] == "2028" && r["previous_year"] == "2027"));
 }

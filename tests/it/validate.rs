@@ -34,8 +34,9 @@ fn complete_fill(fw: &Framework) -> (Fill, Vec<(String, Value)>) {
                 let n = match q.id.as_str() {
                     "population" => 250_000.0,
                     "households" => 100_000.0,
-                    "HEA_Q04" => 3_000.0, // live births
-                    "WRK_Q07" => 5_000.0, // employees
+                    "HEA_Q04" => 3_000.0,  // live births
+                    "WRK_Q07" => 5_000.0,  // employees
+                    "CHI_Q09" => 50_000.0, // children under 18
                     _ if q.max.is_some_and(|m| m < lo + 1.0) => lo,
                     _ => lo + 1.0,
                 };
@@ -252,9 +253,15 @@ fn xlsx_ods_and_xls_read_back_identically() {
         assert_eq!(answers, xlsx, "{ext} reads the same answers as xlsx");
         assert_eq!(cells, xlsx_cells, "{ext} finds them in the same sheets and cells");
     }
+    // The fixtures were made from the template of framework 2026.1: the questions added
+    // since are not asked, every other one reads back as written.
     for (id, want) in &expected {
-        let got = xlsx.iter().find(|(q, ..)| q == id).and_then(|(_, _, v)| v.as_ref());
-        assert_eq!(got, Some(want), "{id}");
+        let got = xlsx.iter().find(|(q, ..)| q == id).expect("every question has an answer");
+        if fw.question(id).expect("question").asked_in("2026.1") {
+            assert_eq!(got.2.as_ref(), Some(want), "{id}");
+        } else {
+            assert_eq!(got.1, ResponseStatus::NotAsked, "{id}");
+        }
     }
 }
 

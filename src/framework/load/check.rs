@@ -405,10 +405,12 @@ impl Cx {
                 }
             }
         }
-        // Charter-Agenda articles measured by fewer than two indicators.
+        // Charter-Agenda articles that a right says it covers, measured by fewer than two
+        // indicators.
         if !right_files.is_empty() {
             let meta = self.files.iter().position(|f| f.name == "framework.toml");
-            for article in fw.vocab.charter_agenda.keys() {
+            let claimed = |a: &String| fw.rights.iter().any(|r| r.charter_agenda.contains(a));
+            for article in fw.vocab.charter_agenda.keys().filter(|a| claimed(a)) {
                 let n = fw.indicators.iter().filter(|i| i.charter_agenda.contains(article)).count();
                 if n < 2 {
                     let header = format!("[charter_agenda.{article}]");
@@ -437,7 +439,7 @@ impl Cx {
         }
         for (id, loc, versions) in versioned {
             for v in versions {
-                let bad = !is_version(v) || version_lt(&fw.version, v);
+                let bad = !fw.versions.iter().any(|known| known == v);
                 if bad {
                     self.current = loc.file;
                     let msg =

@@ -65,6 +65,7 @@ pub fn load_sources(files: Vec<SourceFile>, lang: Lang) -> Loaded {
     let mut framework = Framework {
         id: String::new(),
         version: String::new(),
+        versions: Vec::new(),
         title: Text::default(),
         description: Text::default(),
         vocab: Vocabularies::default(),
@@ -212,6 +213,24 @@ impl Cx {
     fn meta(&mut self, meta: RawMeta, fw: &mut Framework) {
         fw.id = meta.id.get_ref().clone();
         fw.version = meta.version;
+        // The versions whose templates returns may come from: released ones, oldest first,
+        // ending with this one.
+        match &meta.versions {
+            None => fw.versions = vec![fw.version.clone()],
+            Some(list) => {
+                fw.versions = list.get_ref().clone();
+                let ordered = fw.versions.windows(2).all(|w| version_lt(&w[0], &w[1]));
+                let valid = fw.versions.iter().all(|v| is_version(v));
+                if !valid || !ordered || fw.versions.last() != Some(&fw.version) {
+                    let msg = trf(
+                        self.lang,
+                        "fw.bad_versions",
+                        &[("list", &fw.versions.join(", ")), ("version", &fw.version)],
+                    );
+                    self.error("F-VERSION", list.span().start, None, msg, None);
+                }
+            }
+        }
         let langs: Vec<&str> = meta.languages.get_ref().iter().map(String::as_str).collect();
         if langs != ["en", "es", "fr"] {
             let msg = trf(self.lang, "fw.languages", &[("found", &langs.join(", "))]);

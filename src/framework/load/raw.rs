@@ -26,6 +26,7 @@ pub(super) struct RawLabelled {
 pub(super) struct RawMeta {
     pub(super) id: S<String>,
     pub(super) version: String,
+    pub(super) versions: Option<S<Vec<String>>>,
     pub(super) languages: S<Vec<String>>,
     pub(super) title: S<RawText>,
     pub(super) description: S<RawText>,

@@ -483,13 +483,14 @@ mod tests {
         let fw = framework();
         let note = |id: &str, lang| skip_note(&fw, fw.question(id).expect("question"), lang);
         assert_eq!(note("HOU_Q01", Lang::En), None);
+        assert_eq!(note("HOU_Q02", Lang::En), None, "asked of every city since 2026.2");
         assert_eq!(
-            note("HOU_Q02", Lang::En).as_deref(),
-            Some("Answer only if the answer to HOU_Q01 is “Yes”.")
+            note("HOU_Q10", Lang::En).as_deref(),
+            Some("Answer only if the answer to HOU_Q09 is “Yes”.")
         );
         assert_eq!(
-            note("HOU_Q02", Lang::Fr).as_deref(),
-            Some("Répondez seulement si la réponse à HOU_Q01 est « Oui ».")
+            note("HOU_Q10", Lang::Fr).as_deref(),
+            Some("Répondez seulement si la réponse à HOU_Q09 est « Oui ».")
         );
         assert_eq!(
             note("HOU_Q07", Lang::En).as_deref(),
@@ -513,9 +514,9 @@ mod tests {
         });
         let got = skip_note(&fw, &q, Lang::En).expect("a note");
         assert!(got.ends_with(text), "{got}");
-        // The help cell carries it.
-        assert!(help_text(&fw, fw.question("HOU_Q02").expect("q"), Lang::En)
-            .starts_with("Answer only if"));
+        // The help cell carries it, after saying that the question is new.
+        assert!(help_text(&fw, fw.question("HOU_Q10").expect("q"), Lang::En)
+            .starts_with("New question in 2026.2.\nAnswer only if"));
     }
 
     #[test]

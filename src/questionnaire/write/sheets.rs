@@ -219,6 +219,11 @@ pub(super) fn unit_label<'a>(fw: &'a Framework, q: &'a Question, lang: Lang) -> 
 /// multiple-choice question.
 pub(super) fn help_text(fw: &Framework, q: &Question, lang: Lang) -> String {
     let mut parts = Vec::new();
+    // A question new in this version is marked, so that a city filling in last year's
+    // answers sees what it was not asked before.
+    if q.since.as_deref() == Some(fw.version.as_str()) {
+        parts.push(trf(lang, "workbook.help.new", &[("version", &fw.version)]));
+    }
     if let Some(note) = skip_note(fw, q, lang) {
         parts.push(note);
     }
