@@ -74,6 +74,8 @@ pub enum UnitFormat {
 pub struct Unit {
     pub format: UnitFormat,
     pub label: Text,
+    /// The label for one (`1 person`, `1 point`) when it differs from `label`.
+    pub one: Option<Text>,
 }
 
 /// A treaty a mapping may cite.
@@ -390,8 +392,12 @@ impl Indicator {
         match when {
             Some(codes) => parts.extend(codes.iter().map(|s| format!("{sdg} {s}"))),
             None => {
-                let cond = crate::i18n::tr(lang, "field.sdg_when");
-                parts.extend(self.sdg_when.iter().map(|w| format!("{sdg} {} ({cond})", w.code)));
+                let when = crate::i18n::tr(lang, "field.when");
+                parts.extend(
+                    self.sdg_when
+                        .iter()
+                        .map(|w| format!("{sdg} {} ({when} {})", w.code, w.when.text)),
+                );
             }
         }
         let related = crate::i18n::tr(lang, "field.sdg_related");
@@ -545,6 +551,19 @@ impl Framework {
         match self.files.get(loc.file) {
             Some(f) => format!("{}:{}", f.name, f.line_col(loc.offset).0),
             None => "?".into(),
+        }
+    }
+
+    /// The label of unit `code` for `value` in `lang`: singular for one (below two in
+    /// French: `1,5 point`), plural otherwise.
+    pub fn unit_label_for<'a>(&'a self, code: &'a str, value: f64, lang: Lang) -> &'a str {
+        let singular = match lang {
+            Lang::Fr => value.abs() < 2.0,
+            _ => value == 1.0,
+        };
+        match self.vocab.units.get(code).and_then(|u| u.one.as_ref()) {
+            Some(one) if singular => one.get(lang),
+            _ => self.unit_label(code, lang),
         }
     }
 

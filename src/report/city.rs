@@ -48,6 +48,28 @@ fn short_number(x: f64, lang: Lang) -> String {
     format_number(x, decimals, lang)
 }
 
+/// `text` with its first letter in capitals ("related to SDG …" opening a sentence).
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+/// "New in 2026.2." and "Changed in 2026.2: …", for the methodology.
+fn version_note(i: &crate::framework::Indicator, lang: Lang) -> String {
+    let mut parts = Vec::new();
+    if let Some(v) = &i.since {
+        parts.push(trf(lang, "report.since", &[("version", v)]));
+    }
+    if let Some(c) = &i.changed {
+        parts.push(trf(
+            lang,
+            "report.changed",
+            &[("version", &c.version), ("what", &c.what.get(lang))],
+        ));
+    }
+    parts.join(" ")
+}
+
 /// The codes of `ind.sdg_when` whose condition holds for a return's `answers`.
 pub(super) fn sdg_when(
     ind: &crate::framework::Indicator,
@@ -104,6 +126,8 @@ fn annex(r: &Reporter<'_>, lang: Lang) -> Vec<Value> {
                         formula => i.formula.text.clone(),
                         unit => fw.unit_label(&i.unit, lang),
                         goalposts => goalposts,
+                        mechanisms => capitalised(&i.mechanisms(lang, true)),
+                        version => version_note(i, lang),
                         source => i.source.clone(),
                     }
                 })
@@ -230,6 +254,7 @@ impl Reporter<'_> {
                 right => labels.right(&right.id),
                 score => if not_asked { tr(lang, "report.not_asked_short").to_string() } else { show_score(score, lang) },
                 kinds => kinds.iter().map(|k| show_score(*k, lang)).collect::<Vec<_>>(),
+                not_asked => not_asked,
                 median => show_score(region_median(&right.id), lang),
                 previous => show_score(previous, lang),
                 change => show_change(score.zip(previous).map(|(a, b)| a - b), 0, lang),

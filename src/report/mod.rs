@@ -182,7 +182,8 @@ pub fn show_value(fw: &Framework, unit: &str, value: f64, lang: Lang) -> String 
         Some(UnitFormat::Year) => format!("{value:.0}"),
         _ => {
             let decimals = if value.fract() == 0.0 { 0 } else { 1 };
-            format!("{} {}", format_number(value, decimals, lang), fw.unit_label(unit, lang))
+            let label = fw.unit_label_for(unit, value, lang);
+            format!("{} {label}", format_number(value, decimals, lang))
         }
     }
 }

@@ -242,7 +242,8 @@ impl Cx {
             let r = raw.get_ref();
             let label = self.text3(raw.span().start, code, "unit", [&r.en, &r.es, &r.fr]);
             let format = r.format.unwrap_or(UnitFormat::Number);
-            fw.vocab.units.insert(code.clone(), Unit { format, label });
+            let one = r.one.as_ref().map(|o| self.text(o, code, "unit one"));
+            fw.vocab.units.insert(code.clone(), Unit { format, label, one });
         }
         for (code, raw) in &meta.treaty {
             let r = raw.get_ref();

@@ -15,6 +15,8 @@ pub(super) struct RawText {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawLabelled {
     pub(super) format: Option<UnitFormat>,
+    /// A unit's label for one (`1 person`), when it differs from the plural.
+    pub(super) one: Option<S<RawText>>,
     pub(super) body: Option<String>,
     pub(super) en: Option<String>,
     pub(super) es: Option<String>,
