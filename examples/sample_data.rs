@@ -218,7 +218,7 @@ fn answer(q: &Question, city: &City, year: i32, rng: &mut Rng) -> Option<CellVal
                     .choices
                     .iter()
                     .map(|c| c.code.as_str())
-                    .filter(|c| !matches!(*c, "none" | "other"))
+                    .filter(|c| !matches!(*c, "none" | "other" | "other_only"))
                     .collect();
                 let i = (rng.unit() * usual.len() as f64) as usize;
                 CellValue::Choice(usual[i.min(usual.len() - 1)].to_string())
@@ -226,7 +226,7 @@ fn answer(q: &Question, city: &City, year: i32, rng: &mut Rng) -> Option<CellVal
             QuestionType::MultiChoice => CellValue::Choices(
                 q.choices
                     .iter()
-                    .filter(|c| !matches!(c.code.as_str(), "none" | "other"))
+                    .filter(|c| !matches!(c.code.as_str(), "none" | "other" | "other_only"))
                     .filter(|_| rng.unit() < 0.6)
                     .map(|c| c.code.clone())
                     .collect(),
