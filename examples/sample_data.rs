@@ -451,6 +451,9 @@ fn main() {
             }
             keep_subsets(&mut fill);
             make_consistent(fw, &mut fill);
+            if year == 2027 {
+                breakdowns(fw, city, &mut fill, &mut rng);
+            }
             let slug = hrcities::validate::slug(city.name);
             files.insert(format!("{slug}-{year}"), (fill, Layout::default(), city.lang));
         }
@@ -475,6 +478,122 @@ fn keep_subsets(fill: &mut Fill) {
                 some.extend(all.first().cloned());
             }
         }
+    }
+}
+
+/// Which breakdowns a sample city gives in its 2027 return (Contract 5): sex and age for
+/// most, disability, migration status and neighbourhoods for some, nothing for a few.
+fn dimensions_of(city: &City) -> &'static [&'static str] {
+    match city.name {
+        "Villa Esperanza del Sur" => &["sex", "age_group", "neighbourhood", "disability"],
+        "Valbrume-sur-Loirette" => &["sex", "age_group", "migration_status"],
+        "Lumenstad" => &["sex", "age_group", "disability", "migration_status", "neighbourhood"],
+        "Port-Aurore" => &["sex", "age_group"],
+        "Nyota Bay" => &["sex"],
+        "Marisol de la Costa" => &["sex", "age_group", "neighbourhood"],
+        "Harborview Heights" => &["sex", "age_group", "disability"],
+        "Cedar Gate" => &["sex", "age_group", "migration_status"],
+        _ => &[],
+    }
+}
+
+/// The neighbourhoods a sample city names.
+fn neighbourhoods(city: &City) -> &'static [&'static str] {
+    match city.name {
+        "Villa Esperanza del Sur" => &["Centro", "La Loma", "Río Bajo"],
+        "Lumenstad" => &["Oudestad", "Havenkwartier", "Noordveld", "Zuidrand"],
+        "Marisol de la Costa" => &["Casco Antiguo", "El Puerto", "Las Dunas"],
+        _ => &[],
+    }
+}
+
+/// Breakdowns of the totals: for a count, parts that add up to the total; for a share, the
+/// share of each group, some groups worse off than their reference.
+fn breakdowns(fw: &Framework, city: &City, fill: &mut Fill, rng: &mut Rng) {
+    let dims = dimensions_of(city);
+    for q in &fw.questions {
+        let Some(CellValue::Number(total)) = fill.answers.get(&q.id).cloned() else { continue };
+        let count = matches!(q.qtype, QuestionType::Integer | QuestionType::Number)
+            && q.unit.as_deref().is_some_and(|u| {
+                matches!(
+                    u,
+                    "persons"
+                        | "households"
+                        | "children"
+                        | "complaints"
+                        | "cases"
+                        | "requests"
+                        | "staff"
+                        | "places"
+                )
+            });
+        let share = q.qtype == QuestionType::Percent;
+        if !count && !share {
+            continue;
+        }
+        for d in q.disaggregation.iter().filter(|d| dims.contains(&d.as_str())) {
+            let Some(dim) = fw.vocab.disaggregations.get(d) else { continue };
+            let categories: Vec<String> = if dim.city_named {
+                neighbourhoods(city).iter().map(|n| n.to_string()).collect()
+            } else {
+                dim.categories.iter().map(|c| c.code.clone()).collect()
+            };
+            if categories.is_empty() {
+                continue;
+            }
+            if count {
+                // Weights, with a little noise; the last part takes the rest, so the parts
+                // add up to the total.
+                let weights: Vec<f64> = categories
+                    .iter()
+                    .map(|c| {
+                        let base = match c.as_str() {
+                            "other" => 0.01,
+                            "women" => 0.52,
+                            "men" => 0.47,
+                            "0_14" => 0.18,
+                            "15_24" => 0.14,
+                            "25_64" => 0.5,
+                            "65_plus" => 0.18,
+                            "with" => 0.14,
+                            "without" => 0.86,
+                            "non_nationals" => 0.12,
+                            "nationals" => 0.88,
+                            _ => 1.0 / categories.len() as f64,
+                        };
+                        base * rng.between(0.85, 1.15)
+                    })
+                    .collect();
+                let sum: f64 = weights.iter().sum();
+                let mut left = total;
+                for (k, (c, w)) in categories.iter().zip(&weights).enumerate() {
+                    let part = if k + 1 == categories.len() {
+                        left.max(0.0)
+                    } else {
+                        (total * w / sum).round().min(left)
+                    };
+                    left -= part;
+                    fill.group(&q.id, d, c, CellValue::Number(part));
+                }
+            } else {
+                // A share per group: around the total, worse for some groups in a way
+                // people working on rights would recognise.
+                for c in &categories {
+                    let factor = match c.as_str() {
+                        "women" | "65_plus" | "with" | "non_nationals" | "15_24" => {
+                            rng.between(0.7, 1.3)
+                        }
+                        _ => rng.between(0.9, 1.1),
+                    };
+                    let v = (total * factor).clamp(q.min.unwrap_or(0.0), q.max.unwrap_or(100.0));
+                    fill.group(&q.id, d, c, CellValue::Number((v * 10.0).round() / 10.0));
+                }
+            }
+        }
+    }
+    let names: Vec<String> = neighbourhoods(city).iter().map(|n| n.to_string()).collect();
+    if !names.is_empty() && dims.contains(&"neighbourhood") {
+        fill.group_names.insert("neighbourhood".into(), names);
     }
 }
 
@@ -529,4 +648,17 @@ fn flaws(fw: &Framework, files: &mut Files) {
     // A workbook made without the template (no _hrcities sheet).
     set(files, "lumenstad-2025").1.without_meta = true;
     set(files, "nuevo-alboran-2026").0.answer("CUL_Q07", CellValue::Error("#DIV/0!".into()));
+    // A part of a breakdown larger than its total: more women than people counted.
+    let port = &mut set(files, "port-aurore-2027").0;
+    if let Some(CellValue::Number(total)) = port.answers.get("HOU_Q07").cloned() {
+        port.group("HOU_Q07", "sex", "women", CellValue::Number(total + 25.0));
+    }
+    // A complete breakdown whose parts do not add up to the total.
+    let cedar = &mut set(files, "cedar-gate-2027").0;
+    if let Some(CellValue::Number(total)) = cedar.answers.get("population").cloned() {
+        let women = (total * 0.45).round();
+        cedar.group("population", "sex", "women", CellValue::Number(women));
+        cedar.group("population", "sex", "men", CellValue::Number((total * 0.45).round()));
+        cedar.group("population", "sex", "other", CellValue::Number(100.0));
+    }
 }

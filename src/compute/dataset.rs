@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::framework::Framework;
 use crate::questionnaire::answer::{Date, Value};
-use crate::store::{ResponseRow, ResponseStatus, ReturnRecord, Store, StoreError};
+use crate::store::{GroupRow, ResponseRow, ResponseStatus, ReturnRecord, Store, StoreError};
 use crate::validate::Answer;
 
 /// Who a return is from, read from its profile answers.
@@ -49,6 +49,8 @@ pub struct Dataset {
     pub profiles: Vec<Profile>,
     /// For each return, its stored rows (for the `responses` export).
     pub responses: Vec<Vec<ResponseRow>>,
+    /// For each return, its breakdown answers (Contract 5).
+    pub groups: Vec<Vec<GroupRow>>,
 }
 
 impl Dataset {
@@ -57,7 +59,8 @@ impl Dataset {
         let returns = store.current()?;
         let shas: Vec<&str> = returns.iter().map(|r| r.sha256.as_str()).collect();
         let responses = store.responses(&shas)?;
-        Ok(Dataset::new(fw, returns, responses))
+        let groups = store.groups(&shas)?;
+        Ok(Dataset::new(fw, returns, responses).with_groups(groups))
     }
 
     /// A dataset of `returns` and their stored rows.
@@ -96,7 +99,16 @@ impl Dataset {
             profiles.push(profile(record, &these));
             answers.push(these);
         }
-        Dataset { returns, answers, profiles, responses }
+        let groups = vec![Vec::new(); returns.len()];
+        Dataset { returns, answers, profiles, responses, groups }
+    }
+
+    /// The dataset with the breakdown answers of its returns (in the same order).
+    pub fn with_groups(mut self, groups: Vec<Vec<GroupRow>>) -> Dataset {
+        if groups.len() == self.returns.len() {
+            self.groups = groups;
+        }
+        self
     }
 }
 

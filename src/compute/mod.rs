@@ -8,6 +8,7 @@
 pub mod aggregates;
 pub mod campaign;
 pub mod dataset;
+pub mod groups;
 pub mod indicators;
 pub mod quality;
 pub mod scores;
@@ -76,17 +77,26 @@ pub struct Results {
     pub quality: DataFrame,
     /// The current responses with their provenance (Contract 4).
     pub responses: DataFrame,
+    /// Indicators per group, against the reference group (Contract 5).
+    pub indicators_by_group: DataFrame,
+    /// Which breakdowns each return was expected to give and gave (Contract 5).
+    pub disaggregation_status: DataFrame,
+    /// Gaps across governments, per indicator and group.
+    pub group_aggregates: DataFrame,
 }
 
 impl Results {
     /// The tables with their export names, in order.
-    pub fn tables(&self) -> [(&'static str, &DataFrame); 6] {
+    pub fn tables(&self) -> [(&'static str, &DataFrame); 9] {
         [
             ("indicators", &self.indicators),
             ("scores", &self.scores),
             ("aggregates", &self.aggregates),
             ("campaign", &self.campaign),
             ("quality", &self.quality),
+            ("indicators_by_group", &self.indicators_by_group),
+            ("disaggregation_status", &self.disaggregation_status),
+            ("group_aggregates", &self.group_aggregates),
             ("responses", &self.responses),
         ]
     }
@@ -145,5 +155,18 @@ pub fn compute(
         method,
     ))?;
     let responses = crate::store::responses_export(&ds.returns, &ds.responses)?;
-    Ok(Results { indicators, scores, aggregates, campaign, quality, responses })
+    let indicators_by_group = groups::group_table(fw, ds, &indicators)?;
+    let disaggregation_status = groups::status_table(fw, ds)?;
+    let group_aggregates = groups::group_aggregates(fw, &indicators_by_group)?;
+    Ok(Results {
+        indicators,
+        scores,
+        aggregates,
+        campaign,
+        quality,
+        responses,
+        indicators_by_group,
+        disaggregation_status,
+        group_aggregates,
+    })
 }

@@ -6,7 +6,7 @@
 use polars::prelude::*;
 
 use crate::formula::{lower, Columns, QuestionKind, State};
-use crate::framework::Framework;
+use crate::framework::{Framework, Indicator};
 use crate::questionnaire::answer::Value;
 use crate::validate::Answer;
 
@@ -92,13 +92,23 @@ fn answer_of<'a>(r: &ReturnAnswers<'a>, i: usize, id: &str) -> Option<&'a Answer
 /// (`missing` is the bit mask of the indicator's missing questions, see
 /// [`missing_questions`]).
 pub fn indicator_values(fw: &Framework, wide: &DataFrame) -> PolarsResult<DataFrame> {
+    let all: Vec<&Indicator> = fw.indicators.iter().collect();
+    indicator_values_of(fw, wide, &all)
+}
+
+/// [`indicator_values`] for the indicators `indicators` only.
+pub fn indicator_values_of(
+    fw: &Framework,
+    wide: &DataFrame,
+    indicators: &[&Indicator],
+) -> PolarsResult<DataFrame> {
     let kinds = |id: &str| fw.question(id).map(|q| q.qtype.formula_kind());
     let bits = |id: &str, code: &str| {
         fw.question(id)?.choices.iter().position(|c| c.code == code).map(|i| i as u32)
     };
     let cols = Columns::new(&kinds, &bits);
-    let mut frames = Vec::with_capacity(fw.indicators.len());
-    for ind in &fw.indicators {
+    let mut frames = Vec::with_capacity(indicators.len());
+    for ind in indicators {
         let low = lower(&ind.formula.node, &cols)?;
         frames.push(wide.clone().lazy().select([
             col(CITY_KEY).alias("city_id"),

@@ -95,7 +95,52 @@ pub struct Vocabularies {
     pub treaties: BTreeMap<String, Treaty>,
     pub bodies: BTreeMap<String, Text>,
     pub upr_themes: BTreeMap<String, Text>,
-    pub disaggregations: BTreeMap<String, Text>,
+    pub disaggregations: BTreeMap<String, Dimension>,
+}
+
+/// A dimension answers can be broken down by (Contract 5): sex, age group, disability,
+/// migration status; categories a campaign defines; or categories each city names
+/// (neighbourhoods).
+#[derive(Clone, Debug, Serialize)]
+pub struct Dimension {
+    pub id: String,
+    pub label: Text,
+    /// Its categories (empty when each city names its own).
+    pub categories: Vec<Choice>,
+    /// The category groups are compared with; `None`: the total (the city as a whole, all
+    /// complaints).
+    pub reference: Option<String>,
+    /// Each city names the categories (its neighbourhoods): the workbook gives blank rows.
+    pub city_named: bool,
+    /// How many blank rows the workbook gives a city-named dimension per question.
+    pub rows: u32,
+}
+
+impl Dimension {
+    /// The category with code `code`.
+    pub fn category(&self, code: &str) -> Option<&Choice> {
+        self.categories.iter().find(|c| c.code == code)
+    }
+
+    /// The label of category `code` in `lang` (a city-named category is its own label).
+    pub fn category_label<'a>(&'a self, code: &'a str, lang: Lang) -> &'a str {
+        self.category(code).map_or(code, |c| c.label.get(lang))
+    }
+}
+
+/// When a group is "left behind": worse than the reference, in the indicator's bad
+/// direction, by more than `relative` of the reference value, or by more than `points` for
+/// indicators in percent.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct LeftBehind {
+    pub relative: f64,
+    pub points: f64,
+}
+
+impl Default for LeftBehind {
+    fn default() -> Self {
+        LeftBehind { relative: 0.10, points: 5.0 }
+    }
 }
 
 /// An OHCHR attribute of a right: a section of its sheet.
@@ -480,6 +525,8 @@ pub struct Framework {
     pub title: Text,
     pub description: Text,
     pub vocab: Vocabularies,
+    /// The threshold of Contract 5's `left_behind`.
+    pub left_behind: LeftBehind,
     pub profile: Profile,
     /// Rights in report order.
     pub rights: Vec<Right>,

@@ -35,13 +35,27 @@ pub struct Fill {
     pub sources: BTreeMap<String, String>,
     /// The Comment column.
     pub comments: BTreeMap<String, String>,
+    /// Breakdown answers, by question, dimension and category (the category's code, or the
+    /// name a city gave it for a dimension each city names).
+    pub groups: BTreeMap<GroupKey, CellValue>,
+    /// The names of city-named categories (neighbourhoods), by dimension, in order: the
+    /// breakdown sheet gives every question of that dimension a row for each.
+    pub group_names: BTreeMap<String, Vec<String>>,
 }
+
+/// A breakdown answer's key: question id, dimension, category.
+pub type GroupKey = (String, String, String);
 
 impl Fill {
     /// Sets the answer to `id`.
     pub fn answer(&mut self, id: &str, value: CellValue) -> &mut Self {
         self.answers.insert(id.to_string(), value);
         self
+    }
+
+    /// Sets the answer to `id` for `category` of `dimension`.
+    pub fn group(&mut self, id: &str, dimension: &str, category: &str, value: CellValue) {
+        self.groups.insert((id.into(), dimension.into(), category.into()), value);
     }
 }
 

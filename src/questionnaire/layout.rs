@@ -2,7 +2,7 @@
 //! (Contract 2): sheet names, header texts, the hidden `_hrcities` sheet, yes/no words and
 //! "not available" markers, in the three working languages.
 
-use crate::framework::{Framework, Right};
+use crate::framework::{Dimension, Framework, Right};
 use crate::i18n::{fold, Lang};
 
 /// The version of the workbook layout written by this toolkit (key `template_version`).
@@ -32,6 +32,11 @@ pub enum Column {
     Source,
     /// Anything the city wants to add.
     Comment,
+    /// On the breakdown sheet: the dimension a row breaks the answer down by (sex, …).
+    Dimension,
+    /// On the breakdown sheet: the group of that dimension (women, …; or a neighbourhood
+    /// the city names).
+    Category,
 }
 
 impl Column {
@@ -67,6 +72,12 @@ impl Column {
             (Column::Comment, Lang::En) => "Comment",
             (Column::Comment, Lang::Es) => "Comentario",
             (Column::Comment, Lang::Fr) => "Commentaire",
+            (Column::Dimension, Lang::En) => "Breakdown",
+            (Column::Dimension, Lang::Es) => "Desglose",
+            (Column::Dimension, Lang::Fr) => "Ventilation",
+            (Column::Category, Lang::En) => "Group",
+            (Column::Category, Lang::Es) => "Grupo",
+            (Column::Category, Lang::Fr) => "Groupe",
         }
     }
 
@@ -102,6 +113,16 @@ impl Column {
             ("comentarios", Column::Comment),
             ("commentaire", Column::Comment),
             ("commentaires", Column::Comment),
+            ("breakdown", Column::Dimension),
+            ("dimension", Column::Dimension),
+            ("desglose", Column::Dimension),
+            ("ventilation", Column::Dimension),
+            ("group", Column::Category),
+            ("category", Column::Category),
+            ("grupo", Column::Category),
+            ("categoria", Column::Category),
+            ("groupe", Column::Category),
+            ("categorie", Column::Category),
         ];
         words.iter().find(|(w, _)| *w == head).map(|(_, c)| *c)
     }
@@ -119,6 +140,48 @@ pub fn sheet_name(text: &str) -> String {
         .collect();
     let trimmed = cleaned.trim().trim_matches('\'');
     trimmed.chars().take(MAX_SHEET_NAME).collect::<String>().trim_end().to_string()
+}
+
+/// The columns of the breakdown sheet, in the order the writer puts them.
+pub const BREAKDOWN_COLUMNS: [Column; 8] = [
+    Column::Id,
+    Column::Question,
+    Column::Dimension,
+    Column::Category,
+    Column::Answer,
+    Column::Unit,
+    Column::Source,
+    Column::Comment,
+];
+
+/// The name of the breakdown sheet in `lang`.
+pub fn breakdown_sheet(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "Breakdowns",
+        Lang::Es => "Desgloses",
+        Lang::Fr => "Ventilations",
+    }
+}
+
+/// The dimension a breakdown sheet's cell names: its code, or its label in any language
+/// (case and accents ignored).
+pub fn find_dimension<'a>(fw: &'a Framework, text: &str) -> Option<&'a Dimension> {
+    let folded = fold(text.trim());
+    fw.vocab.disaggregations.values().find(|d| {
+        fold(&d.id) == folded || Lang::ALL.iter().any(|l| fold(d.label.get(*l)) == folded)
+    })
+}
+
+/// The category of `dimension` a cell names: its code, or its label in any language.
+pub fn find_category<'a>(dimension: &'a Dimension, text: &str) -> Option<&'a str> {
+    let folded = fold(text.trim());
+    dimension
+        .categories
+        .iter()
+        .find(|c| {
+            fold(&c.code) == folded || Lang::ALL.iter().any(|l| fold(c.label.get(*l)) == folded)
+        })
+        .map(|c| c.code.as_str())
 }
 
 /// The name of the instructions sheet in `lang`.

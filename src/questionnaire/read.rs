@@ -43,6 +43,24 @@ pub struct Found {
     pub comment: Option<String>,
 }
 
+/// A row of the breakdown sheet with an answer, as written: the validator resolves its
+/// question, dimension and group against the framework.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FoundGroup {
+    /// The ID cell.
+    pub question: String,
+    /// The Breakdown cell (a dimension's label in any language, or its code).
+    pub dimension: String,
+    /// The Group cell (a category's label or code; a name the city wrote).
+    pub category: String,
+    pub sheet: String,
+    /// The answer cell.
+    pub cell: CellRef,
+    pub raw: RawCell,
+    pub source: Option<String>,
+    pub comment: Option<String>,
+}
+
 /// Something the reader noticed about the workbook's structure (not about an answer).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Notice {
@@ -71,6 +89,8 @@ pub struct Workbook {
     pub template: Option<Template>,
     /// Answer cells by question id, in framework order.
     pub found: Vec<Found>,
+    /// The breakdown sheet's rows that have an answer, in sheet order.
+    pub groups: Vec<FoundGroup>,
     pub notices: Vec<Notice>,
 }
 
@@ -404,6 +424,7 @@ fn read_sniffed(
     let known: HashMap<&str, usize> =
         fw.questions.iter().enumerate().map(|(i, q)| (q.id.as_str(), i)).collect();
     let mut found: BTreeMap<usize, Found> = BTreeMap::new();
+    let mut groups: Vec<FoundGroup> = Vec::new();
     let mut notices = Vec::new();
     let mut unknown_ids = Vec::new();
     let mut any_header = false;
@@ -429,6 +450,44 @@ fn read_sniffed(
         };
         let text_at =
             |r: usize, col: Option<&usize>| col.and_then(|c| range.get((r, *c))).and_then(text_of);
+        let answer_at = |r: usize, cell: CellRef| {
+            let facts = facts.get(sheet);
+            match range.get((r, answer_col)).map_or(RawCell::Empty, raw_cell) {
+                RawCell::Number(n) if facts.is_some_and(|f| f.percent.contains(&cell)) => {
+                    RawCell::PercentFraction(n)
+                }
+                RawCell::Empty => match facts.and_then(|f| f.formula_only.get(&cell)) {
+                    Some(formula) => RawCell::Formula(formula.clone()),
+                    None => RawCell::Empty,
+                },
+                other => other,
+            }
+        };
+        // The breakdown sheet: a Breakdown and a Group column besides ID and Answer. Its
+        // rows without an answer are the template's, left blank.
+        if let (Some(&dim_col), Some(&cat_col)) =
+            (columns.get(&Column::Dimension), columns.get(&Column::Category))
+        {
+            for r in header_row + 1..range.height() {
+                let Some(id) = range.get((r, id_col)).and_then(text_of) else { continue };
+                let cell = cell_at(r, answer_col);
+                let raw = answer_at(r, cell);
+                if raw == RawCell::Empty {
+                    continue;
+                }
+                groups.push(FoundGroup {
+                    question: id,
+                    dimension: text_at(r, Some(&dim_col)).unwrap_or_default(),
+                    category: text_at(r, Some(&cat_col)).unwrap_or_default(),
+                    sheet: sheet.clone(),
+                    cell,
+                    raw,
+                    source: text_at(r, columns.get(&Column::Source)),
+                    comment: text_at(r, columns.get(&Column::Comment)),
+                });
+            }
+            continue;
+        }
         for r in header_row + 1..range.height() {
             let Some(id) = range.get((r, id_col)).and_then(text_of) else { continue };
             let Some(&index) = known.get(id.as_str()) else {
@@ -453,16 +512,7 @@ fn read_sniffed(
                 continue;
             }
             let facts = facts.get(sheet);
-            let raw = match range.get((r, answer_col)).map_or(RawCell::Empty, raw_cell) {
-                RawCell::Number(n) if facts.is_some_and(|f| f.percent.contains(&cell)) => {
-                    RawCell::PercentFraction(n)
-                }
-                RawCell::Empty => match facts.and_then(|f| f.formula_only.get(&cell)) {
-                    Some(formula) => RawCell::Formula(formula.clone()),
-                    None => RawCell::Empty,
-                },
-                other => other,
-            };
+            let raw = answer_at(r, cell);
             if let Some((first, last)) = facts.and_then(|f| {
                 f.merged.iter().find(|(a, b)| {
                     (a.row..=b.row).contains(&cell.row)
@@ -522,6 +572,7 @@ fn read_sniffed(
         path: path.to_path_buf(),
         template,
         found: found.into_values().collect(),
+        groups,
         notices,
     })
 }

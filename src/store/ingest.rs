@@ -4,8 +4,8 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use super::table::{self, ResponseRow, ReturnRecord};
-use super::{Store, StoreError, DIAGNOSTICS, RESPONSES, RETURNS};
+use super::table::{self, GroupRow, ResponseRow, ReturnRecord};
+use super::{Store, StoreError, DIAGNOSTICS, GROUPS, RESPONSES, RETURNS};
 use crate::framework::Framework;
 use crate::questionnaire::answer::Value;
 use crate::validate::{Answer, Checked, Diagnostic};
@@ -58,6 +58,7 @@ impl Store {
         let committed = known.clone();
         let mut new_rows = Vec::new();
         let mut new_diagnostics = Vec::new();
+        let mut new_groups: Vec<GroupRow> = Vec::new();
         let mut outcomes = Vec::with_capacity(items.len());
         for item in items {
             if known.contains(&item.sha256) {
@@ -96,6 +97,7 @@ impl Store {
                 superseded_by: None,
             });
             new_rows.extend(response_rows(fw, item));
+            new_groups.extend(group_rows(item));
             new_diagnostics
                 .extend(item.diagnostics.iter().map(|d| (item.sha256.clone(), d.clone())));
             outcomes.push(IngestOutcome::Added { sha256: item.sha256.clone(), superseded });
@@ -112,6 +114,8 @@ impl Store {
         failpoint("after-responses");
         append(&dir.join(DIAGNOSTICS), &keep, table::diagnostics_frame(&new_diagnostics))?;
         failpoint("after-diagnostics");
+        append(&dir.join(GROUPS), &keep, table::groups_frame(&new_groups))?;
+        failpoint("after-groups");
         let path = dir.join(RETURNS);
         let mut frame = table::returns_frame(&returns)
             .map_err(|source| StoreError::Table { path: path.clone(), source })?;
@@ -147,6 +151,52 @@ fn append(
         None => new,
     };
     table::write_table(path, &mut all)
+}
+
+/// The store rows of a return's breakdown answers.
+fn group_rows(item: &Ingest<'_>) -> Vec<GroupRow> {
+    item.checked
+        .groups
+        .iter()
+        .map(|g| {
+            let (value_number, value_text) = match &g.value {
+                Some(Value::Number(n)) => (Some(*n), None),
+                Some(Value::Code(c)) | Some(Value::Text(c)) => (None, Some(c.clone())),
+                Some(Value::Codes(c)) => (None, Some(c.join(";"))),
+                Some(Value::Date(d)) => (None, Some(d.to_string())),
+                None => (None, None),
+            };
+            // What keeps it out of the computation: its own diagnostic, or an error at its
+            // cell (a part above its total counts as missing until it is corrected).
+            let diagnostic_code = g.diagnostic.clone().or_else(|| {
+                item.diagnostics
+                    .iter()
+                    .find(|d| {
+                        d.sheet.as_deref() == Some(&g.sheet)
+                            && d.cell == Some(g.cell)
+                            && d.severity == crate::framework::Severity::Error
+                    })
+                    .map(|d| d.code.clone())
+            });
+            GroupRow {
+                sha256: item.sha256.clone(),
+                city_id: item.city_id.to_string(),
+                year: item.year,
+                question_id: g.question.clone(),
+                dimension: g.dimension.clone(),
+                category: g.category.clone(),
+                raw: g.raw.clone(),
+                value_number,
+                value_text,
+                status: g.status,
+                sheet: g.sheet.clone(),
+                cell: g.cell.to_string(),
+                source: g.source.clone(),
+                comment: g.comment.clone(),
+                diagnostic_code,
+            }
+        })
+        .collect()
 }
 
 /// The store rows of a return's answers.

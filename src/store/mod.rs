@@ -30,7 +30,7 @@ pub use crate::export::sha256_hex;
 pub use crate::questionnaire::answer::ResponseStatus;
 pub use file::{file_results, Filed};
 pub use ingest::{Ingest, IngestOutcome, Skipped};
-pub use table::{responses_export, ResponseRow, ReturnRecord};
+pub use table::{responses_export, GroupRow, ResponseRow, ReturnRecord};
 
 /// Why the store could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +57,8 @@ pub const RETURNS: &str = "returns.parquet";
 pub const RESPONSES: &str = "responses.parquet";
 /// See [`RETURNS`].
 pub const DIAGNOSTICS: &str = "diagnostics.parquet";
+/// See [`RETURNS`].
+pub const GROUPS: &str = "groups.parquet";
 const LOCK: &str = ".lock";
 
 /// A store folder.
@@ -125,6 +127,12 @@ impl Store {
     /// order, each in stored (framework) order.
     pub fn responses(&self, shas: &[&str]) -> Result<Vec<Vec<ResponseRow>>, StoreError> {
         table::read_responses(&self.dir.join(RESPONSES), shas)
+    }
+
+    /// The breakdown answers of the returns with the given sha256s, grouped as in
+    /// [`Store::responses`], in sheet order.
+    pub fn groups(&self, shas: &[&str]) -> Result<Vec<Vec<GroupRow>>, StoreError> {
+        table::read_groups(&self.dir.join(GROUPS), shas)
     }
 
     /// The diagnostics of the returns with the given sha256s, grouped as in

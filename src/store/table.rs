@@ -70,6 +70,95 @@ pub struct ResponseRow {
     pub diagnostic_code: Option<String>,
 }
 
+/// One breakdown answer of one return (a row of `groups.parquet`, Contract 5).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupRow {
+    pub sha256: String,
+    pub city_id: String,
+    pub year: i32,
+    pub question_id: String,
+    /// The dimension's code (as written when unknown).
+    pub dimension: String,
+    /// The category's code, or the name a city gave it (neighbourhoods).
+    pub category: String,
+    pub raw: String,
+    pub value_number: Option<f64>,
+    pub value_text: Option<String>,
+    pub status: ResponseStatus,
+    pub sheet: String,
+    pub cell: String,
+    pub source: Option<String>,
+    pub comment: Option<String>,
+    /// The code of the diagnostic that keeps it out of the computation, if any.
+    pub diagnostic_code: Option<String>,
+}
+
+impl GroupRow {
+    /// Whether the computation uses it (see [`crate::validate::GroupAnswer::usable`]).
+    pub fn usable(&self) -> bool {
+        self.diagnostic_code.is_none() && self.status == ResponseStatus::Answered
+    }
+}
+
+/// `rows` as a table.
+pub(super) fn groups_frame(rows: &[GroupRow]) -> PolarsResult<DataFrame> {
+    let s = |f: fn(&GroupRow) -> &str| rows.iter().map(f).collect::<Vec<_>>();
+    let o = |f: fn(&GroupRow) -> Option<&str>| rows.iter().map(f).collect::<Vec<_>>();
+    DataFrame::new_infer_height(vec![
+        Column::new("sha256".into(), s(|r| &r.sha256)),
+        Column::new("city_id".into(), s(|r| &r.city_id)),
+        Column::new("year".into(), rows.iter().map(|r| r.year).collect::<Vec<_>>()),
+        Column::new("question_id".into(), s(|r| &r.question_id)),
+        Column::new("dimension".into(), s(|r| &r.dimension)),
+        Column::new("category".into(), s(|r| &r.category)),
+        Column::new("raw".into(), s(|r| &r.raw)),
+        Column::new("value_number".into(), rows.iter().map(|r| r.value_number).collect::<Vec<_>>()),
+        Column::new("value_text".into(), o(|r| r.value_text.as_deref())),
+        Column::new("status".into(), s(|r| r.status.name())),
+        Column::new("sheet".into(), s(|r| &r.sheet)),
+        Column::new("cell".into(), s(|r| &r.cell)),
+        Column::new("source".into(), o(|r| r.source.as_deref())),
+        Column::new("comment".into(), o(|r| r.comment.as_deref())),
+        Column::new("diagnostic_code".into(), o(|r| r.diagnostic_code.as_deref())),
+    ])
+}
+
+/// Reads the breakdown answers of the returns `shas` from `groups.parquet` (none when a
+/// store made before hrcities 0.3 has no such table).
+pub(super) fn read_groups(path: &Path, shas: &[&str]) -> Result<Vec<Vec<GroupRow>>, StoreError> {
+    let Some(df) = read_table(path)? else { return Ok(vec![Vec::new(); shas.len()]) };
+    let c = Cols { df: &df, path };
+    let (year, number) = (c.num::<Int32Type>("year")?, c.num::<Float64Type>("value_number")?);
+    let mut out = Vec::with_capacity(shas.len());
+    for rows in rows_by_sha(&df, path, shas)? {
+        let mut group = Vec::with_capacity(rows.len());
+        for i in rows {
+            let status = c.req("status", i)?;
+            let status = ResponseStatus::from_name(&status)
+                .ok_or_else(|| c.damaged(format!("unknown status `{status}`")))?;
+            group.push(GroupRow {
+                sha256: c.req("sha256", i)?,
+                city_id: c.req("city_id", i)?,
+                year: year.get(i).unwrap_or(0),
+                question_id: c.req("question_id", i)?,
+                dimension: c.req("dimension", i)?,
+                category: c.opt("category", i)?.unwrap_or_default(),
+                raw: c.opt("raw", i)?.unwrap_or_default(),
+                value_number: number.get(i),
+                value_text: c.opt("value_text", i)?,
+                status,
+                sheet: c.opt("sheet", i)?.unwrap_or_default(),
+                cell: c.opt("cell", i)?.unwrap_or_default(),
+                source: c.opt("source", i)?,
+                comment: c.opt("comment", i)?,
+                diagnostic_code: c.opt("diagnostic_code", i)?,
+            });
+        }
+        out.push(group);
+    }
+    Ok(out)
+}
+
 fn polars_err(path: &Path) -> impl FnOnce(PolarsError) -> StoreError + '_ {
     move |source| StoreError::Table { path: path.to_path_buf(), source }
 }

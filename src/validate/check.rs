@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 
 use super::Diagnostic;
+
+mod groups;
 use crate::formula::{self, State};
 use crate::framework::{is_version, Framework, MissingStrategy, Question, QuestionType, Severity};
 use crate::i18n::{fold, tr, trf, Lang};
@@ -12,6 +14,7 @@ use crate::questionnaire::answer::{read_answer, Issue, RawCell, Reading, Value};
 use crate::questionnaire::fill::{CellValue, Fill};
 use crate::questionnaire::read::{Notice, Workbook};
 use crate::questionnaire::CellRef;
+pub use groups::GroupAnswer;
 
 /// One answer of a return, as the store keeps it.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,6 +48,8 @@ pub struct Checked {
     /// The framework version of the template the return was made from (`None`: made
     /// without the template or from another framework).
     pub template_version: Option<String>,
+    /// The breakdown answers, in sheet order.
+    pub groups: Vec<GroupAnswer>,
 }
 
 impl Checked {
@@ -87,6 +92,25 @@ impl Checked {
             }
             if let Some(c) = &a.comment {
                 fill.comments.insert(a.question.clone(), c.clone());
+            }
+        }
+        // Breakdowns as written, and the names the city gave its neighbourhoods, in order.
+        for g in &self.groups {
+            let Some(q) = fw.question(&g.question) else { continue };
+            let value = match (&g.status, &g.value) {
+                (ResponseStatus::Answered, Some(Value::Number(n))) if q.qtype == QuestionType::YesNo => {
+                    CellValue::YesNo(*n == 1.0)
+                }
+                (ResponseStatus::Answered, Some(Value::Number(n))) => CellValue::Number(*n),
+                _ => CellValue::Text(g.raw.clone()),
+            };
+            fill.group(&g.question, &g.dimension, &g.category, value);
+            let named = fw.vocab.disaggregations.get(&g.dimension).is_some_and(|d| d.city_named);
+            if named && !g.category.is_empty() {
+                let names = fill.group_names.entry(g.dimension.clone()).or_default();
+                if !names.contains(&g.category) {
+                    names.push(g.category.clone());
+                }
             }
         }
         fill
@@ -293,6 +317,9 @@ pub fn validate(fw: &Framework, wb: &Workbook, lang: Lang) -> Checked {
     // 4. Consistency rules.
     rules(&mut cx, fw, &answers);
 
+    // 4b. Breakdowns, against the totals.
+    let groups = groups::groups(&mut cx, fw, wb, &answers, wb_lang);
+
     // 5. Profile: country and city id.
     let name = text_value(&answers, &index, "city_name").map(|n| clean_text(&n));
     let country = text_value(&answers, &index, "country");
@@ -339,6 +366,7 @@ pub fn validate(fw: &Framework, wb: &Workbook, lang: Lang) -> Checked {
         city_name: name,
         year,
         template_version,
+        groups,
     }
 }
 

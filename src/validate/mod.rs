@@ -4,7 +4,7 @@
 pub mod batch;
 mod check;
 
-pub use check::{city_id, slug, validate, Answer, Checked};
+pub use check::{city_id, slug, validate, Answer, Checked, GroupAnswer};
 
 use serde::Serialize;
 

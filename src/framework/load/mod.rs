@@ -69,6 +69,7 @@ pub fn load_sources(files: Vec<SourceFile>, lang: Lang) -> Loaded {
         title: Text::default(),
         description: Text::default(),
         vocab: Vocabularies::default(),
+        left_behind: LeftBehind::default(),
         profile: Profile::default(),
         rights: Vec::new(),
         questions: Vec::new(),
@@ -212,7 +213,7 @@ impl Cx {
 
     fn meta(&mut self, meta: RawMeta, fw: &mut Framework) {
         fw.id = meta.id.get_ref().clone();
-        fw.version = meta.version;
+        fw.version = meta.version.clone();
         // The versions whose templates returns may come from: released ones, oldest first,
         // ending with this one.
         match &meta.versions {
@@ -259,7 +260,7 @@ impl Cx {
         fw.vocab.charter_agenda = simple(&meta.charter_agenda, "charter_agenda");
         fw.vocab.bodies = simple(&meta.body, "body");
         fw.vocab.upr_themes = simple(&meta.upr_theme, "upr_theme");
-        fw.vocab.disaggregations = simple(&meta.disaggregation, "disaggregation");
+        self.dimensions(&meta, fw);
     }
 
     fn section(
@@ -443,6 +444,59 @@ impl Cx {
             });
         }
         self.indicator_checks(&raw, fw);
+    }
+
+    /// The dimensions of `[disaggregation.*]`, checked: each has categories with a
+    /// reference among them, or is named by each city; and the left-behind threshold.
+    fn dimensions(&mut self, meta: &RawMeta, fw: &mut Framework) {
+        if let Some(lb) = &meta.left_behind {
+            let r = lb.get_ref();
+            if !(r.relative > 0.0 && r.relative < 1.0 && r.points > 0.0 && r.points < 100.0) {
+                let msg = trf(self.lang, "fw.bad_left_behind", &[]);
+                self.error("F-DIMENSION", lb.span().start, None, msg, None);
+            }
+            fw.left_behind = LeftBehind { relative: r.relative, points: r.points };
+        }
+        for (code, raw) in &meta.disaggregation {
+            let r = raw.get_ref();
+            let at = raw.span().start;
+            let label = self.text3(at, code, "disaggregation", [&r.en, &r.es, &r.fr]);
+            let mut categories: Vec<Choice> = Vec::new();
+            for c in &r.categories {
+                let cr = c.get_ref();
+                let cat = cr.code.get_ref();
+                if categories.iter().any(|x| &x.code == cat) {
+                    let msg = trf(self.lang, "fw.duplicate_category", &[("code", cat)]);
+                    self.error("F-DIMENSION", cr.code.span().start, Some(code), msg, None);
+                }
+                let label = self.text(&cr.label, code, "category label");
+                categories.push(Choice { code: cat.clone(), label });
+            }
+            let reference = r.reference.as_ref().map(|x| x.get_ref().clone());
+            let problem = match (r.city_named, categories.len(), &reference) {
+                (true, 0, None) => None,
+                (true, _, _) => Some("fw.dimension_city_named"),
+                (false, n, _) if n < 2 => Some("fw.dimension_categories"),
+                // Without a reference, groups are compared with the total.
+                (false, _, Some(x)) if !categories.iter().any(|c| &c.code == x) => {
+                    Some("fw.dimension_reference")
+                }
+                _ => None,
+            };
+            if let Some(key) = problem {
+                let msg = trf(self.lang, key, &[("dimension", code)]);
+                self.error("F-DIMENSION", at, Some(code), msg, None);
+            }
+            let dimension = Dimension {
+                id: code.clone(),
+                label,
+                categories,
+                reference,
+                city_named: r.city_named,
+                rows: r.rows.unwrap_or(6).clamp(1, 50),
+            };
+            fw.vocab.disaggregations.insert(code.clone(), dimension);
+        }
     }
 
     fn change(&mut self, raw: &S<RawChange>, item: &str) -> Change {

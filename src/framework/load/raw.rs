@@ -45,7 +45,32 @@ pub(super) struct RawMeta {
     #[serde(default)]
     pub(super) upr_theme: BTreeMap<String, S<RawText>>,
     #[serde(default)]
-    pub(super) disaggregation: BTreeMap<String, S<RawText>>,
+    pub(super) disaggregation: BTreeMap<String, S<RawDimension>>,
+    pub(super) left_behind: Option<S<RawLeftBehind>>,
+}
+
+/// `[disaggregation.sex]`: a dimension, its label, its categories and reference category, or
+/// `city_named = true` with the number of blank rows the workbook gives it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawDimension {
+    pub(super) en: Option<String>,
+    pub(super) es: Option<String>,
+    pub(super) fr: Option<String>,
+    #[serde(default)]
+    pub(super) categories: Vec<S<RawChoice>>,
+    pub(super) reference: Option<S<String>>,
+    #[serde(default)]
+    pub(super) city_named: bool,
+    pub(super) rows: Option<u32>,
+}
+
+/// `[left_behind]`: how much worse than the reference group a group must be to be flagged.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLeftBehind {
+    pub(super) relative: f64,
+    pub(super) points: f64,
 }
 
 #[derive(Deserialize)]

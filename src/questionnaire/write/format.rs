@@ -122,6 +122,8 @@ pub(super) fn width(c: Column) -> f64 {
         Column::Help => 60.0,
         Column::Source => 30.0,
         Column::Comment => 30.0,
+        Column::Dimension => 22.0,
+        Column::Category => 26.0,
     }
 }
 

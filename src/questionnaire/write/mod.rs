@@ -39,6 +39,7 @@ use crate::i18n::number::format_shortest;
 use crate::i18n::{tr, trf, Lang};
 
 mod answer;
+mod breakdown;
 mod format;
 mod instructions;
 mod sheets;
@@ -46,6 +47,7 @@ mod skip;
 mod validation;
 
 use answer::*;
+use breakdown::*;
 use format::*;
 use instructions::*;
 use sheets::*;
@@ -139,10 +141,15 @@ fn workbook_bytes(
         question_sheets.push(question_sheet(&mut ctx, sheet)?);
     }
 
+    let breakdowns = breakdown_sheet(&mut ctx)?;
+
     let mut workbook = Workbook::new();
     workbook.set_properties(&properties(fw, lang)?);
     workbook.push_worksheet(instructions(&ctx, &sheets)?);
     for ws in question_sheets {
+        workbook.push_worksheet(ws);
+    }
+    if let Some(ws) = breakdowns {
         workbook.push_worksheet(ws);
     }
     if !ctx.lists.columns.is_empty() {
@@ -240,6 +247,8 @@ mod tests {
             Column::Help => "help",
             Column::Source => "source",
             Column::Comment => "comment",
+            Column::Dimension => "dimension",
+            Column::Category => "category",
         }
     }
 
