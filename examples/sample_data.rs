@@ -333,8 +333,9 @@ fn make_consistent(fw: &Framework, fill: &mut Fill) {
 
 /// Synthetic returns for the benchmark (`scripts/bench.sh`): `n` returns of fictional
 /// governments ("Synthetic …"), three reporting years each (2024–2026), across regions,
-/// levels and the three languages, with a realistic share of everyday flaws: numbers typed
-/// as text with a decimal comma, "N/A" markers, blank required answers, values out of range.
+/// levels and the three languages, with breakdowns in four returns of five and a realistic
+/// share of everyday flaws: numbers typed as text with a decimal comma, "N/A" markers,
+/// blank required answers, values out of range.
 fn synthetic(fw: &Framework, n: usize, out: &std::path::Path) {
     const COUNTRIES: [(&str, &str, Lang); 18] = [
         ("COL", "latin_america", Lang::Es),
@@ -389,6 +390,17 @@ fn synthetic(fw: &Framework, n: usize, out: &std::path::Path) {
                 }
             }
             make_consistent(fw, &mut fill);
+            // Breakdowns, as the sample cities give them: none for a fifth of the returns,
+            // up to sex, age, disability, migration status and five districts.
+            let dims: &[&str] = match c % 5 {
+                0 => &[],
+                1 => &["sex"],
+                2 => &["sex", "age_group"],
+                3 => &["sex", "age_group", "disability", "migration_status"],
+                _ => &["sex", "age_group", "neighbourhood"],
+            };
+            let districts: Vec<String> = (1..=5).map(|d| format!("District {d}")).collect();
+            break_down(fw, dims, &districts, &mut fill, &mut rng);
             // Everyday flaws, on a few answers of a few returns.
             let ids: Vec<String> = fill.answers.keys().cloned().collect();
             for id in ids {
@@ -510,7 +522,13 @@ fn neighbourhoods(city: &City) -> &'static [&'static str] {
 /// Breakdowns of the totals: for a count, parts that add up to the total; for a share, the
 /// share of each group, some groups worse off than their reference.
 fn breakdowns(fw: &Framework, city: &City, fill: &mut Fill, rng: &mut Rng) {
-    let dims = dimensions_of(city);
+    let names: Vec<String> = neighbourhoods(city).iter().map(|n| n.to_string()).collect();
+    break_down(fw, dimensions_of(city), &names, fill, rng);
+}
+
+/// Breakdowns by `dims` of every count and share of `fill`, `names` being the city's
+/// neighbourhoods.
+fn break_down(fw: &Framework, dims: &[&str], names: &[String], fill: &mut Fill, rng: &mut Rng) {
     for q in &fw.questions {
         let Some(CellValue::Number(total)) = fill.answers.get(&q.id).cloned() else { continue };
         let count = matches!(q.qtype, QuestionType::Integer | QuestionType::Number)
@@ -534,7 +552,7 @@ fn breakdowns(fw: &Framework, city: &City, fill: &mut Fill, rng: &mut Rng) {
         for d in q.disaggregation.iter().filter(|d| dims.contains(&d.as_str())) {
             let Some(dim) = fw.vocab.disaggregations.get(d) else { continue };
             let categories: Vec<String> = if dim.city_named {
-                neighbourhoods(city).iter().map(|n| n.to_string()).collect()
+                names.to_vec()
             } else {
                 dim.categories.iter().map(|c| c.code.clone()).collect()
             };
@@ -591,9 +609,8 @@ fn breakdowns(fw: &Framework, city: &City, fill: &mut Fill, rng: &mut Rng) {
             }
         }
     }
-    let names: Vec<String> = neighbourhoods(city).iter().map(|n| n.to_string()).collect();
     if !names.is_empty() && dims.contains(&"neighbourhood") {
-        fill.group_names.insert("neighbourhood".into(), names);
+        fill.group_names.insert("neighbourhood".into(), names.to_vec());
     }
 }
 

@@ -22,6 +22,10 @@ impl Frame<'_> {
         let c = self.0.column(name)?.cast(&DataType::Int32)?;
         Ok(c.i32()?.iter().collect())
     }
+    fn u32(&self, name: &str) -> PolarsResult<Vec<Option<u32>>> {
+        let c = self.0.column(name)?.cast(&DataType::UInt32)?;
+        Ok(c.u32()?.iter().collect())
+    }
     fn bool(&self, name: &str) -> PolarsResult<Vec<Option<bool>>> {
         Ok(self.0.column(name)?.bool()?.iter().collect())
     }
@@ -84,6 +88,79 @@ pub struct QualityRow {
     pub completeness: Option<f64>,
 }
 
+/// An indicator of one city and year for one group of a dimension (Contract 5), against its
+/// reference group.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupRow {
+    pub city_id: String,
+    pub city_name: String,
+    pub year: i32,
+    pub indicator_id: String,
+    /// The dimension (`sex`, `age_group`, `neighbourhood`, …).
+    pub dimension: String,
+    /// A category code (`women`), or for a dimension whose categories each city names, the
+    /// name the city wrote.
+    pub category: String,
+    pub value: Option<f64>,
+    /// `ok`, `missing`, `undefined` or `not_applicable`.
+    pub status: String,
+    /// The questions to fill in (ids joined by `;`), when the status is `missing`.
+    pub missing_questions: Option<String>,
+    /// The reference category; `None` when the reference is the total (the city as a whole).
+    pub reference_category: Option<String>,
+    pub reference_value: Option<f64>,
+    /// `value − reference_value`.
+    pub gap: Option<f64>,
+    pub ratio: Option<f64>,
+    /// Worse than the reference, in the indicator's bad direction, by more than the
+    /// framework's threshold; `None` without a value or a reference.
+    pub left_behind: Option<bool>,
+}
+
+impl GroupRow {
+    /// Whether the group is its dimension's reference category.
+    pub fn is_reference(&self) -> bool {
+        self.reference_category.as_deref() == Some(self.category.as_str())
+    }
+
+    /// Whether the group is flagged as left behind.
+    pub fn is_left_behind(&self) -> bool {
+        self.left_behind == Some(true)
+    }
+}
+
+/// Whether a return gave a breakdown a question asks for: one city, year, question and
+/// dimension.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BreakdownRow {
+    pub city_id: String,
+    pub year: i32,
+    pub question_id: String,
+    pub dimension: String,
+    /// At least one category was given.
+    pub reported: bool,
+    /// How many categories the dimension has (`None` when the city names them).
+    pub categories_expected: Option<u32>,
+    pub categories_reported: u32,
+}
+
+/// A group's gaps across governments: one year, indicator, dimension and category.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GapRow {
+    pub year: i32,
+    pub indicator_id: String,
+    pub dimension: String,
+    pub category: String,
+    pub reference_category: Option<String>,
+    /// Governments with a gap for the group.
+    pub n: u32,
+    pub median_gap: Option<f64>,
+    pub min_gap: Option<f64>,
+    pub max_gap: Option<f64>,
+    /// Governments where the group is left behind.
+    pub n_left_behind: u32,
+}
+
 /// The computed tables as rows for drawing.
 #[derive(Clone, Debug, Default)]
 pub struct ChartData {
@@ -91,6 +168,12 @@ pub struct ChartData {
     pub values: Vec<ValueRow>,
     pub campaign: Vec<CampaignRow>,
     pub quality: Vec<QualityRow>,
+    /// Indicators per group (`indicators_by_group`).
+    pub groups: Vec<GroupRow>,
+    /// Breakdowns expected and given (`disaggregation_status`).
+    pub breakdowns: Vec<BreakdownRow>,
+    /// Gaps across governments (`group_aggregates`).
+    pub gaps: Vec<GapRow>,
     index: OnceLock<Index>,
 }
 
@@ -101,6 +184,8 @@ pub struct ChartData {
 struct Index {
     scores: HashMap<String, Vec<usize>>,
     values: HashMap<String, Vec<usize>>,
+    groups: HashMap<String, Vec<usize>>,
+    breakdowns: HashMap<String, Vec<usize>>,
     /// (year, region, right) → the median right score, over returns not carried forward.
     medians: HashMap<(i32, Option<String>, String), Option<f64>>,
     /// The reporting years, ascending.
@@ -188,7 +273,19 @@ impl ChartData {
                 completeness: completeness[i],
             })
             .collect();
-        Ok(ChartData { scores, values, campaign, quality, index: OnceLock::new() })
+        let groups = group_rows(&results.indicators_by_group)?;
+        let breakdowns = breakdown_rows(&results.disaggregation_status)?;
+        let gaps = gap_rows(&results.group_aggregates)?;
+        Ok(ChartData {
+            scores,
+            values,
+            campaign,
+            quality,
+            groups,
+            breakdowns,
+            gaps,
+            index: OnceLock::new(),
+        })
     }
 
     fn index(&self) -> &Index {
@@ -200,13 +297,19 @@ impl ChartData {
             for (i, r) in self.values.iter().enumerate() {
                 index.values.entry(r.city_id.clone()).or_default().push(i);
             }
-            let mut groups: HashMap<(i32, Option<String>, String), Vec<f64>> = HashMap::new();
+            for (i, r) in self.groups.iter().enumerate() {
+                index.groups.entry(r.city_id.clone()).or_default().push(i);
+            }
+            for (i, r) in self.breakdowns.iter().enumerate() {
+                index.breakdowns.entry(r.city_id.clone()).or_default().push(i);
+            }
+            let mut by_right: HashMap<(i32, Option<String>, String), Vec<f64>> = HashMap::new();
             for r in self.scores.iter().filter(|r| !r.carried_forward) {
-                let scores = groups.entry((r.year, r.region.clone(), r.right_id.clone()));
+                let scores = by_right.entry((r.year, r.region.clone(), r.right_id.clone()));
                 let scores = scores.or_default();
                 scores.extend(r.score);
             }
-            index.medians = groups.into_iter().map(|(k, mut v)| (k, median(&mut v))).collect();
+            index.medians = by_right.into_iter().map(|(k, mut v)| (k, median(&mut v))).collect();
             let mut years: Vec<i32> = self.scores.iter().map(|r| r.year).collect();
             years.sort();
             years.dedup();
@@ -227,6 +330,22 @@ impl ChartData {
         rows.iter().map(|&i| &self.values[i])
     }
 
+    /// The group values of `city` (every year), in table order: by year, indicator,
+    /// dimension and category.
+    pub fn city_groups<'a>(&'a self, city: &str) -> impl Iterator<Item = &'a GroupRow> + 'a {
+        let rows = self.index().groups.get(city).map_or(&[][..], |v| v.as_slice());
+        rows.iter().map(|&i| &self.groups[i])
+    }
+
+    /// The breakdowns `city`'s returns were asked for and gave (every year).
+    pub fn city_breakdowns<'a>(
+        &'a self,
+        city: &str,
+    ) -> impl Iterator<Item = &'a BreakdownRow> + 'a {
+        let rows = self.index().breakdowns.get(city).map_or(&[][..], |v| v.as_slice());
+        rows.iter().map(|&i| &self.breakdowns[i])
+    }
+
     /// The median score of `right` among the returns of `region` in `year` (returns carried
     /// forward from an earlier year left out).
     pub fn region_median(&self, year: i32, region: Option<&str>, right: &str) -> Option<f64> {
@@ -238,6 +357,80 @@ impl ChartData {
     pub fn years(&self) -> Vec<i32> {
         self.index().years.clone()
     }
+}
+
+/// The rows of `indicators_by_group`.
+fn group_rows(df: &DataFrame) -> PolarsResult<Vec<GroupRow>> {
+    let g = Frame(df);
+    let (city, name, year, id) =
+        (g.str("city_id")?, g.str("city_name")?, g.i32("year")?, g.str("indicator_id")?);
+    let (dimension, category, value, status) =
+        (g.str("dimension")?, g.str("category")?, g.f64("value")?, g.str("status")?);
+    let (missing, reference, reference_value) =
+        (g.str("missing_questions")?, g.str("reference_category")?, g.f64("reference_value")?);
+    let (gap, ratio, left_behind) = (g.f64("gap")?, g.f64("ratio")?, g.bool("left_behind")?);
+    Ok((0..df.height())
+        .map(|i| GroupRow {
+            city_id: city[i].clone().unwrap_or_default(),
+            city_name: name[i].clone().unwrap_or_default(),
+            year: year[i].unwrap_or(0),
+            indicator_id: id[i].clone().unwrap_or_default(),
+            dimension: dimension[i].clone().unwrap_or_default(),
+            category: category[i].clone().unwrap_or_default(),
+            value: value[i],
+            status: status[i].clone().unwrap_or_default(),
+            missing_questions: missing[i].clone(),
+            reference_category: reference[i].clone(),
+            reference_value: reference_value[i],
+            gap: gap[i],
+            ratio: ratio[i],
+            left_behind: left_behind[i],
+        })
+        .collect())
+}
+
+/// The rows of `disaggregation_status`.
+fn breakdown_rows(df: &DataFrame) -> PolarsResult<Vec<BreakdownRow>> {
+    let b = Frame(df);
+    let (city, year, question, dimension) =
+        (b.str("city_id")?, b.i32("year")?, b.str("question_id")?, b.str("dimension")?);
+    let (reported, expected_n, reported_n) =
+        (b.bool("reported")?, b.u32("categories_expected")?, b.u32("categories_reported")?);
+    Ok((0..df.height())
+        .map(|i| BreakdownRow {
+            city_id: city[i].clone().unwrap_or_default(),
+            year: year[i].unwrap_or(0),
+            question_id: question[i].clone().unwrap_or_default(),
+            dimension: dimension[i].clone().unwrap_or_default(),
+            reported: reported[i].unwrap_or(false),
+            categories_expected: expected_n[i],
+            categories_reported: reported_n[i].unwrap_or(0),
+        })
+        .collect())
+}
+
+/// The rows of `group_aggregates`.
+fn gap_rows(df: &DataFrame) -> PolarsResult<Vec<GapRow>> {
+    let a = Frame(df);
+    let (year, id, dimension, category) =
+        (a.i32("year")?, a.str("indicator_id")?, a.str("dimension")?, a.str("category")?);
+    let (reference, n, n_left_behind) =
+        (a.str("reference_category")?, a.u32("n")?, a.u32("n_left_behind")?);
+    let (median, min, max) = (a.f64("median_gap")?, a.f64("min_gap")?, a.f64("max_gap")?);
+    Ok((0..df.height())
+        .map(|i| GapRow {
+            year: year[i].unwrap_or(0),
+            indicator_id: id[i].clone().unwrap_or_default(),
+            dimension: dimension[i].clone().unwrap_or_default(),
+            category: category[i].clone().unwrap_or_default(),
+            reference_category: reference[i].clone(),
+            n: n[i].unwrap_or(0),
+            median_gap: median[i],
+            min_gap: min[i],
+            max_gap: max[i],
+            n_left_behind: n_left_behind[i].unwrap_or(0),
+        })
+        .collect())
 }
 
 /// The median of `values` (which must be finite); `None` when empty.

@@ -18,7 +18,7 @@ pub use render::png;
 
 use crate::compute::{compute, Dataset, Method, Results};
 use crate::framework::Framework;
-use crate::i18n::{tr, Lang};
+use crate::i18n::{tr, trf, Lang};
 use crate::store::{Store, StoreError};
 
 /// What every command that draws or reports starts from: the store's current returns, what
@@ -158,6 +158,62 @@ impl<'a> Labels<'a> {
         code.and_then(|c| choices.iter().position(|x| x.code == c)).unwrap_or(choices.len())
     }
 
+    /// The label of dimension `id` (sex, age group, …; its id if unknown).
+    pub fn dimension(&self, id: &str) -> String {
+        self.fw
+            .vocab
+            .disaggregations
+            .get(id)
+            .map_or_else(|| id.to_string(), |d| d.label.get(self.lang).to_string())
+    }
+
+    /// The label of category `code` of dimension `dim` (a category the city named prints as
+    /// the city wrote it).
+    pub fn category(&self, dim: &str, code: &str) -> String {
+        self.fw
+            .vocab
+            .disaggregations
+            .get(dim)
+            .map_or_else(|| code.to_string(), |d| d.category_label(code, self.lang).to_string())
+    }
+
+    /// A group as "Dimension: category" (`Sex: Women`).
+    pub fn group(&self, dim: &str, code: &str) -> String {
+        trf(
+            self.lang,
+            "chart.group",
+            &[("dimension", &self.dimension(dim)), ("category", &self.category(dim, code))],
+        )
+    }
+
+    /// Whether the categories of `dim` are named by each city (neighbourhoods).
+    pub fn city_named(&self, dim: &str) -> bool {
+        self.fw.vocab.disaggregations.get(dim).is_some_and(|d| d.city_named)
+    }
+
+    /// The dimensions in the order the questions first list them (sex before age group before
+    /// neighbourhood), then any others by id: the order groups are shown in.
+    pub fn dimension_order(&self) -> Vec<&'a str> {
+        let mut out: Vec<&'a str> = Vec::new();
+        let listed = self.fw.questions.iter().flat_map(|q| q.disaggregation.iter());
+        for d in listed
+            .map(String::as_str)
+            .chain(self.fw.vocab.disaggregations.keys().map(String::as_str))
+        {
+            if !out.contains(&d) {
+                out.push(d);
+            }
+        }
+        out
+    }
+
+    /// The position of category `code` among its dimension's categories (a city-named
+    /// category after them all).
+    pub fn category_order(&self, dim: &str, code: &str) -> usize {
+        let cats = self.fw.vocab.disaggregations.get(dim).map_or(&[][..], |d| &d.categories[..]);
+        cats.iter().position(|c| c.code == code).unwrap_or(cats.len())
+    }
+
     /// A region's label, or "region unknown".
     pub fn region(&self, code: Option<&str>) -> String {
         match code {
@@ -168,14 +224,16 @@ impl<'a> Labels<'a> {
 }
 
 /// The charts of the whole campaign for `year`: progress toward the milestones, data
-/// quality per right and per region, the heatmap of cities × rights, and the distribution
-/// of every indicator across cities.
+/// quality per right and per region, the heatmap of cities × rights, the right scores by
+/// kind, the breakdowns governments report, and the distribution of every indicator across
+/// cities.
 pub fn campaign_charts(data: &ChartData, labels: Labels<'_>, year: i32) -> Vec<Chart> {
     let mut out = vec![draw::progress(data, labels)];
     out.push(draw::quality(data, labels, year, "right"));
     out.push(draw::quality(data, labels, year, "region"));
     out.extend(draw::heatmaps(data, labels, year));
     out.push(draw::kind_grid(data, labels, draw::KindScope::Campaign, year));
+    out.push(draw::breakdowns(data, labels, year));
     for ind in &labels.fw.indicators {
         out.push(draw::strip(data, labels, &ind.id, year, None));
     }
@@ -194,6 +252,46 @@ pub fn kind_grid(data: &ChartData, labels: Labels<'_>, city: Option<&str>, year:
     draw::kind_grid(data, labels, scope, year)
 }
 
+/// Which breakdowns governments report in `year`: per dimension, the governments that gave it
+/// for at least one question and the share of the questions asking for it they gave.
+pub fn breakdowns(data: &ChartData, labels: Labels<'_>, year: i32) -> Chart {
+    draw::breakdowns(data, labels, year)
+}
+
+/// The breakdown coverage of `year` behind [`breakdowns`]: a row per dimension asked for,
+/// most reported first, and how many governments were asked for any breakdown.
+pub fn breakdown_coverage(
+    data: &ChartData,
+    labels: Labels<'_>,
+    year: i32,
+) -> (Vec<draw::Coverage>, usize) {
+    draw::coverage(data, labels, year)
+}
+
+pub use draw::Coverage;
+
+/// The dot chart of `indicator` for the groups `city` reported in `year`, against the
+/// reference group or the city as a whole, groups left behind marked.
+pub fn groups(
+    data: &ChartData,
+    labels: Labels<'_>,
+    city: &str,
+    indicator: &str,
+    year: i32,
+) -> Chart {
+    draw::groups(data, labels, city, indicator, year)
+}
+
+/// The indicators `city` has group values for in `year`, in framework order.
+pub fn group_indicators(
+    data: &ChartData,
+    labels: Labels<'_>,
+    city: &str,
+    year: i32,
+) -> Vec<String> {
+    draw::group_indicators(data, labels, city, year)
+}
+
 /// Campaign progress toward the milestones, with the projection to 2030.
 pub fn progress(data: &ChartData, labels: Labels<'_>) -> Chart {
     draw::progress(data, labels)
@@ -205,8 +303,9 @@ pub fn quality(data: &ChartData, labels: Labels<'_>, year: i32, scope: &str) -> 
 }
 
 /// The charts of one city: its right scores of each year it reported (with the regional
-/// median and its previous year), the trends of its right scores, and, if
-/// `with_indicators`, every indicator of `year` with the city highlighted.
+/// median and its previous year), the trends of its right scores, for each year the dot
+/// chart of every indicator it reported groups for, and, if `with_indicators`, every
+/// indicator of `year` with the city highlighted.
 pub fn city_charts(
     data: &ChartData,
     labels: Labels<'_>,
@@ -225,12 +324,31 @@ pub fn city_charts(
     if !years.is_empty() {
         out.push(draw::trends(data, labels, city));
     }
+    for &y in &years {
+        for ind in draw::group_indicators(data, labels, city, y) {
+            out.push(draw::groups(data, labels, city, &ind, y));
+        }
+    }
     if let Some(year) = with_indicators {
         for ind in &labels.fw.indicators {
             out.push(draw::strip(data, labels, &ind.id, year, Some(city)));
         }
     }
     out
+}
+
+/// How many decimals a value is printed with: none for a whole number, one otherwise, and
+/// for a value below 1 enough to show two significant digits (a ratio of 0.0015, not 0.0),
+/// at most four.
+pub fn value_decimals(v: f64) -> usize {
+    if !v.is_finite() || v.fract() == 0.0 {
+        return 0;
+    }
+    let mut decimals = 1;
+    while decimals < 4 && (v.abs() * 10f64.powi(decimals as i32)) < 10.0 {
+        decimals += 1;
+    }
+    decimals
 }
 
 /// A string safe as one file or folder name: ASCII letters, digits, `-`, `_` and `.` (not
@@ -275,7 +393,16 @@ pub fn write_charts(charts: &[Chart], dir: &Path, png: PngSet) -> std::io::Resul
 
 #[cfg(test)]
 mod tests {
-    use super::file_part;
+    use super::{file_part, value_decimals};
+
+    #[test]
+    fn small_values_keep_two_significant_digits() {
+        assert_eq!(value_decimals(12.0), 0);
+        assert_eq!(value_decimals(1525.63), 1);
+        assert_eq!(value_decimals(0.85), 2);
+        assert_eq!(value_decimals(0.0015), 4);
+        assert_eq!(value_decimals(0.000_01), 4);
+    }
 
     #[test]
     fn file_parts_cannot_leave_their_folder() {

@@ -119,7 +119,7 @@ pub fn indicator_dimensions<'a>(fw: &'a Framework, ind: &'a Indicator) -> BTreeS
 /// the reference of dimensions without a reference category.
 pub fn group_table(fw: &Framework, ds: &Dataset, totals: &DataFrame) -> PolarsResult<DataFrame> {
     let mut frames: Vec<LazyFrame> = Vec::new();
-    for (dim_id, dim) in &fw.vocab.disaggregations {
+    for (dim_id, dim) in fw.vocab.disaggregations.iter().filter(|(_, d)| d.usable()) {
         let indicators: Vec<&Indicator> = fw
             .indicators
             .iter()
@@ -369,7 +369,9 @@ pub fn status_table(fw: &Framework, ds: &Dataset) -> PolarsResult<DataFrame> {
                 continue;
             }
             for d in &q.disaggregation {
-                let Some(dim) = fw.vocab.disaggregations.get(d) else { continue };
+                let Some(dim) = fw.vocab.disaggregations.get(d).filter(|d| d.usable()) else {
+                    continue;
+                };
                 let n = given.get(&(q.id.as_str(), d.as_str())).map_or(0, |s| s.len() as u32);
                 city.push(r.city_id.as_str());
                 year.push(r.year);

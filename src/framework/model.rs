@@ -117,6 +117,12 @@ pub struct Dimension {
 }
 
 impl Dimension {
+    /// Whether answers can be broken down by it: it has categories, or each city names
+    /// them.
+    pub fn usable(&self) -> bool {
+        self.city_named || !self.categories.is_empty()
+    }
+
     /// The category with code `code`.
     pub fn category(&self, code: &str) -> Option<&Choice> {
         self.categories.iter().find(|c| c.code == code)

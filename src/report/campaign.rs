@@ -17,7 +17,7 @@ use crate::framework::IndicatorKind;
 use crate::i18n::{country_name, format_number, format_percent, tr, trf, Lang};
 
 /// `k of n (share)`, or "–" when n is 0.
-fn share(k: usize, n: usize, lang: Lang) -> String {
+pub(super) fn share(k: usize, n: usize, lang: Lang) -> String {
     if n == 0 {
         return "–".into();
     }
@@ -241,6 +241,7 @@ impl Reporter<'_> {
             Vec::new()
         };
 
+        let (breakdowns, breakdown_files) = self.breakdowns_section(year, lang);
         let progress_chart = crate::charts::progress(data, labels);
         let quality_chart = crate::charts::quality(data, labels, year, "right");
         let title = trf(lang, "report.campaign_title", &[("year", &year)]);
@@ -295,12 +296,14 @@ impl Reporter<'_> {
             h_mean => tr(lang, "report.h_mean"),
             h_rights_scored => tr(lang, "report.h_rights_scored"),
             ranking => ranking,
+            breakdowns => breakdowns,
         };
-        let files = vec![
+        let mut files = vec![
             ("charts/progress.svg".to_string(), progress_chart.svg.into_bytes()),
             ("charts/quality.svg".to_string(), quality_chart.svg.into_bytes()),
             self.annex_file(lang)?,
         ];
+        files.extend(breakdown_files);
         let path = PathBuf::from("campaign").join(format!("campaign-{year}-{}", lang.code()));
         self.compile("campaign.typ.j2", ctx, files, (year, 12, 31), path)
     }

@@ -413,6 +413,7 @@ impl Reporter<'_> {
             ],
         ));
 
+        let (left_behind, group_files) = self.left_behind(city, year, lang);
         let chart = crate::charts::right_profile(data, labels, city, year);
         let title = trf(lang, "report.city_title", &[("city", &name), ("year", &year)]);
         let ctx = context! {
@@ -451,8 +452,10 @@ impl Reporter<'_> {
             h_change => tr(lang, "report.h_change"),
             h_method => tr(lang, "report.h_method"),
             method => method,
+            left_behind => left_behind,
         };
-        let files = vec![("charts/rights.svg".to_string(), chart.svg.into_bytes())];
+        let mut files = vec![("charts/rights.svg".to_string(), chart.svg.into_bytes())];
+        files.extend(group_files);
         let path = PathBuf::from(file_part(city)).join(format!(
             "{}-{year}-{}",
             file_part(city),

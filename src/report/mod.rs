@@ -10,6 +10,7 @@ pub mod campaign;
 pub mod city;
 pub mod docx;
 pub mod escape;
+pub mod groups;
 pub mod submission;
 pub mod template;
 pub mod world;
@@ -181,7 +182,7 @@ pub fn show_value(fw: &Framework, unit: &str, value: f64, lang: Lang) -> String 
         }
         Some(UnitFormat::Year) => format!("{value:.0}"),
         _ => {
-            let decimals = if value.fract() == 0.0 { 0 } else { 1 };
+            let decimals = crate::charts::value_decimals(value);
             let label = fw.unit_label_for(unit, value, lang);
             format!("{} {label}", format_number(value, decimals, lang))
         }

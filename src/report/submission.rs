@@ -230,7 +230,11 @@ impl Reporter<'_> {
                             ],
                         )
                     }
-                    _ => format!("{}: {value}", row.city_name),
+                    _ => trf(
+                        lang,
+                        "report.sub_entry",
+                        &[("city", &row.city_name), ("value", &value)],
+                    ),
                 };
                 entries.push(entry);
             }
@@ -240,9 +244,16 @@ impl Reporter<'_> {
                 &[
                     ("indicator", &ind.title.get(lang)),
                     ("year", &year),
-                    ("entries", &entries.join("; ")),
+                    ("entries", &entries.join(tr(lang, "report.list_sep"))),
                 ],
             );
+            // The groups left behind in the cities quoted, where they gave breakdowns.
+            for row in &ok {
+                if let Some(groups) = self.groups_sentence(ind, &row.city_id, year, lang) {
+                    text.push(' ');
+                    text.push_str(&groups);
+                }
+            }
             let missing: Vec<&str> = rows
                 .iter()
                 .filter(|r| r.status == "missing")

@@ -98,7 +98,9 @@ impl Checked {
         for g in &self.groups {
             let Some(q) = fw.question(&g.question) else { continue };
             let value = match (&g.status, &g.value) {
-                (ResponseStatus::Answered, Some(Value::Number(n))) if q.qtype == QuestionType::YesNo => {
+                (ResponseStatus::Answered, Some(Value::Number(n)))
+                    if q.qtype == QuestionType::YesNo =>
+                {
                     CellValue::YesNo(*n == 1.0)
                 }
                 (ResponseStatus::Answered, Some(Value::Number(n))) => CellValue::Number(*n),

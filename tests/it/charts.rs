@@ -1,16 +1,19 @@
 //! Charts: every kind drawn for the sample data in en, es and fr, each SVG well-formed with
 //! its title, description and labels in the chosen language; missing data drawn as missing;
 //! identical bytes on a second run; PNGs drawn with the embedded fonts only (also CJK and
-//! Arabic names), with no system fonts.
+//! Arabic names), with no system fonts; the groups of an indicator against their reference,
+//! those left behind marked in words, and the breakdowns governments report.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use hrcities::charts::data::{ChartData, ScoreRow};
-use hrcities::charts::{campaign_charts, png, Labels};
+use hrcities::charts::data::{BreakdownRow, ChartData, GroupRow, ScoreRow};
+use hrcities::charts::{campaign_charts, city_charts, png, Labels, Prepared};
+use hrcities::compute::Method;
 use hrcities::framework::load_embedded;
 use hrcities::i18n::Lang;
+use hrcities::store::Store;
 
 use crate::common::hrcities;
 
@@ -250,4 +253,193 @@ fn a_highlighted_city_whose_indicator_does_not_apply_is_told_so() {
     let (_, desc, text) = parse_svg(&svg);
     assert!(desc.contains("Villa Esperanza del Sur: this indicator does not apply"), "{desc}");
     assert!(text.contains("does not apply"), "{text}");
+}
+
+/// A group row of `ESP-a` for HOU_I05 (homelessness per 100,000, lower is better) in 2026.
+fn group(dim: &str, category: &str, value: Option<f64>, reference: Option<&str>) -> GroupRow {
+    let reference_value = Some(100.0);
+    let gap = value.zip(reference_value).map(|(v, r)| v - r);
+    GroupRow {
+        city_id: "ESP-a".into(),
+        city_name: "Villa <Ficticia> & Co".into(),
+        year: 2026,
+        indicator_id: "HOU_I05".into(),
+        dimension: dim.into(),
+        category: category.into(),
+        value,
+        status: if value.is_some() { "ok" } else { "missing" }.into(),
+        missing_questions: None,
+        reference_category: reference.map(String::from),
+        reference_value,
+        gap,
+        ratio: None,
+        left_behind: gap.map(|g| g > 10.0),
+    }
+}
+
+#[test]
+fn a_group_chart_marks_the_reference_and_says_who_is_left_behind_in_words() {
+    let fw = load_embedded(Lang::En).framework;
+    let mut data = ChartData::default();
+    data.groups = vec![
+        group("sex", "women", Some(130.0), Some("men")),
+        group("sex", "men", Some(100.0), Some("men")),
+        group("sex", "other", None, Some("men")),
+        group("neighbourhood", "#Barrio \"Norte\" <b>", Some(104.0), None),
+        group("neighbourhood", "Sur", Some(150.0), None),
+    ];
+    // (The rows are indexed on first use: every row goes in before any chart is drawn.)
+    data.scores.push(ScoreRow {
+        city_id: "ESP-a".into(),
+        city_name: "Villa <Ficticia> & Co".into(),
+        region: Some("europe".into()),
+        year: 2026,
+        right_id: "housing".into(),
+        score: Some(50.0),
+        kinds: [None; 3],
+        status: "ok".into(),
+        carried_forward: false,
+    });
+    let expected = [
+        (Lang::En, "Women", "Men (reference)", "left behind", "no value", "City as a whole"),
+        (
+            Lang::Es,
+            "Mujeres",
+            "Hombres (referencia)",
+            "se queda atrás",
+            "sin valor",
+            "Conjunto de la ciudad",
+        ),
+        (
+            Lang::Fr,
+            "Femmes",
+            "Hommes (référence)",
+            "laissé de côté",
+            "pas de valeur",
+            "Ensemble de la ville",
+        ),
+    ];
+    for (lang, women, men, behind, no_value, whole) in expected {
+        let labels = Labels { fw: &fw, lang };
+        let chart = hrcities::charts::groups(&data, labels, "ESP-a", "HOU_I05", 2026);
+        assert_eq!(chart.path, PathBuf::from("cities/ESP-a/groups-HOU_I05-2026"));
+        let (title, desc, text) = parse_svg(&chart.svg);
+        assert_eq!(title, fw.indicator("HOU_I05").unwrap().title.get(lang));
+        assert!(chart.svg.contains("role=\"img\""));
+        for label in [women, men, whole, "Sur", "#Barrio \"Norte\" <b>"] {
+            assert!(text.contains(label), "{lang:?}: {label} in {text}");
+        }
+        // The two groups left behind say so in words (not only by colour), once each.
+        assert_eq!(text.matches(&format!("· {behind}")).count(), 2, "{lang:?}: {text}");
+        assert!(text.contains(no_value), "{lang:?}: the missing group is drawn as missing");
+        // Values print in the chart's language: 130 and the neighbourhood's 104, never 0.
+        assert!(text.contains("130") && text.contains("104"), "{text}");
+        assert!(desc.contains("Villa <Ficticia> & Co") && desc.contains(women), "{desc}");
+        assert!(desc.contains("Sur"), "{lang:?}: the desc names the groups left behind: {desc}");
+        if lang != Lang::En {
+            for english in ["left behind", "City as a whole", "no value", "(reference)"] {
+                assert!(!text.contains(english), "{lang:?}: English «{english}» in {text}");
+            }
+            for english in ["Reference", "Group"] {
+                let found = text.lines().any(|l| l.trim() == english);
+                assert!(!found, "{lang:?}: English «{english}» in {text}");
+            }
+        }
+    }
+    // A city's charts include a dot chart for each indicator it reported groups for.
+    let charts = city_charts(&data, Labels { fw: &fw, lang: Lang::En }, "ESP-a", None);
+    let paths: Vec<_> = charts.iter().map(|c| c.path.display().to_string()).collect();
+    assert!(paths.contains(&"cities/ESP-a/groups-HOU_I05-2026".to_string()), "{paths:?}");
+}
+
+#[test]
+fn the_breakdowns_chart_counts_governments_and_their_share_of_questions() {
+    let fw = load_embedded(Lang::En).framework;
+    let row = |city: &str, question: &str, dim: &str, reported: bool| BreakdownRow {
+        city_id: city.into(),
+        year: 2027,
+        question_id: question.into(),
+        dimension: dim.into(),
+        reported,
+        categories_expected: Some(2),
+        categories_reported: if reported { 2 } else { 0 },
+    };
+    let mut data = ChartData::default();
+    data.breakdowns = vec![
+        row("A", "HOU_Q07", "sex", true),
+        row("A", "HOU_Q10", "sex", false),
+        row("A", "HOU_Q07", "disability", false),
+        row("B", "HOU_Q07", "sex", true),
+        row("B", "HOU_Q10", "sex", true),
+        row("B", "HOU_Q07", "disability", false),
+        row("C", "HOU_Q07", "sex", false),
+        row("C", "HOU_Q07", "disability", false),
+    ];
+    let labels = Labels { fw: &fw, lang: Lang::Es };
+    let (coverage, governments) = hrcities::charts::breakdown_coverage(&data, labels, 2027);
+    assert_eq!(governments, 3);
+    let sex = coverage.iter().find(|c| c.dimension == "sex").expect("sex");
+    // A and B gave sex; of their 4 questions asking for it, 3 were given.
+    assert_eq!((sex.asked, sex.reporting, sex.share), (3, 2, Some(0.75)));
+    let disability = coverage.iter().find(|c| c.dimension == "disability").expect("disability");
+    assert_eq!((disability.reporting, disability.share), (0, None));
+    assert_eq!(coverage[0].dimension, "sex", "most reported first");
+    let chart = hrcities::charts::breakdowns(&data, labels, 2027);
+    assert_eq!(chart.path, PathBuf::from("campaign/breakdowns-2027"));
+    let (title, desc, text) = parse_svg(&chart.svg);
+    assert_eq!(title, "Qué desgloses presentan los gobiernos, 2027");
+    assert!(text.contains("Sexo") && text.contains("Situación de discapacidad"), "{text}");
+    assert!(text.contains("2 de 3") && text.contains("75\u{a0}%"), "{text}");
+    assert!(desc.contains("Sexo (2 gobiernos)"), "{desc}");
+}
+
+#[test]
+fn group_and_breakdown_charts_of_the_sample_data_in_three_languages() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let store = store_of_sample_data(tmp.path());
+    // A city and indicator of 2027 with a group left behind, by sex or age group.
+    let fw = load_embedded(Lang::En).framework;
+    let prepared = Prepared::load(&Store::open(&store).expect("a store"), &fw, Method::default())
+        .expect("data");
+    let flagged = prepared
+        .data
+        .groups
+        .iter()
+        .find(|g| {
+            g.year == 2027
+                && g.is_left_behind()
+                && ["sex", "age_group"].contains(&g.dimension.as_str())
+        })
+        .expect("the 2027 sample returns have a group left behind")
+        .clone();
+    let dim = &fw.vocab.disaggregations[&flagged.dimension];
+    for (lang, behind, title) in [
+        (Lang::En, "left behind", "Which breakdowns governments report, 2027"),
+        (Lang::Es, "se queda atrás", "Qué desgloses presentan los gobiernos, 2027"),
+        (Lang::Fr, "laissé de côté", "Quelles ventilations les collectivités fournissent, 2027"),
+    ] {
+        let out = tmp.path().join(format!("out-{}", lang.code()));
+        run(hrcities()
+            .args(["--lang", lang.code(), "charts", "--png", "none", "--year", "2027", "--store"])
+            .arg(&store)
+            .arg("--out")
+            .arg(&out));
+        let charts = out.join("charts");
+        let path = charts
+            .join(format!("cities/{}/groups-{}-2027.svg", flagged.city_id, flagged.indicator_id));
+        let svg =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let (t, desc, text) = parse_svg(&svg);
+        assert_eq!(t, fw.indicator(&flagged.indicator_id).unwrap().title.get(lang));
+        let category = dim.category_label(&flagged.category, lang);
+        assert!(text.contains(category), "{lang:?}: {category} in {text}");
+        assert!(text.contains(&format!("· {behind}")), "{lang:?}: {text}");
+        assert!(desc.contains(category) && desc.contains(&flagged.city_name), "{desc}");
+        let svg = std::fs::read_to_string(charts.join("campaign/breakdowns-2027.svg"))
+            .expect("the breakdowns chart");
+        let (t, desc, text) = parse_svg(&svg);
+        assert_eq!(t, title);
+        assert!(text.contains(dim.label.get(lang)), "{lang:?}: {text}");
+        assert!(desc.len() > 60, "{desc}");
+    }
 }

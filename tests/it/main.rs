@@ -10,6 +10,7 @@ mod compute_fixture;
 mod foreign;
 mod framework;
 mod fuzz_regressions;
+mod groups;
 mod interrupted;
 mod layers;
 mod questionnaire;

@@ -1,7 +1,8 @@
 //! Reports: the city self-assessment, the campaign report and submissions compile to PDF in
 //! en, es and fr from sample-data; return text prints literally; non-Latin names have real
 //! glyphs; every written `.typ` folder compiles with a stock Typst; the submission's word
-//! limit is checked and its `.docx` opens in LibreOffice.
+//! limit is checked and its `.docx` opens in LibreOffice; who is left behind: the city's
+//! groups, the campaign's breakdowns and gaps, and a submission's group gaps.
 //!
 //! External tools (pdftotext, pdffonts, LibreOffice, Python's `typst`) are skipped when
 //! missing, unless HRCITIES_REQUIRE_TOOLS is set (CI sets it). HRCITIES_KEEP_REPORTS=DIR
@@ -10,6 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+use hrcities::charts::data::GroupRow;
 use hrcities::charts::ChartData;
 use hrcities::compute::{compute, Dataset, Method};
 use hrcities::framework::{load_embedded, Framework};
@@ -380,5 +382,250 @@ fn the_cli_writes_every_kind_in_three_languages_and_a_stock_typst_compiles_them(
             assert!(text.contains("1.") && text.contains("2.") && text.contains("3."));
             assert!(text.contains("Annex: methodology"));
         }
+    }
+}
+
+/// The words of the "Who is left behind" sections, per language.
+const LEFT_BEHIND: [(Lang, &str, &str, &str); 3] = [
+    (Lang::En, "Who is left behind", "Where to act:", "none were given this year"),
+    (Lang::Es, "Quién se queda atrás", "Dónde actuar:", "este año no se dio ninguno"),
+    (Lang::Fr, "Qui est laissé de côté", "Où agir :", "aucune n'a été fournie cette année"),
+];
+
+/// A group of 2027 left behind in a dimension with categories the framework names.
+fn flagged_group(f: &Fixture) -> GroupRow {
+    f.data
+        .groups
+        .iter()
+        .find(|g| {
+            g.year == 2027
+                && g.is_left_behind()
+                && f.fw.vocab.disaggregations.get(&g.dimension).is_some_and(|d| !d.city_named)
+        })
+        .expect("the 2027 sample returns have a group left behind")
+        .clone()
+}
+
+#[test]
+fn the_city_report_says_who_is_left_behind_in_three_languages() {
+    let f = fixture();
+    let reporter = f.reporter();
+    let g = flagged_group(&f);
+    let ind = f.fw.indicator(&g.indicator_id).expect("its indicator");
+    let dim = &f.fw.vocab.disaggregations[&g.dimension];
+    for (lang, heading, act, _) in LEFT_BEHIND {
+        let r = reporter.city(&g.city_id, 2027, lang).expect("renders");
+        assert!(r.pdf.starts_with(b"%PDF"));
+        let typ = &r.typ;
+        let at = typ.find(&format!("== {}", markup(heading))).expect("the section");
+        // After "What to improve", before the indicators of each right.
+        let improve = hrcities::i18n::tr(lang, "report.h_improve");
+        assert!(typ.find(&format!("== {}", markup(improve))).unwrap() < at, "{lang:?}");
+        let section = &typ[at..];
+        // The group as "Dimension: category" in the report's language, its value and its
+        // reference's value with the indicator's unit, the difference and where to act.
+        let group = format!("{}: {}", dim.label.get(lang), dim.category_label(&g.category, lang));
+        let group = if lang == Lang::Fr { group.replace(": ", " : ") } else { group };
+        assert!(section.contains(&markup(&group)), "{lang:?}: {group}");
+        let value = hrcities::report::show_value(&f.fw, &ind.unit, g.value.unwrap(), lang);
+        let reference =
+            hrcities::report::show_value(&f.fw, &ind.unit, g.reference_value.unwrap(), lang);
+        assert!(section.contains(&markup(&value)), "{lang:?}: {value}");
+        assert!(section.contains(&markup(&reference)), "{lang:?}: {reference}");
+        let gap = hrcities::report::groups::show_gap(&f.fw, &ind.unit, g.gap.unwrap(), lang);
+        assert!(section.contains(&markup(&gap)), "{lang:?}: {gap}");
+        assert!(section.contains(&markup(act)), "{lang:?}: where to act");
+        // At most four dot charts, each a figure with its description as alt text.
+        let charts: Vec<_> =
+            r.files.iter().filter(|(name, _)| name.starts_with("charts/groups-")).collect();
+        assert!((1..=4).contains(&charts.len()), "{lang:?}: {} charts", charts.len());
+        for (name, _) in &charts {
+            let line = typ.lines().find(|l| l.contains(name.as_str())).expect("the figure");
+            assert!(line.contains("alt: \"") && line.len() > 80, "{line}");
+        }
+        if lang != Lang::En {
+            for english in ["Who is left behind", "Where to act", "points lower", "Reference"] {
+                assert!(!section.contains(english), "{lang:?}: English «{english}»");
+            }
+        }
+        let pdf = r.write(&f.out()).expect("written");
+        if let Some(text) = pdf_text(&pdf) {
+            assert!(text.contains(heading), "{lang:?}: the PDF has the section");
+        }
+    }
+}
+
+#[test]
+fn a_city_report_without_breakdowns_says_which_were_asked_for() {
+    let f = fixture();
+    let reporter = f.reporter();
+    // A 2026 return: the questions ask for breakdowns, none were given.
+    let city =
+        f.ds.returns
+            .iter()
+            .find(|r| {
+                r.year == 2026
+                    && f.data.breakdowns.iter().any(|b| b.city_id == r.city_id && b.year == 2026)
+                    && !f
+                        .data
+                        .breakdowns
+                        .iter()
+                        .any(|b| b.city_id == r.city_id && b.year == 2026 && b.reported)
+            })
+            .map(|r| r.city_id.clone())
+            .expect("a 2026 return without breakdowns");
+    let asked = f.data.breakdowns.iter().filter(|b| b.city_id == city && b.year == 2026).count();
+    for (lang, heading, _, none) in LEFT_BEHIND {
+        let r = reporter.city(&city, 2026, lang).expect("renders");
+        let section = &r.typ[r.typ.find(&format!("== {}", markup(heading))).expect("section")..];
+        assert!(section.contains(&markup(none)), "{lang:?}");
+        assert!(section.contains(&asked.to_string()), "{lang:?}: the {asked} breakdowns asked");
+        assert!(!r.files.iter().any(|(n, _)| n.starts_with("charts/groups-")));
+    }
+}
+
+#[test]
+fn group_names_a_city_wrote_print_literally() {
+    let mut f = fixture();
+    let hostile = "#read(\"/etc/passwd\") *Barrio* $x$";
+    let g = flagged_group(&f);
+    // A neighbourhood of the same city and indicator, named by the city, and left behind.
+    f.data.groups.push(GroupRow {
+        dimension: "neighbourhood".into(),
+        category: hostile.into(),
+        reference_category: None,
+        ..g.clone()
+    });
+    let reporter = f.reporter();
+    let r = reporter.city(&g.city_id, 2027, Lang::Es).expect("renders");
+    for line in r.typ.lines().filter(|l| l.contains("#read(")) {
+        assert!(line.contains("\\#read(") || line.contains("#read(\\\""), "unescaped: {line}");
+    }
+    assert!(r.typ.contains(&markup(&format!("Barrio o distrito: {hostile}"))));
+    let pdf = r.write(&f.out().join("hostile-groups")).expect("written");
+    if let Some(text) = pdf_text(&pdf) {
+        let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains("*Barrio*") && !flat.contains("root:"), "{flat}");
+    }
+}
+
+#[test]
+fn the_campaign_report_has_breakdowns_and_the_largest_gaps_not_a_ranking() {
+    let f = fixture();
+    let reporter = f.reporter();
+    for (lang, heading, largest, sex) in [
+        (
+            Lang::En,
+            "Who is left behind: breakdowns by group",
+            "Groups most often left behind",
+            "Sex",
+        ),
+        (
+            Lang::Es,
+            "Quién se queda atrás: desgloses por grupo",
+            "Grupos que con más frecuencia se quedan atrás",
+            "Sexo",
+        ),
+        (
+            Lang::Fr,
+            "Qui est laissé de côté : ventilations par groupe",
+            "Groupes le plus souvent laissés de côté",
+            "Sexe",
+        ),
+    ] {
+        let r = reporter.campaign(2027, lang, false).expect("renders");
+        assert!(r.pdf.starts_with(b"%PDF"));
+        let at = r.typ.find(&format!("== {}", markup(heading))).expect("the section");
+        let section = &r.typ[at..];
+        assert!(section.contains("charts/breakdowns.svg"));
+        assert!(r.files.iter().any(|(n, _)| n == "charts/breakdowns.svg"));
+        assert!(section.contains(&format!("=== {}", markup(largest))), "{lang:?}");
+        assert!(section.contains(&format!("[{}]", markup(sex))), "{lang:?}: a row per breakdown");
+        // The gaps name groups and indicators, never a government.
+        let gaps = &section[section.find(&markup(largest)).unwrap()..];
+        let gaps = &gaps[..gaps.find("== ").unwrap_or(gaps.len())];
+        for p in &f.ds.profiles {
+            assert!(!gaps.contains(&markup(&p.city_name)), "{lang:?}: {} named", p.city_name);
+        }
+        r.write(&f.out()).expect("written");
+    }
+}
+
+#[test]
+fn a_submission_mentions_the_groups_left_behind() {
+    let f = fixture();
+    let reporter = f.reporter();
+    let g = flagged_group(&f);
+    let country =
+        f.ds.returns
+            .iter()
+            .zip(&f.ds.profiles)
+            .find(|(r, _)| r.city_id == g.city_id)
+            .and_then(|(_, p)| p.country.clone())
+            .expect("a country");
+    for (lang, words) in [
+        (Lang::En, format!("In {}, groups left behind: ", g.city_name)),
+        (Lang::Es, format!("En {}, grupos que se quedan atrás: ", g.city_name)),
+        (Lang::Fr, format!("À {}, groupes laissés de côté : ", g.city_name)),
+    ] {
+        let opts = Options {
+            country: country.clone(),
+            mechanism: Mechanism::Hrc,
+            cities: vec![g.city_id.clone()],
+            organisation: None,
+            year: Some(2027),
+            word_limit: None,
+            joint: false,
+            review: None,
+            date: (2027, 11, 28),
+        };
+        let s = reporter.submission(&opts, lang).expect("content");
+        let paragraphs: Vec<&str> =
+            s.sections.iter().flat_map(|x| x.paragraphs.iter().map(|p| p.text.as_str())).collect();
+        let with: Vec<&&str> = paragraphs.iter().filter(|p| p.contains(&words)).collect();
+        assert!(!with.is_empty(), "{lang:?}: {words}");
+        let ind = f.fw.indicator(&g.indicator_id).unwrap();
+        let title = ind.title.get(lang);
+        let para = paragraphs.iter().find(|p| p.starts_with(title)).expect("its paragraph");
+        // It names at least one of the groups left behind with its gap in words.
+        let gaps: Vec<String> = f
+            .data
+            .groups
+            .iter()
+            .filter(|x| {
+                x.city_id == g.city_id && x.indicator_id == g.indicator_id && x.year == 2027
+            })
+            .filter(|x| x.is_left_behind())
+            .map(|x| hrcities::report::groups::show_gap(&f.fw, &ind.unit, x.gap.unwrap(), lang))
+            .collect();
+        assert!(para.contains(&words), "{lang:?}: {para}");
+        assert!(gaps.iter().any(|gap| para.contains(gap)), "{lang:?}: {gaps:?} in {para}");
+        reporter.submission_pdf(&s, opts.date).expect("renders");
+    }
+}
+
+#[test]
+fn a_city_report_whose_groups_are_not_left_behind_says_so_with_the_threshold() {
+    let mut f = fixture();
+    let g = flagged_group(&f);
+    for x in f.data.groups.iter_mut().filter(|x| x.city_id == g.city_id && x.year == 2027) {
+        if x.left_behind == Some(true) {
+            x.left_behind = Some(false);
+        }
+    }
+    let reporter = f.reporter();
+    for ((lang, heading, _, _), none) in LEFT_BEHIND.into_iter().zip([
+        "no group is left behind",
+        "ningún grupo se queda atrás",
+        "aucun groupe n'est laissé de côté",
+    ]) {
+        let r = reporter.city(&g.city_id, 2027, lang).expect("renders");
+        let section = &r.typ[r.typ.find(&format!("== {}", markup(heading))).expect("section")..];
+        let section = &section[..section.find("#pagebreak").unwrap_or(section.len())];
+        assert!(section.contains(&markup(none)), "{lang:?}: {section}");
+        let threshold = hrcities::report::groups::threshold(&f.fw, lang);
+        assert!(section.contains(&markup(&threshold)), "{lang:?}: {threshold}");
+        assert!(!r.files.iter().any(|(n, _)| n.starts_with("charts/groups-")));
+        assert!(!section.contains("#table("), "{lang:?}: no table of groups");
     }
 }

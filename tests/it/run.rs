@@ -21,7 +21,7 @@ fn the_demo_writes_data_charts_reports_and_what_to_fix() {
     assert_eq!(std::fs::read_dir(out.join("returns")).expect("returns").count(), 39);
     let validation = std::fs::read_to_string(out.join("validation.csv")).expect("validation");
     assert!(validation.starts_with("file,sheet,cell,question,severity,code,message,hint"));
-    assert_eq!(validation.lines().filter(|l| l.contains(",error,")).count(), 6);
+    assert_eq!(validation.lines().filter(|l| l.contains(",error,")).count(), 7);
     assert!(out.join("validation.json").is_file());
     for table in ["indicators", "scores", "aggregates", "campaign", "quality", "responses"] {
         assert!(out.join(format!("data/{table}.csv")).is_file(), "{table}");

@@ -15,6 +15,8 @@ use super::{file_part, Chart, Labels, PALETTE};
 use crate::framework::UnitFormat;
 use crate::i18n::{format_number, trf};
 
+mod breakdowns;
+mod groups;
 mod heatmap;
 mod kinds;
 mod profile;
@@ -23,6 +25,8 @@ mod quality;
 mod strip;
 mod trends;
 
+pub use breakdowns::{breakdowns, coverage, Coverage};
+pub use groups::{group_indicators, groups};
 pub use heatmap::heatmaps;
 pub use kinds::{kind_grid, KindScope};
 pub use profile::right_profile;

@@ -473,9 +473,16 @@ impl Cx {
                 categories.push(Choice { code: cat.clone(), label });
             }
             let reference = r.reference.as_ref().map(|x| x.get_ref().clone());
+            // A dimension with neither categories nor city-named ones (a framework written
+            // before breakdowns existed) is only a label: it is not offered for breakdowns.
+            if !r.city_named && categories.is_empty() && reference.is_none() {
+                let msg = trf(self.lang, "fw.dimension_label_only", &[("dimension", code)]);
+                self.warn("F-DIMENSION", at, Some(code), msg, None);
+            }
             let problem = match (r.city_named, categories.len(), &reference) {
                 (true, 0, None) => None,
                 (true, _, _) => Some("fw.dimension_city_named"),
+                (false, 0, None) => None,
                 (false, n, _) if n < 2 => Some("fw.dimension_categories"),
                 // Without a reference, groups are compared with the total.
                 (false, _, Some(x)) if !categories.iter().any(|c| &c.code == x) => {

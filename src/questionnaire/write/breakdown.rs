@@ -30,7 +30,8 @@ struct GroupRow<'a> {
 fn plan<'a>(fw: &'a Framework, fill: &Fill) -> Vec<GroupRow<'a>> {
     let mut rows = Vec::new();
     for q in &fw.questions {
-        for d in q.disaggregation.iter().filter_map(|d| fw.vocab.disaggregations.get(d)) {
+        let dims = q.disaggregation.iter().filter_map(|d| fw.vocab.disaggregations.get(d));
+        for d in dims.filter(|d| d.usable()) {
             if d.city_named {
                 let named = fill.group_names.get(&d.id).map_or(&[][..], Vec::as_slice);
                 // Names given for this question only (a prefilled answer) come first.
@@ -57,6 +58,16 @@ fn plan<'a>(fw: &'a Framework, fill: &Fill) -> Vec<GroupRow<'a>> {
                     question: q,
                     dimension: d,
                     category: c.code.clone(),
+                }));
+                // A group the dimension does not have (carried over from an earlier return):
+                // written as it was, so that nothing the city wrote is lost.
+                let unknown = fill.groups.keys().filter(|(id, dim, cat)| {
+                    id == &q.id && dim == &d.id && d.category(cat).is_none()
+                });
+                rows.extend(unknown.map(|(_, _, cat)| GroupRow {
+                    question: q,
+                    dimension: d,
+                    category: cat.clone(),
                 }));
             }
         }
