@@ -2,7 +2,8 @@
 //! template of framework 2026.1) and 2027 (from the current framework), in the three
 //! languages, with the everyday flaws of real returns (listed in sample-data/README.md).
 //!
-//! `sample_data --synthetic N OUT` writes N synthetic returns for the benchmark instead.
+//! `sample_data --synthetic N OUT [--no-breakdowns]` writes N synthetic returns for the
+//! benchmark instead.
 //!
 //! Run through `scripts/make-sample-data.sh`, which also converts some files to .ods and
 //! .xls with LibreOffice. The values are made up (deterministic pseudo-random numbers of
@@ -336,7 +337,7 @@ fn make_consistent(fw: &Framework, fill: &mut Fill) {
 /// levels and the three languages, with breakdowns in four returns of five and a realistic
 /// share of everyday flaws: numbers typed as text with a decimal comma, "N/A" markers,
 /// blank required answers, values out of range.
-fn synthetic(fw: &Framework, n: usize, out: &std::path::Path) {
+fn synthetic(fw: &Framework, n: usize, out: &std::path::Path, with_groups: bool) {
     const COUNTRIES: [(&str, &str, Lang); 18] = [
         ("COL", "latin_america", Lang::Es),
         ("MEX", "latin_america", Lang::Es),
@@ -393,6 +394,7 @@ fn synthetic(fw: &Framework, n: usize, out: &std::path::Path) {
             // Breakdowns, as the sample cities give them: none for a fifth of the returns,
             // up to sex, age, disability, migration status and five districts.
             let dims: &[&str] = match c % 5 {
+                _ if !with_groups => &[],
                 0 => &[],
                 1 => &["sex"],
                 2 => &["sex", "age_group"],
@@ -441,7 +443,8 @@ fn main() {
         let n: usize = args.get(1).and_then(|n| n.parse().ok()).expect("--synthetic N OUT");
         let out = PathBuf::from(args.get(2).expect("--synthetic N OUT"));
         std::fs::create_dir_all(&out).expect("the output folder can be made");
-        synthetic(&loaded.framework, n, &out);
+        let with_groups = !args.iter().any(|a| a == "--no-breakdowns");
+        synthetic(&loaded.framework, n, &out, with_groups);
         return;
     }
     let out: PathBuf = args.first().map_or_else(|| PathBuf::from("sample-data"), PathBuf::from);

@@ -3,9 +3,11 @@
 # on them, with wall time and peak memory from /usr/bin/time -v.
 #
 #   scripts/bench.sh [N]          # e.g. scripts/bench.sh 1000; scripts/bench.sh 5000
+#   BENCH_NO_BREAKDOWNS=1 scripts/bench.sh 1000   # the same returns without breakdowns
 #
 # The returns are written by `examples/sample_data.rs --synthetic N` (fictional
-# governments, three reporting years each, every region and language, with numbers typed as
+# governments, three reporting years each, every region and language, breakdowns by sex,
+# age, disability, migration status and district in four returns of five, with numbers typed as
 # text, "N/A" markers, blank required answers and values out of range). Work goes to
 # target/bench-N/ (or $BENCH_DIR). Needs /usr/bin/time (Debian package `time`).
 set -euo pipefail
@@ -21,7 +23,11 @@ cargo build --release --quiet --bin hrcities --example sample_data --example bar
 rm -rf "$work"
 mkdir -p "$work"
 echo "generating $n synthetic returns in $work/returns…"
-target/release/examples/sample_data --synthetic "$n" "$work/returns"
+if [ -n "${BENCH_NO_BREAKDOWNS:-}" ]; then
+    target/release/examples/sample_data --synthetic "$n" "$work/returns" --no-breakdowns
+else
+    target/release/examples/sample_data --synthetic "$n" "$work/returns"
+fi
 
 # Runs a stage under /usr/bin/time -v; prints its wall time and peak memory. Exit status 3
 # (finished, some returns had errors) is expected: the synthetic returns have flaws.

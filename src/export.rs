@@ -177,6 +177,9 @@ pub fn write_xlsx(path: &Path, tables: &[(&str, &DataFrame)]) -> Result<(), Xlsx
         Number(f64),
     }
     let mut wb = Workbook::new();
+    // Most of the time of a large workbook goes into compressing its XML: level 2 saves in
+    // about 0.6 of the time of the default 6, for a file about 10 % larger.
+    wb.set_zip_compression_level(2);
     let bold = Format::new().set_bold();
     let quoted = Format::new().set_quote_prefix();
     for (name, df) in tables {

@@ -303,9 +303,9 @@ pub fn quality(data: &ChartData, labels: Labels<'_>, year: i32, scope: &str) -> 
 }
 
 /// The charts of one city: its right scores of each year it reported (with the regional
-/// median and its previous year), the trends of its right scores, for each year the dot
-/// chart of every indicator it reported groups for, and, if `with_indicators`, every
-/// indicator of `year` with the city highlighted.
+/// median and its previous year) and by kind of indicator, the trends of its right scores,
+/// for its latest year the dot chart of every indicator it reported groups for, and, if
+/// `with_indicators`, every indicator of `year` with the city highlighted.
 pub fn city_charts(
     data: &ChartData,
     labels: Labels<'_>,
@@ -324,7 +324,9 @@ pub fn city_charts(
     if !years.is_empty() {
         out.push(draw::trends(data, labels, city));
     }
-    for &y in &years {
+    // Groups against their reference, for the city's latest return (each city report draws
+    // those of its own year).
+    if let Some(&y) = years.last() {
         for ind in draw::group_indicators(data, labels, city, y) {
             out.push(draw::groups(data, labels, city, &ind, y));
         }

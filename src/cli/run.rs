@@ -215,6 +215,9 @@ fn run_on(
         .count("returns_added", filed.added)
         .count("returns_unchanged", filed.unchanged)
         .count("returns_not_filed", filed.skipped.len());
+    // The checked returns are in the store now: what follows reads them from there.
+    let read = results.len();
+    drop(results);
 
     // Nothing filed now or before: nothing to compute; say so, and what to fix.
     let store = Store::open(&store_dir).ok().filter(|s| s.current().is_ok_and(|c| !c.is_empty()));
@@ -224,7 +227,7 @@ fn run_on(
             trf(
                 lang,
                 "cli.run_nothing_filed",
-                &[("files", &results.len()), ("file", &validation.display())]
+                &[("files", &read), ("file", &validation.display())]
             )
         );
         let mut done = done;
@@ -333,7 +336,7 @@ fn run_on(
     say(trf(
         lang,
         "cli.run_summary",
-        &[("returns", &results.len()), ("cities", &cities), ("reports", &n_reports)],
+        &[("returns", &read), ("cities", &cities), ("reports", &n_reports)],
     ))?;
     if errors + warnings > 0 {
         say(trf(

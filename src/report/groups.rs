@@ -15,7 +15,7 @@ use crate::framework::{Framework, Indicator, UnitFormat};
 use crate::i18n::{format_number, format_percent, tr, trf, Lang};
 
 /// How many dot charts the city report shows at most.
-const CHARTS: usize = 4;
+const CHARTS: usize = 2;
 /// How many groups a submission's paragraph names per city at most.
 const SUBMISSION_GROUPS: usize = 3;
 /// How many of the largest gaps the campaign report lists.

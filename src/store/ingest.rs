@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use super::table::{self, GroupRow, ResponseRow, ReturnRecord};
+use super::table::{self, ResponseRow, ReturnRecord};
 use super::{Store, StoreError, DIAGNOSTICS, GROUPS, RESPONSES, RETURNS};
 use crate::framework::Framework;
 use crate::questionnaire::answer::Value;
@@ -58,7 +58,7 @@ impl Store {
         let committed = known.clone();
         let mut new_rows = Vec::new();
         let mut new_diagnostics = Vec::new();
-        let mut new_groups: Vec<GroupRow> = Vec::new();
+        let mut new_items: Vec<&Ingest<'_>> = Vec::new();
         let mut outcomes = Vec::with_capacity(items.len());
         for item in items {
             if known.contains(&item.sha256) {
@@ -97,7 +97,7 @@ impl Store {
                 superseded_by: None,
             });
             new_rows.extend(response_rows(fw, item));
-            new_groups.extend(group_rows(item));
+            new_items.push(item);
             new_diagnostics
                 .extend(item.diagnostics.iter().map(|d| (item.sha256.clone(), d.clone())));
             outcomes.push(IngestOutcome::Added { sha256: item.sha256.clone(), superseded });
@@ -114,7 +114,7 @@ impl Store {
         failpoint("after-responses");
         append(&dir.join(DIAGNOSTICS), &keep, table::diagnostics_frame(&new_diagnostics))?;
         failpoint("after-diagnostics");
-        append(&dir.join(GROUPS), &keep, table::groups_frame(&new_groups))?;
+        append(&dir.join(GROUPS), &keep, groups_frame(&new_items))?;
         failpoint("after-groups");
         let path = dir.join(RETURNS);
         let mut frame = table::returns_frame(&returns)
@@ -153,50 +153,84 @@ fn append(
     table::write_table(path, &mut all)
 }
 
-/// The store rows of a return's breakdown answers.
-fn group_rows(item: &Ingest<'_>) -> Vec<GroupRow> {
-    item.checked
-        .groups
-        .iter()
-        .map(|g| {
-            let (value_number, value_text) = match &g.value {
-                Some(Value::Number(n)) => (Some(*n), None),
+/// The breakdown answers of the returns `items` as the rows of `groups.parquet` (see
+/// [`GroupRow`]), built straight from the checked answers: a batch of a thousand returns has
+/// a few hundred thousand of them.
+fn groups_frame(items: &[&Ingest<'_>]) -> polars::error::PolarsResult<polars::frame::DataFrame> {
+    use polars::prelude::{Column, DataFrame};
+    let n: usize = items.iter().map(|i| i.checked.groups.len()).sum();
+    let (mut sha, mut city, mut year, mut question) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let (mut dimension, mut category, mut raw) =
+        (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut number, mut text, mut status): (Vec<Option<f64>>, Vec<Option<String>>, Vec<&str>) =
+        (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut sheet, mut cell, mut source, mut comment, mut code) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for item in items {
+        // Errors at a breakdown's cell keep it out of the computation (a part above its
+        // total counts as missing until it is corrected).
+        let errors: std::collections::HashMap<(&str, crate::questionnaire::CellRef), &str> = item
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::framework::Severity::Error)
+            .filter_map(|d| Some(((d.sheet.as_deref()?, d.cell?), d.code.as_str())))
+            .collect();
+        for g in &item.checked.groups {
+            sha.push(item.sha256.as_str());
+            city.push(item.city_id);
+            year.push(item.year);
+            question.push(g.question.as_str());
+            dimension.push(g.dimension.as_str());
+            category.push(g.category.as_str());
+            raw.push(g.raw.as_str());
+            let (v, t) = match &g.value {
+                Some(Value::Number(x)) => (Some(*x), None),
                 Some(Value::Code(c)) | Some(Value::Text(c)) => (None, Some(c.clone())),
                 Some(Value::Codes(c)) => (None, Some(c.join(";"))),
                 Some(Value::Date(d)) => (None, Some(d.to_string())),
                 None => (None, None),
             };
-            // What keeps it out of the computation: its own diagnostic, or an error at its
-            // cell (a part above its total counts as missing until it is corrected).
-            let diagnostic_code = g.diagnostic.clone().or_else(|| {
-                item.diagnostics
-                    .iter()
-                    .find(|d| {
-                        d.sheet.as_deref() == Some(&g.sheet)
-                            && d.cell == Some(g.cell)
-                            && d.severity == crate::framework::Severity::Error
-                    })
-                    .map(|d| d.code.clone())
-            });
-            GroupRow {
-                sha256: item.sha256.clone(),
-                city_id: item.city_id.to_string(),
-                year: item.year,
-                question_id: g.question.clone(),
-                dimension: g.dimension.clone(),
-                category: g.category.clone(),
-                raw: g.raw.clone(),
-                value_number,
-                value_text,
-                status: g.status,
-                sheet: g.sheet.clone(),
-                cell: g.cell.to_string(),
-                source: g.source.clone(),
-                comment: g.comment.clone(),
-                diagnostic_code,
-            }
-        })
-        .collect()
+            number.push(v);
+            text.push(t);
+            status.push(g.status.name());
+            sheet.push(g.sheet.as_str());
+            cell.push(g.cell.to_string());
+            source.push(g.source.as_deref());
+            comment.push(g.comment.as_deref());
+            code.push(
+                g.diagnostic
+                    .as_deref()
+                    .or_else(|| errors.get(&(g.sheet.as_str(), g.cell)).copied()),
+            );
+        }
+    }
+    DataFrame::new_infer_height(vec![
+        Column::new("sha256".into(), sha),
+        Column::new("city_id".into(), city),
+        Column::new("year".into(), year),
+        Column::new("question_id".into(), question),
+        Column::new("dimension".into(), dimension),
+        Column::new("category".into(), category),
+        Column::new("raw".into(), raw),
+        Column::new("value_number".into(), number),
+        Column::new("value_text".into(), text),
+        Column::new("status".into(), status),
+        Column::new("sheet".into(), sheet),
+        Column::new("cell".into(), cell),
+        Column::new("source".into(), source),
+        Column::new("comment".into(), comment),
+        Column::new("diagnostic_code".into(), code),
+    ])
 }
 
 /// The store rows of a return's answers.

@@ -100,29 +100,6 @@ impl GroupRow {
     }
 }
 
-/// `rows` as a table.
-pub(super) fn groups_frame(rows: &[GroupRow]) -> PolarsResult<DataFrame> {
-    let s = |f: fn(&GroupRow) -> &str| rows.iter().map(f).collect::<Vec<_>>();
-    let o = |f: fn(&GroupRow) -> Option<&str>| rows.iter().map(f).collect::<Vec<_>>();
-    DataFrame::new_infer_height(vec![
-        Column::new("sha256".into(), s(|r| &r.sha256)),
-        Column::new("city_id".into(), s(|r| &r.city_id)),
-        Column::new("year".into(), rows.iter().map(|r| r.year).collect::<Vec<_>>()),
-        Column::new("question_id".into(), s(|r| &r.question_id)),
-        Column::new("dimension".into(), s(|r| &r.dimension)),
-        Column::new("category".into(), s(|r| &r.category)),
-        Column::new("raw".into(), s(|r| &r.raw)),
-        Column::new("value_number".into(), rows.iter().map(|r| r.value_number).collect::<Vec<_>>()),
-        Column::new("value_text".into(), o(|r| r.value_text.as_deref())),
-        Column::new("status".into(), s(|r| r.status.name())),
-        Column::new("sheet".into(), s(|r| &r.sheet)),
-        Column::new("cell".into(), s(|r| &r.cell)),
-        Column::new("source".into(), o(|r| r.source.as_deref())),
-        Column::new("comment".into(), o(|r| r.comment.as_deref())),
-        Column::new("diagnostic_code".into(), o(|r| r.diagnostic_code.as_deref())),
-    ])
-}
-
 /// Reads the breakdown answers of the returns `shas` from `groups.parquet` (none when a
 /// store made before hrcities 0.3 has no such table).
 pub(super) fn read_groups(path: &Path, shas: &[&str]) -> Result<Vec<Vec<GroupRow>>, StoreError> {

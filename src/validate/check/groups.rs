@@ -9,10 +9,10 @@ use std::collections::HashMap;
 
 use super::{describe, Answer, Cx};
 use crate::framework::{Framework, QuestionType, Severity};
+use crate::i18n::fold;
 use crate::i18n::number::format_shortest;
 use crate::i18n::{tr, trf, Lang};
 use crate::questionnaire::answer::{read_answer, ResponseStatus, Value};
-use crate::questionnaire::layout::{find_category, find_dimension};
 use crate::questionnaire::read::Workbook;
 use crate::questionnaire::CellRef;
 
@@ -63,8 +63,31 @@ pub(super) fn groups(
 ) -> Vec<GroupAnswer> {
     let lang = cx.lang;
     let mut out: Vec<GroupAnswer> = Vec::new();
+    if wb.groups.is_empty() {
+        return out;
+    }
+    // Lookups built once per return: questions, answers, and dimensions and categories by
+    // their codes and labels (folded) in every language.
+    let questions: HashMap<&str, &crate::framework::Question> =
+        fw.questions.iter().map(|q| (q.id.as_str(), q)).collect();
+    let totals: HashMap<&str, &Answer> = answers.iter().map(|a| (a.question.as_str(), a)).collect();
+    let mut dimensions: HashMap<String, &crate::framework::Dimension> = HashMap::new();
+    let mut categories: HashMap<(&str, String), &str> = HashMap::new();
+    for d in fw.vocab.disaggregations.values() {
+        dimensions.insert(fold(&d.id), d);
+        for l in Lang::ALL {
+            dimensions.entry(fold(d.label.get(l))).or_insert(d);
+        }
+        for c in &d.categories {
+            categories.insert((d.id.as_str(), fold(&c.code)), c.code.as_str());
+            for l in Lang::ALL {
+                categories.entry((d.id.as_str(), fold(c.label.get(l)))).or_insert(c.code.as_str());
+            }
+        }
+    }
+    let mut seen: std::collections::HashSet<(String, String, String)> = Default::default();
     for g in &wb.groups {
-        let Some(q) = fw.question(&g.question) else {
+        let Some(q) = questions.get(g.question.as_str()).copied() else {
             let message = trf(lang, "diag.unknown_id", &[("id", &g.question)]);
             cx.push(
                 Severity::Warning,
@@ -78,7 +101,7 @@ pub(super) fn groups(
             out.push(kept(g, g.dimension.clone(), g.category.clone(), "W-UNKNOWN-ID"));
             continue;
         };
-        let total = answers.iter().find(|a| a.question == q.id);
+        let total = totals.get(q.id.as_str()).copied();
         let reading = read_answer(q, &g.raw, wb_lang);
         let as_answer = Answer {
             question: q.id.clone(),
@@ -109,7 +132,7 @@ pub(super) fn groups(
             diagnostic: None,
         };
         // The dimension, the group, and whether the question has them.
-        let dimension = find_dimension(fw, &g.dimension);
+        let dimension = dimensions.get(&fold(g.dimension.trim())).copied();
         let problem = match dimension {
             None => Some((
                 "W-BREAKDOWN-UNKNOWN",
@@ -136,7 +159,7 @@ pub(super) fn groups(
             }
             Some(d) => {
                 answer.dimension = d.id.clone();
-                match find_category(d, &g.category) {
+                match categories.get(&(d.id.as_str(), fold(g.category.trim()))).copied() {
                     Some(code) => {
                         answer.category = code.to_string();
                         None
@@ -158,7 +181,8 @@ pub(super) fn groups(
             answer.diagnostic = Some(code.to_string());
         }
         // The same group twice: the first counts.
-        if answer.diagnostic.is_none() {
+        let key = (answer.question.clone(), answer.dimension.clone(), answer.category.clone());
+        if answer.diagnostic.is_none() && !seen.insert(key) {
             let first = out.iter().find(|o| {
                 o.question == answer.question
                     && o.dimension == answer.dimension
