@@ -16,6 +16,10 @@ use crate::i18n::{format_number, format_percent, tr, trf, Lang};
 
 /// How many dot charts the city report shows at most.
 const CHARTS: usize = 2;
+/// How many indicators with groups left behind the city report details at most (the most
+/// groups left behind first, then the largest gap); the others are counted, and are in
+/// `indicators_by_group`.
+const INDICATORS: usize = 6;
 /// How many groups a submission's paragraph names per city at most.
 const SUBMISSION_GROUPS: usize = 3;
 /// How many of the largest gaps the campaign report lists.
@@ -219,7 +223,7 @@ impl Reporter<'_> {
             }
         }
         let order = labels.dimension_order();
-        let mut indicators: Vec<Value> = Vec::new();
+        let mut indicators: Vec<(usize, Value)> = Vec::new();
         let mut worst: Vec<(usize, f64, usize, &Indicator)> = Vec::new();
         for (pos, mut rows) in by_indicator {
             let ind = &fw.indicators[pos];
@@ -256,17 +260,25 @@ impl Reporter<'_> {
                 .collect();
             let most = rows.iter().map(|g| severity(fw, ind, g)).fold(0.0, f64::max);
             worst.push((rows.len(), most, pos, ind));
-            indicators.push(context! {
-                id => ind.id.clone(),
-                title => ind.title.get(lang).to_string(),
-                groups => items,
-                questions => questions,
-            });
+            indicators.push((
+                pos,
+                context! {
+                    id => ind.id.clone(),
+                    title => ind.title.get(lang).to_string(),
+                    groups => items,
+                    questions => questions,
+                },
+            ));
         }
-
-        // The dot charts of the indicators with the most groups left behind (then the
-        // largest gap past the threshold), in framework order.
+        // The indicators where the most groups are left behind (then the largest gap),
+        // back in framework order; the others are counted.
         worst.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+        let shown: BTreeSet<usize> = worst.iter().take(INDICATORS).map(|w| w.2).collect();
+        let more = indicators.len().saturating_sub(shown.len());
+        let indicators: Vec<Value> =
+            indicators.into_iter().filter(|(pos, _)| shown.contains(pos)).map(|(_, v)| v).collect();
+
+        // The dot charts of the first of them, in framework order.
         worst.truncate(CHARTS);
         worst.sort_by_key(|w| w.2);
         let mut files = Vec::new();
@@ -282,6 +294,7 @@ impl Reporter<'_> {
             intro => intro,
             act_intro => if indicators.is_empty() { String::new() } else { tr(lang, "report.lb_act_intro").to_string() },
             indicators => indicators,
+            more => if more == 0 { String::new() } else { trf(lang, "report.lb_more", &[("n", &more)]) },
             charts => charts,
             h_group => tr(lang, "report.h_group"),
             h_value => tr(lang, "report.h_value"),

@@ -410,14 +410,29 @@ fn flagged_group(f: &Fixture) -> GroupRow {
 fn the_city_report_says_who_is_left_behind_in_three_languages() {
     let f = fixture();
     let reporter = f.reporter();
-    let g = flagged_group(&f);
-    let ind = f.fw.indicator(&g.indicator_id).expect("its indicator");
-    let dim = &f.fw.vocab.disaggregations[&g.dimension];
+    let city = flagged_group(&f).city_id;
     for (lang, heading, act, _) in LEFT_BEHIND {
-        let r = reporter.city(&g.city_id, 2027, lang).expect("renders");
+        let r = reporter.city(&city, 2027, lang).expect("renders");
         assert!(r.pdf.starts_with(b"%PDF"));
         let typ = &r.typ;
         let at = typ.find(&format!("== {}", markup(heading))).expect("the section");
+        // A group of an indicator the section details (it details the six with the most
+        // groups left behind and counts the others).
+        let end = typ[at..].find("#pagebreak()").map_or(typ.len(), |e| at + e);
+        let g = f
+            .data
+            .groups
+            .iter()
+            .find(|g| {
+                g.city_id == city
+                    && g.year == 2027
+                    && g.is_left_behind()
+                    && f.fw.vocab.disaggregations.get(&g.dimension).is_some_and(|d| !d.city_named)
+                    && typ[at..end].contains(&format!("#note[{}]", markup(&g.indicator_id)))
+            })
+            .expect("a detailed group");
+        let ind = f.fw.indicator(&g.indicator_id).expect("its indicator");
+        let dim = &f.fw.vocab.disaggregations[&g.dimension];
         // After "What to improve", before the indicators of each right.
         let improve = hrcities::i18n::tr(lang, "report.h_improve");
         assert!(typ.find(&format!("== {}", markup(improve))).unwrap() < at, "{lang:?}");
