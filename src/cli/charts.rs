@@ -12,10 +12,12 @@ use crate::store::Store;
 /// Draw the charts of the campaign and of each city, as SVG (and PNG), in --lang.
 ///
 /// Without --city: campaign progress toward 10 / 100 / 1,000 governments, data quality per
-/// right and per region, the heatmap of cities × rights, the distribution of every
-/// indicator across cities, and each city's right scores and trends.
-/// With --city: that city's right scores and trends, and every indicator with the city
-/// highlighted among the others.
+/// right and per region, the heatmap of cities × rights, the median scores by kind of
+/// indicator, which breakdowns governments report, the distribution of every indicator
+/// across cities, and each city's right scores (also by kind), trends, and groups against
+/// their reference.
+/// With --city: that city's charts, and every indicator with the city highlighted among
+/// the others.
 /// Charts go to DIR/charts/; PNGs are drawn with the fonts embedded in hrcities.
 ///
 /// Examples:
