@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use polars::prelude::*;
 
 use super::dataset::Dataset;
-use super::table::{indicator_values_of, missing_questions, wide_table, ReturnAnswers};
+use super::table::{indicator_values_of, missing_names, wide_table, ReturnAnswers};
 use crate::formula::{Binary, Func, Kind, Node};
 use crate::framework::{Direction, Framework, Indicator, UnitFormat};
 use crate::questionnaire::answer::Value;
@@ -195,21 +195,7 @@ pub fn group_table(fw: &Framework, ds: &Dataset, totals: &DataFrame) -> PolarsRe
             .iter()
             .map(|s| s.and_then(|s| s.parse().ok()).unwrap_or(0))
             .collect();
-        let names: Vec<Option<String>> = {
-            let ids = values.column("indicator_id")?.str()?;
-            let masks = values.column("missing")?.u64()?;
-            let states = values.column("state")?.i32()?;
-            ids.iter()
-                .zip(masks.iter())
-                .zip(states.iter())
-                .map(|((id, mask), state)| match (id, mask, state) {
-                    (Some(id), Some(mask), Some(2)) => {
-                        Some(missing_questions(fw, id, mask).join(";")).filter(|s| !s.is_empty())
-                    }
-                    _ => None,
-                })
-                .collect()
-        };
+        let names = missing_names(fw, &values)?;
         let city: Vec<&str> = row.iter().map(|r| ds.returns[keys[*r].0].city_id.as_str()).collect();
         let city_name: Vec<&str> =
             row.iter().map(|r| ds.profiles[keys[*r].0].city_name.as_str()).collect();
@@ -235,7 +221,7 @@ pub fn group_table(fw: &Framework, ds: &Dataset, totals: &DataFrame) -> PolarsRe
         return empty();
     }
     let all = concat(frames, UnionArgs::default())?.with_columns([
-        status_expr().alias("status"),
+        super::indicators::status_expr().alias("status"),
         when(col("state").eq(lit(0)))
             .then(col("value"))
             .otherwise(lit(NULL).cast(DataType::Float64))
@@ -316,17 +302,6 @@ fn left_behind_expr(fw: &Framework) -> Expr {
     when(col("gap").is_null())
         .then(lit(NULL).cast(DataType::Boolean))
         .otherwise(worse.gt(threshold))
-}
-
-/// The status name of a formula state code.
-fn status_expr() -> Expr {
-    when(col("state").eq(lit(0)))
-        .then(lit("ok"))
-        .when(col("state").eq(lit(1)))
-        .then(lit("undefined"))
-        .when(col("state").eq(lit(3)))
-        .then(lit("not_applicable"))
-        .otherwise(lit("missing"))
 }
 
 fn empty() -> PolarsResult<DataFrame> {

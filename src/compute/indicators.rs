@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use polars::prelude::*;
 
 use super::dataset::{population_class, Dataset};
-use super::table::{indicator_values, missing_questions, wide_table, ReturnAnswers};
+use super::table::{indicator_values, missing_names, wide_table, ReturnAnswers};
 use super::Method;
 use crate::framework::{Direction, Framework, UnitFormat};
 
@@ -139,7 +139,7 @@ pub(super) fn join_on(lf: LazyFrame, other: LazyFrame, on: &[&str]) -> LazyFrame
 }
 
 /// The status name of a formula state code.
-fn status_expr() -> Expr {
+pub(super) fn status_expr() -> Expr {
     when(col("state").eq(lit(0)))
         .then(lit("ok"))
         .when(col("state").eq(lit(1)))
@@ -176,21 +176,7 @@ pub fn indicator_table(fw: &Framework, ds: &Dataset, method: &Method) -> PolarsR
     let wide = wide_table(fw, &returns)?;
     let mut values = indicator_values(fw, &wide)?;
     // The names of the missing questions, for the rows whose status is missing.
-    let names: Vec<Option<String>> = {
-        let ids = values.column("indicator_id")?.str()?;
-        let masks = values.column("missing")?.u64()?;
-        let states = values.column("state")?.i32()?;
-        ids.iter()
-            .zip(masks.iter())
-            .zip(states.iter())
-            .map(|((id, mask), state)| match (id, mask, state) {
-                (Some(id), Some(mask), Some(2)) => {
-                    Some(missing_questions(fw, id, mask).join(";")).filter(|s| !s.is_empty())
-                }
-                _ => None,
-            })
-            .collect()
-    };
+    let names = missing_names(fw, &values)?;
     values.with_column(Column::new("missing_questions".into(), names))?;
 
     let null_f64 = || lit(NULL).cast(DataType::Float64);

@@ -122,6 +122,25 @@ pub fn indicator_values_of(
     concat(frames, UnionArgs::default())?.collect()
 }
 
+/// For each row of an [`indicator_values`] table, the questions to fill in (ids joined by
+/// `;`) when its state is missing.
+pub fn missing_names(fw: &Framework, values: &DataFrame) -> PolarsResult<Vec<Option<String>>> {
+    let ids = values.column("indicator_id")?.str()?;
+    let masks = values.column("missing")?.u64()?;
+    let states = values.column("state")?.i32()?;
+    Ok(ids
+        .iter()
+        .zip(masks.iter())
+        .zip(states.iter())
+        .map(|((id, mask), state)| match (id, mask, state) {
+            (Some(id), Some(mask), Some(2)) => {
+                Some(missing_questions(fw, id, mask).join(";")).filter(|s| !s.is_empty())
+            }
+            _ => None,
+        })
+        .collect())
+}
+
 /// The ids of the questions set in `mask` for indicator `id` (in formula order).
 pub fn missing_questions(fw: &Framework, id: &str, mask: u64) -> Vec<String> {
     let Some(ind) = fw.indicator(id) else { return Vec::new() };

@@ -2,7 +2,7 @@
 //! (Contract 2): sheet names, header texts, the hidden `_hrcities` sheet, yes/no words and
 //! "not available" markers, in the three working languages.
 
-use crate::framework::{Dimension, Framework, Right};
+use crate::framework::{Framework, Right};
 use crate::i18n::{fold, Lang};
 
 /// The version of the workbook layout written by this toolkit (key `template_version`).
@@ -161,27 +161,6 @@ pub fn breakdown_sheet(lang: Lang) -> &'static str {
         Lang::Es => "Desgloses",
         Lang::Fr => "Ventilations",
     }
-}
-
-/// The dimension a breakdown sheet's cell names: its code, or its label in any language
-/// (case and accents ignored).
-pub fn find_dimension<'a>(fw: &'a Framework, text: &str) -> Option<&'a Dimension> {
-    let folded = fold(text.trim());
-    fw.vocab.disaggregations.values().find(|d| {
-        fold(&d.id) == folded || Lang::ALL.iter().any(|l| fold(d.label.get(*l)) == folded)
-    })
-}
-
-/// The category of `dimension` a cell names: its code, or its label in any language.
-pub fn find_category<'a>(dimension: &'a Dimension, text: &str) -> Option<&'a str> {
-    let folded = fold(text.trim());
-    dimension
-        .categories
-        .iter()
-        .find(|c| {
-            fold(&c.code) == folded || Lang::ALL.iter().any(|l| fold(c.label.get(*l)) == folded)
-        })
-        .map(|c| c.code.as_str())
 }
 
 /// The name of the instructions sheet in `lang`.

@@ -193,13 +193,7 @@ fn groups_frame(items: &[&Ingest<'_>]) -> polars::error::PolarsResult<polars::fr
             dimension.push(g.dimension.as_str());
             category.push(g.category.as_str());
             raw.push(g.raw.as_str());
-            let (v, t) = match &g.value {
-                Some(Value::Number(x)) => (Some(*x), None),
-                Some(Value::Code(c)) | Some(Value::Text(c)) => (None, Some(c.clone())),
-                Some(Value::Codes(c)) => (None, Some(c.join(";"))),
-                Some(Value::Date(d)) => (None, Some(d.to_string())),
-                None => (None, None),
-            };
+            let (v, t) = value_columns(&g.value);
             number.push(v);
             text.push(t);
             status.push(g.status.name());
@@ -239,13 +233,7 @@ fn response_rows(fw: &Framework, item: &Ingest<'_>) -> Vec<ResponseRow> {
         .answers
         .iter()
         .map(|a: &Answer| {
-            let (value_number, value_text) = match &a.value {
-                Some(Value::Number(n)) => (Some(*n), None),
-                Some(Value::Code(c)) | Some(Value::Text(c)) => (None, Some(c.clone())),
-                Some(Value::Codes(c)) => (None, Some(c.join(";"))),
-                Some(Value::Date(d)) => (None, Some(d.to_string())),
-                None => (None, None),
-            };
+            let (value_number, value_text) = value_columns(&a.value);
             ResponseRow {
                 sha256: item.sha256.clone(),
                 city_id: item.city_id.to_string(),
@@ -268,4 +256,17 @@ fn response_rows(fw: &Framework, item: &Ingest<'_>) -> Vec<ResponseRow> {
             }
         })
         .collect()
+}
+
+/// A parsed value as the store's `value_number` and `value_text` columns: numbers (and
+/// yes/no as 1/0) as numbers; a choice's code, codes joined by `;`, texts and ISO dates as
+/// text.
+fn value_columns(value: &Option<Value>) -> (Option<f64>, Option<String>) {
+    match value {
+        Some(Value::Number(n)) => (Some(*n), None),
+        Some(Value::Code(c)) | Some(Value::Text(c)) => (None, Some(c.clone())),
+        Some(Value::Codes(c)) => (None, Some(c.join(";"))),
+        Some(Value::Date(d)) => (None, Some(d.to_string())),
+        None => (None, None),
+    }
 }

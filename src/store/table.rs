@@ -110,9 +110,7 @@ pub(super) fn read_groups(path: &Path, shas: &[&str]) -> Result<Vec<Vec<GroupRow
     for rows in rows_by_sha(&df, path, shas)? {
         let mut group = Vec::with_capacity(rows.len());
         for i in rows {
-            let status = c.req("status", i)?;
-            let status = ResponseStatus::from_name(&status)
-                .ok_or_else(|| c.damaged(format!("unknown status `{status}`")))?;
+            let status = c.status(i)?;
             group.push(GroupRow {
                 sha256: c.req("sha256", i)?,
                 city_id: c.req("city_id", i)?,
@@ -179,6 +177,13 @@ impl<'a> Cols<'a> {
             .get(row)
             .map(String::from)
             .ok_or_else(|| self.damaged(format!("column `{name}` is empty in row {}", row + 1)))
+    }
+
+    /// The `status` of row `row`.
+    fn status(&self, row: usize) -> Result<ResponseStatus, StoreError> {
+        let status = self.req("status", row)?;
+        ResponseStatus::from_name(&status)
+            .ok_or_else(|| self.damaged(format!("unknown status `{status}`")))
     }
 
     fn opt(&self, name: &str, row: usize) -> Result<Option<String>, StoreError> {
@@ -359,9 +364,7 @@ pub(super) fn read_responses(
     for rows in rows_by_sha(&df, path, shas)? {
         let mut group = Vec::with_capacity(rows.len());
         for i in rows {
-            let status = c.req("status", i)?;
-            let status = ResponseStatus::from_name(&status)
-                .ok_or_else(|| c.damaged(format!("unknown status `{status}`")))?;
+            let status = c.status(i)?;
             group.push(ResponseRow {
                 sha256: c.req("sha256", i)?,
                 city_id: c.req("city_id", i)?,

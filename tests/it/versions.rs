@@ -35,6 +35,17 @@ fn strs(df: &DataFrame, name: &str) -> Vec<String> {
         .collect()
 }
 
+/// A column of integers (counts, years) as i32, nulls as 0.
+fn i32s(df: &DataFrame, name: &str) -> Vec<i32> {
+    let c = df.column(name).expect(name).cast(&DataType::Int32).expect("i32");
+    c.i32().expect("i32").iter().map(|v| v.unwrap_or(0)).collect()
+}
+
+/// A column of booleans, nulls as false.
+fn bools(df: &DataFrame, name: &str) -> Vec<bool> {
+    df.column(name).expect(name).bool().expect("bool").iter().map(|b| b.unwrap_or(false)).collect()
+}
+
 fn f64s(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
     df.column(name)
         .expect(name)
@@ -78,14 +89,7 @@ fn questions_newer_than_a_template_are_not_asked_and_leave_coverage() {
     // Indicators: those computed from a new question are `not_asked` in 2026, never in 2027.
     let ind = &results.indicators;
     let (city, id, status) = (strs(ind, "city_id"), strs(ind, "indicator_id"), strs(ind, "status"));
-    let year: Vec<i32> = ind
-        .column("year")
-        .expect("year")
-        .i32()
-        .expect("i32")
-        .iter()
-        .map(|y| y.unwrap_or(0))
-        .collect();
+    let year = i32s(ind, "year");
     let uses_new = |i: &str| {
         let i = fw.indicator(i).expect("indicator");
         i.formula.node.questions().iter().any(|q| new.contains(q))
@@ -105,22 +109,8 @@ fn questions_newer_than_a_template_are_not_asked_and_leave_coverage() {
     // elsewhere coverage counts only the indicators the template asked.
     let sc = &results.scores;
     let (right, st) = (strs(sc, "right_id"), strs(sc, "status"));
-    let syear: Vec<i32> = sc
-        .column("year")
-        .expect("year")
-        .i32()
-        .expect("i32")
-        .iter()
-        .map(|y| y.unwrap_or(0))
-        .collect();
-    let applicable: Vec<u32> = sc
-        .column("indicators_applicable")
-        .expect("n")
-        .u32()
-        .expect("u32")
-        .iter()
-        .map(|n| n.unwrap_or(0))
-        .collect();
+    let syear = i32s(sc, "year");
+    let applicable = i32s(sc, "indicators_applicable");
     for k in 0..sc.height() {
         if syear[k] == 2026 && right[k] == "human_rights_city" {
             assert_eq!(st[k], "not_asked");
@@ -140,14 +130,7 @@ fn questions_newer_than_a_template_are_not_asked_and_leave_coverage() {
 fn not_applicable(results: &hrcities::compute::Results, year: i32, right: &str) -> usize {
     let ind = &results.indicators;
     let (city, r, status) = (strs(ind, "city_id"), strs(ind, "right_id"), strs(ind, "status"));
-    let y: Vec<i32> = ind
-        .column("year")
-        .expect("year")
-        .i32()
-        .expect("i32")
-        .iter()
-        .map(|y| y.unwrap_or(0))
-        .collect();
+    let y = i32s(ind, "year");
     (0..ind.height())
         .filter(|&k| {
             city[k] == CITY && y[k] == year && r[k] == right && status[k] == "not_applicable"
@@ -171,20 +154,12 @@ fn no_change_is_computed_across_a_changed_definition() {
         "villa-esperanza-del-sur-2027.xlsx",
     ]);
     let ind = &results.indicators;
-    let (id, year) =
-        (strs(ind, "indicator_id"), ind.column("year").expect("y").i32().expect("i32").clone());
+    let (id, year) = (strs(ind, "indicator_id"), i32s(ind, "year"));
     let change = f64s(ind, "change");
     let value = f64s(ind, "value");
-    let flag: Vec<bool> = ind
-        .column("definition_changed")
-        .expect("flag")
-        .bool()
-        .expect("bool")
-        .iter()
-        .map(|b| b.unwrap_or(false))
-        .collect();
+    let flag = bools(ind, "definition_changed");
     for k in 0..ind.height() {
-        let y = year.get(k).expect("year");
+        let y = year[k];
         let is_changed = changed.contains(&id[k].as_str());
         // 2026 → 2027 crosses the change; 2025 → 2026 (both 2026.1) does not.
         assert_eq!(flag[k], is_changed && y == 2027, "{} {y}", id[k]);
@@ -194,9 +169,8 @@ fn no_change_is_computed_across_a_changed_definition() {
         }
     }
     // Between two returns of the same template the change is computed as before.
-    let k = (0..ind.height())
-        .find(|&k| id[k] == "WRK_I05" && year.get(k) == Some(2026))
-        .expect("WRK_I05 2026");
+    let k =
+        (0..ind.height()).find(|&k| id[k] == "WRK_I05" && year[k] == 2026).expect("WRK_I05 2026");
     assert!(change[k].is_some(), "WRK_I05 2025 → 2026 has a change");
 }
 

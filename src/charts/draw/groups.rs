@@ -127,21 +127,7 @@ pub fn groups(data: &ChartData, l: Labels<'_>, city: &str, indicator: &str, year
         .iter()
         .flat_map(|b| b.lines.iter().filter_map(|x| x.value).chain(b.reference))
         .collect();
-    let (lo, hi) = match format {
-        Some(UnitFormat::Percent) => (0.0, values.iter().copied().fold(10.0, f64::max)),
-        Some(UnitFormat::YesNo) => (0.0, 1.0),
-        _ => {
-            let lo = values.iter().copied().fold(0.0, f64::min);
-            let hi = values.iter().copied().fold(f64::MIN, f64::max);
-            (lo, if hi > lo { hi } else { lo + 1.0 })
-        }
-    };
-    let hi = match ticks(lo, hi, 5).as_slice() {
-        [a, b, ..] if format != Some(UnitFormat::YesNo) => {
-            ((hi - lo) / (b - a)).ceil() * (b - a) + lo
-        }
-        _ => hi,
-    };
+    let (lo, hi) = value_axis(&values, format, 10.0);
 
     let title = l.indicator(indicator);
     let subtitle = trf(

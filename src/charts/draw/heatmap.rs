@@ -3,7 +3,7 @@
 use super::*;
 
 /// Blues (ColorBrewer, sequential, colour-blind safe) in five classes of 20 points.
-pub(super) const BLUES: [RGBColor; 5] = [
+const BLUES: [RGBColor; 5] = [
     RGBColor(239, 243, 255),
     RGBColor(189, 215, 231),
     RGBColor(107, 174, 214),
@@ -11,7 +11,7 @@ pub(super) const BLUES: [RGBColor; 5] = [
     RGBColor(8, 81, 156),
 ];
 
-pub(super) fn blue(score: f64) -> RGBColor {
+fn blue(score: f64) -> RGBColor {
     BLUES[((score / 20.0).floor() as usize).min(4)]
 }
 
@@ -158,62 +158,58 @@ pub fn heatmaps(data: &ChartData, l: Labels<'_>, year: i32) -> Vec<Chart> {
                                 let cx0 = x0 + col_w * j as f64;
                                 let cell =
                                     ((cx0 + 1.0, y + 1.0), (cx0 + col_w - 1.0, y + row_h - 1.0));
-                                match city.1 .1.get(right.id.as_str()).copied().flatten() {
-                                    Some(s) => {
-                                        rect(area, cell.0, cell.1, blue(s).filled());
-                                        let ink = if s >= 60.0 { WHITE } else { INK };
-                                        text(
-                                            area,
-                                            &format_number(s, 0, l.lang),
-                                            (cx0 + col_w / 2.0, y + row_h / 2.0),
-                                            centre(font(10.0), ink),
-                                        );
-                                    }
-                                    None => {
-                                        rect(area, cell.0, cell.1, MISSING_FILL.filled());
-                                        line(
-                                            area,
-                                            &[(cell.0 .0, cell.1 .1), (cell.1 .0, cell.0 .1)],
-                                            GRID.stroke_width(1),
-                                        );
-                                        text(
-                                            area,
-                                            "–",
-                                            (cx0 + col_w / 2.0, y + row_h / 2.0),
-                                            centre(font(10.0), MUTED),
-                                        );
-                                    }
-                                }
+                                let score = city.1 .1.get(right.id.as_str()).copied().flatten();
+                                score_cell(area, cell, score, font(10.0), l);
                             }
                         }
                     }
                 }
-                // Legend.
-                let ly = height - 30.0;
-                let mut lx = 20.0;
-                text(area, l.t("chart.score_axis"), (lx, ly), left(font(11.0), MUTED));
-                lx += width(l.t("chart.score_axis"), 11.0) + 10.0;
-                for (k, c) in BLUES.iter().enumerate() {
-                    rect(area, (lx, ly - 8.0), (lx + 44.0, ly + 8.0), c.filled());
-                    let range = format!("{}–{}", k * 20, k * 20 + 20);
-                    text(
-                        area,
-                        &range,
-                        (lx + 22.0, ly),
-                        centre(font(10.0), if k >= 3 { WHITE } else { INK }),
-                    );
-                    lx += 46.0;
-                }
-                lx += 12.0;
-                rect(area, (lx, ly - 8.0), (lx + 20.0, ly + 8.0), MISSING_FILL.filled());
-                text(area, "–", (lx + 10.0, ly), centre(font(10.0), MUTED));
-                text(
-                    area,
-                    &shorten(l.t("chart.no_score"), 11.0, W as f64 - lx - 50.0),
-                    (lx + 26.0, ly),
-                    left(font(11.0), MUTED),
-                );
+                score_legend(area, l, height - 30.0);
             })
         })
         .collect()
+}
+
+/// A cell of a score grid, from corner `a` to corner `b`: coloured by the score's class with
+/// the score printed in `f`, or, without a score, hatched grey and marked "–" (never 0).
+pub(super) fn score_cell(
+    area: &Area<'_>,
+    (a, b): ((f64, f64), (f64, f64)),
+    score: Option<f64>,
+    f: FontDesc<'static>,
+    l: Labels<'_>,
+) {
+    let at = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+    match score {
+        Some(s) => {
+            rect(area, a, b, blue(s).filled());
+            let ink = if s >= 60.0 { WHITE } else { INK };
+            text(area, &format_number(s, 0, l.lang), at, centre(f, ink));
+        }
+        None => {
+            rect(area, a, b, MISSING_FILL.filled());
+            line(area, &[(a.0, b.1), (b.0, a.1)], GRID.stroke_width(1));
+            text(area, "–", at, centre(f, MUTED));
+        }
+    }
+}
+
+/// The legend of a score grid at height `ly`: the five classes, then the mark of a cell
+/// without a score.
+pub(super) fn score_legend(area: &Area<'_>, l: Labels<'_>, ly: f64) {
+    let mut lx = 20.0;
+    text(area, l.t("chart.score_axis"), (lx, ly), left(font(11.0), MUTED));
+    lx += width(l.t("chart.score_axis"), 11.0) + 10.0;
+    for (k, c) in BLUES.iter().enumerate() {
+        rect(area, (lx, ly - 8.0), (lx + 44.0, ly + 8.0), c.filled());
+        let range = format!("{}–{}", k * 20, k * 20 + 20);
+        let ink = if k >= 3 { WHITE } else { INK };
+        text(area, &range, (lx + 22.0, ly), centre(font(10.0), ink));
+        lx += 46.0;
+    }
+    lx += 12.0;
+    rect(area, (lx, ly - 8.0), (lx + 20.0, ly + 8.0), MISSING_FILL.filled());
+    text(area, "–", (lx + 10.0, ly), centre(font(10.0), MUTED));
+    let none = shorten(l.t("chart.no_score"), 11.0, W as f64 - lx - 50.0);
+    text(area, &none, (lx + 26.0, ly), left(font(11.0), MUTED));
 }

@@ -1,7 +1,7 @@
 //! Rights × kinds of indicator: a right's score beside its structural, process and outcome
 //! sub-scores, for one city or (as medians) for every government of a year.
 
-use super::heatmap::{blue, BLUES};
+use super::heatmap::{score_cell, score_legend};
 use super::*;
 
 /// Whose sub-scores to draw.
@@ -26,7 +26,7 @@ pub fn kind_grid(data: &ChartData, l: Labels<'_>, scope: KindScope<'_>, year: i3
     };
     let rights: Vec<&str> = l.fw.rights.iter().map(|r| r.id.as_str()).collect();
     // (right, column) → the value: column 0 is the right score, 1–3 the kinds.
-    let cell = |right: &str, c: usize| -> Option<f64> {
+    let cell_value = |right: &str, c: usize| -> Option<f64> {
         let mut v: Vec<f64> = rows
             .iter()
             .filter(|r| r.right_id == right)
@@ -55,8 +55,10 @@ pub fn kind_grid(data: &ChartData, l: Labels<'_>, scope: KindScope<'_>, year: i3
         l.t("report.h_process"),
         l.t("report.h_outcome"),
     ];
-    let missing =
-        rights.iter().map(|r| (1..4).filter(|&c| cell(r, c).is_none()).count()).sum::<usize>();
+    let missing = rights
+        .iter()
+        .map(|r| (1..4).filter(|&c| cell_value(r, c).is_none()).count())
+        .sum::<usize>();
     let desc = trf(
         l.lang,
         "chart.kinds_desc",
@@ -83,39 +85,11 @@ pub fn kind_grid(data: &ChartData, l: Labels<'_>, scope: KindScope<'_>, year: i3
             );
             for j in 0..4 {
                 let cx0 = x0 + col_w * j as f64 + if j > 0 { 16.0 } else { 0.0 };
-                let (a, b) = ((cx0 + 1.0, y + 1.0), (cx0 + col_w - 1.0, y + row_h - 1.0));
-                let centre_at = (cx0 + col_w / 2.0, y + row_h / 2.0);
-                match cell(right, j) {
-                    Some(s) => {
-                        rect(area, a, b, blue(s).filled());
-                        let ink = if s >= 60.0 { WHITE } else { INK };
-                        let f = if j == 0 { bold(11.0) } else { font(11.0) };
-                        text(area, &format_number(s, 0, l.lang), centre_at, centre(f, ink));
-                    }
-                    None => {
-                        rect(area, a, b, MISSING_FILL.filled());
-                        line(area, &[(a.0, b.1), (b.0, a.1)], GRID.stroke_width(1));
-                        text(area, "–", centre_at, centre(font(11.0), MUTED));
-                    }
-                }
+                let cell = ((cx0 + 1.0, y + 1.0), (cx0 + col_w - 1.0, y + row_h - 1.0));
+                let f = if j == 0 { bold(11.0) } else { font(11.0) };
+                score_cell(area, cell, cell_value(right, j), f, l);
             }
         }
-        // Legend.
-        let ly = height - 30.0;
-        let mut lx = 20.0;
-        text(area, l.t("chart.score_axis"), (lx, ly), left(font(11.0), MUTED));
-        lx += width(l.t("chart.score_axis"), 11.0) + 10.0;
-        for (k, c) in BLUES.iter().enumerate() {
-            rect(area, (lx, ly - 8.0), (lx + 44.0, ly + 8.0), c.filled());
-            let range = format!("{}–{}", k * 20, k * 20 + 20);
-            let ink = if k >= 3 { WHITE } else { INK };
-            text(area, &range, (lx + 22.0, ly), centre(font(10.0), ink));
-            lx += 46.0;
-        }
-        lx += 12.0;
-        rect(area, (lx, ly - 8.0), (lx + 20.0, ly + 8.0), MISSING_FILL.filled());
-        text(area, "–", (lx + 10.0, ly), centre(font(10.0), MUTED));
-        let none = shorten(l.t("chart.no_score"), 11.0, W as f64 - lx - 50.0);
-        text(area, &none, (lx + 26.0, ly), left(font(11.0), MUTED));
+        score_legend(area, l, height - 30.0);
     })
 }

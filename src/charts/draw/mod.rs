@@ -244,6 +244,28 @@ fn accessible(svg: &str, title: &str, desc: &str) -> String {
 }
 
 /// Ticks for an axis from `lo` to `hi`: about `n` round numbers.
+/// The axis for `values` of a unit of `format`: from 0 (or the lowest value below 0) to the
+/// highest value rounded up to the next tick, so every dot sits inside; percentages reach at
+/// least `percent_floor`, yes/no goes from 0 to 1.
+fn value_axis(values: &[f64], format: Option<UnitFormat>, percent_floor: f64) -> (f64, f64) {
+    let (lo, hi) = match format {
+        Some(UnitFormat::Percent) => (0.0, values.iter().copied().fold(percent_floor, f64::max)),
+        Some(UnitFormat::YesNo) => (0.0, 1.0),
+        _ => {
+            let lo = values.iter().copied().fold(0.0, f64::min);
+            let hi = values.iter().copied().fold(f64::MIN, f64::max);
+            (lo, if hi > lo { hi } else { lo + 1.0 })
+        }
+    };
+    let hi = match ticks(lo, hi, 5).as_slice() {
+        [a, b, ..] if format != Some(UnitFormat::YesNo) => {
+            ((hi - lo) / (b - a)).ceil() * (b - a) + lo
+        }
+        _ => hi,
+    };
+    (lo, hi)
+}
+
 fn ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
     if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
         return vec![lo];

@@ -31,22 +31,7 @@ pub fn strip(
     let format = l.fw.vocab.units.get(&unit).map(|u| u.format);
     let unit_label = l.fw.unit_label(&unit, l.lang).to_string();
     let values: Vec<f64> = rows.iter().filter_map(|r| r.value).collect();
-    let (lo, hi) = match format {
-        Some(UnitFormat::Percent) => (0.0, values.iter().copied().fold(100.0, f64::max)),
-        Some(UnitFormat::YesNo) => (0.0, 1.0),
-        _ => {
-            let lo = values.iter().copied().fold(0.0, f64::min);
-            let hi = values.iter().copied().fold(f64::MIN, f64::max);
-            (lo, if hi > lo { hi } else { lo + 1.0 })
-        }
-    };
-    // Round the far end up to the next tick, so every dot sits inside the axis.
-    let hi = match ticks(lo, hi, 5).as_slice() {
-        [a, b, ..] if format != Some(UnitFormat::YesNo) => {
-            ((hi - lo) / (b - a)).ceil() * (b - a) + lo
-        }
-        _ => hi,
-    };
+    let (lo, hi) = value_axis(&values, format, 100.0);
     let title = l.indicator(indicator);
     let subtitle = trf(
         l.lang,

@@ -162,16 +162,6 @@ pub(super) fn breakdown_sheet(ctx: &mut Ctx<'_>) -> Result<Option<Worksheet>, Fa
         ws.add_data_validation(row, answer_col, row, answer_col, &dv)?;
     }
 
-    ws.set_freeze_panes(header_row + 1, 0)?;
-    let c = col(Column::Answer);
-    ws.set_selection(header_row + 1, c, header_row + 1, c)?;
-    let mut protection = ProtectionOptions::new();
-    protection.format_columns = true;
-    protection.format_rows = true;
-    ws.protect_with_options(&protection);
-    ws.set_landscape();
-    ws.set_paper_size(9); // A4
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(header_row, header_row)?;
+    finish_sheet(&mut ws, header_row, Some((header_row + 1, col(Column::Answer))))?;
     Ok(Some(ws))
 }

@@ -139,9 +139,20 @@ pub(super) fn question_sheet(ctx: &mut Ctx<'_>, plan: &SheetPlan<'_>) -> Result<
         }
     }
 
+    finish_sheet(&mut ws, header_row, first_answer.map(|r| (r, ctx.col(Column::Answer))))?;
+    Ok(ws)
+}
+
+/// What every sheet of answers ends with: the header row frozen and repeated on printed
+/// pages, the first answer cell selected, the sheet protected (only the unlocked cells can
+/// be edited, columns and rows can still be resized), landscape A4 one page wide.
+pub(super) fn finish_sheet(
+    ws: &mut Worksheet,
+    header_row: u32,
+    first_answer: Option<(u32, u16)>,
+) -> Result<(), Fault> {
     ws.set_freeze_panes(header_row + 1, 0)?;
-    if let Some(r) = first_answer {
-        let c = ctx.col(Column::Answer);
+    if let Some((r, c)) = first_answer {
         ws.set_selection(r, c, r, c)?;
     }
     let mut protection = ProtectionOptions::new();
@@ -152,7 +163,7 @@ pub(super) fn question_sheet(ctx: &mut Ctx<'_>, plan: &SheetPlan<'_>) -> Result<
     ws.set_paper_size(9); // A4
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(header_row, header_row)?;
-    Ok(ws)
+    Ok(())
 }
 
 /// Writes the row of question `q`.
