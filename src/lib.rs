@@ -8,7 +8,8 @@
 //! 2. [`framework`] — rights, questions, indicators and rules (TOML, embedded by default);
 //! 3. [`questionnaire`] — the blank workbook out, returned workbooks in;
 //! 4. [`validate`] — every problem of a return, by sheet and cell;
-//! 5. [`store`] — the campaign dataset across years, with provenance;
+//! 5. [`store`] — the campaign dataset across years, with provenance; beside it
+//!    [`recommend`] — UN recommendations imported, linked to the framework and followed up;
 //! 6. [`compute`] — indicator values, scores, aggregates, trends, progress, quality;
 //! 7. [`charts`] — pictures for reports and slides;
 //! 8. [`report`] — Typst documents and PDFs;
@@ -28,6 +29,7 @@ pub mod framework;
 pub mod guard;
 pub mod i18n;
 pub mod questionnaire;
+pub mod recommend;
 pub mod report;
 pub mod store;
 pub mod validate;

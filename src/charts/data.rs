@@ -161,6 +161,30 @@ pub struct GapRow {
     pub n_left_behind: u32,
 }
 
+/// A city's follow-up of one UN recommendation (`recommendation_followup`, Contract 6).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FollowRow {
+    pub city_id: String,
+    pub city_name: String,
+    pub country: Option<String>,
+    pub year: i32,
+    pub recommendation_id: String,
+    /// Whether the store has the recommendation.
+    pub in_store: bool,
+    /// `upr`, `treaty_body`, `special_procedure`, `other` (empty when not in the store).
+    pub mechanism: String,
+    pub body: String,
+    pub themes: Vec<String>,
+    pub rights: Vec<String>,
+    pub competence: Option<String>,
+    pub status: Option<String>,
+    /// Within local competence and applicable, in the store and usable.
+    pub relevant: bool,
+    pub department: Option<String>,
+    pub action: Option<String>,
+    pub source: Option<String>,
+}
+
 /// The computed tables as rows for drawing.
 #[derive(Clone, Debug, Default)]
 pub struct ChartData {
@@ -174,6 +198,8 @@ pub struct ChartData {
     pub breakdowns: Vec<BreakdownRow>,
     /// Gaps across governments (`group_aggregates`).
     pub gaps: Vec<GapRow>,
+    /// The follow-up of UN recommendations (`recommendation_followup`).
+    pub followup: Vec<FollowRow>,
     index: OnceLock<Index>,
 }
 
@@ -276,6 +302,7 @@ impl ChartData {
         let groups = group_rows(&results.indicators_by_group)?;
         let breakdowns = breakdown_rows(&results.disaggregation_status)?;
         let gaps = gap_rows(&results.group_aggregates)?;
+        let followup = follow_rows(&results.recommendation_followup)?;
         Ok(ChartData {
             scores,
             values,
@@ -284,6 +311,7 @@ impl ChartData {
             groups,
             breakdowns,
             gaps,
+            followup,
             index: OnceLock::new(),
         })
     }
@@ -429,6 +457,46 @@ fn gap_rows(df: &DataFrame) -> PolarsResult<Vec<GapRow>> {
             min_gap: min[i],
             max_gap: max[i],
             n_left_behind: n_left_behind[i].unwrap_or(0),
+        })
+        .collect())
+}
+
+/// The rows of `recommendation_followup`.
+fn follow_rows(df: &DataFrame) -> PolarsResult<Vec<FollowRow>> {
+    let f = Frame(df);
+    let (city, name, country, year) =
+        (f.str("city_id")?, f.str("city_name")?, f.str("country")?, f.i32("year")?);
+    let (id, in_store, mechanism, body) =
+        (f.str("recommendation_id")?, f.bool("in_store")?, f.str("mechanism")?, f.str("body")?);
+    let (themes, rights, competence, status, relevant) = (
+        f.str("themes")?,
+        f.str("rights")?,
+        f.str("competence")?,
+        f.str("status")?,
+        f.bool("relevant")?,
+    );
+    let (department, action, source) = (f.str("department")?, f.str("action")?, f.str("source")?);
+    let lines = |v: &Option<String>| -> Vec<String> {
+        v.as_deref().unwrap_or("").lines().filter(|l| !l.is_empty()).map(String::from).collect()
+    };
+    Ok((0..df.height())
+        .map(|i| FollowRow {
+            city_id: city[i].clone().unwrap_or_default(),
+            city_name: name[i].clone().unwrap_or_default(),
+            country: country[i].clone(),
+            year: year[i].unwrap_or(0),
+            recommendation_id: id[i].clone().unwrap_or_default(),
+            in_store: in_store[i].unwrap_or(false),
+            mechanism: mechanism[i].clone().unwrap_or_default(),
+            body: body[i].clone().unwrap_or_default(),
+            themes: lines(&themes[i]),
+            rights: lines(&rights[i]),
+            competence: competence[i].clone(),
+            status: status[i].clone(),
+            relevant: relevant[i].unwrap_or(false),
+            department: department[i].clone(),
+            action: action[i].clone(),
+            source: source[i].clone(),
         })
         .collect())
 }

@@ -234,10 +234,36 @@ pub fn campaign_charts(data: &ChartData, labels: Labels<'_>, year: i32) -> Vec<C
     out.extend(draw::heatmaps(data, labels, year));
     out.push(draw::kind_grid(data, labels, draw::KindScope::Campaign, year));
     out.push(draw::breakdowns(data, labels, year));
+    let follow: Vec<&data::FollowRow> = data.followup.iter().filter(|r| r.year == year).collect();
+    if !follow.is_empty() {
+        out.extend(followup_charts(&follow, labels, None, year));
+    }
     for ind in &labels.fw.indicators {
         out.push(draw::strip(data, labels, &ind.id, year, None));
     }
     out
+}
+
+pub use draw::FollowBy;
+
+/// The follow-up of UN recommendations in `rows` (of `year`; one city's when `city` is
+/// given, else the campaign's): by theme and by mechanism.
+pub fn followup_charts(
+    rows: &[&data::FollowRow],
+    labels: Labels<'_>,
+    city: Option<(&str, &str)>,
+    year: i32,
+) -> Vec<Chart> {
+    let (dir, scope) = match city {
+        Some((id, name)) => (PathBuf::from("cities").join(file_part(id)), name.to_string()),
+        None => (PathBuf::from("campaign"), labels.t("chart.follow_campaign").to_string()),
+    };
+    [(FollowBy::Theme, "followup-themes"), (FollowBy::Mechanism, "followup-mechanisms")]
+        .into_iter()
+        .map(|(by, name)| {
+            draw::follow_up(rows, labels, by, dir.join(format!("{name}-{year}")), &scope)
+        })
+        .collect()
 }
 
 /// One city's right scores in `year`, with its region's median and its previous year.
@@ -329,6 +355,12 @@ pub fn city_charts(
     if let Some(&y) = years.last() {
         for ind in draw::group_indicators(data, labels, city, y) {
             out.push(draw::groups(data, labels, city, &ind, y));
+        }
+        let follow: Vec<&data::FollowRow> =
+            data.followup.iter().filter(|r| r.city_id == city && r.year == y).collect();
+        if follow.iter().any(|r| r.relevant) {
+            let name = follow[0].city_name.clone();
+            out.extend(followup_charts(&follow, labels, Some((city, &name)), y));
         }
     }
     if let Some(year) = with_indicators {

@@ -26,6 +26,7 @@ pub mod framework;
 pub mod ingest;
 pub mod manifest;
 pub mod questionnaire;
+pub mod recommendations;
 pub mod report;
 pub mod run;
 pub mod store;
@@ -115,6 +116,9 @@ pub enum Command {
     Validate(validate::Args),
     Ingest(ingest::Args),
     Store(store::Args),
+    /// Import UN human-rights recommendations (UHRI exports) and list them.
+    #[command(subcommand_required = true)]
+    Recommendations(recommendations::Args),
     Compute(compute::Args),
     Charts(charts::Args),
     Report(report::Args),
@@ -180,6 +184,7 @@ pub fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Questionnaire(args) => questionnaire::run(args, g).map(Into::into),
         Command::Validate(args) => validate::run(args, g).map(Into::into),
         Command::Store(args) => store::run(args, g).map(Into::into),
+        Command::Recommendations(args) => recommendations::run(args, g).map(Into::into),
         Command::Templates(args) => report::templates(args, g).map(Into::into),
         Command::Ingest(args) => ingest::run(args, g),
         Command::Compute(args) => compute::run(args, g),

@@ -57,6 +57,12 @@ pub struct Args {
     /// Fill in the contact e-mail address.
     #[arg(long, value_name = "EMAIL")]
     pub contact_email: Option<String>,
+
+    /// The store whose UN recommendations to list on a recommendations sheet, for the
+    /// country given with --country or found in the --prefill return (import them first
+    /// with `hrcities recommendations import`). Default: hrcities-data, when it has some.
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
 }
 
 /// What `--help` says after the options (clap shows the subcommand's doc line above them).
@@ -89,6 +95,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     };
     let profile = profile_fill(&fw, args, lang)?;
     fill.answers.extend(profile.answers);
+    let listed = recommendations(&fw, args, &mut fill, lang)?;
     write_workbook(&fw, lang, &fill, &Layout::default(), &args.output)?;
     if !global.quiet {
         let questions = fw.questions.len();
@@ -105,8 +112,47 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
                 ],
             )
         );
+        if let Some((country, n)) = listed {
+            eprintln!(
+                "{}",
+                trf(lang, "workbook.cli.recommendations", &[("n", &n), ("country", &country)])
+            );
+        }
     }
     Ok(Outcome::Success)
+}
+
+/// Lists the country's UN recommendations in `fill` (Contract 6): the country of
+/// --country or of the prefilled return, the recommendations of the store. Returns the
+/// country and how many were listed, if any.
+fn recommendations(
+    fw: &Framework,
+    args: &Args,
+    fill: &mut Fill,
+    lang: Lang,
+) -> anyhow::Result<Option<(String, usize)>> {
+    let written = match fill.answers.get("country") {
+        Some(CellValue::Text(t)) | Some(CellValue::Choice(t)) => Some(t.clone()),
+        _ => None,
+    };
+    let Some(country) = written.as_deref().and_then(crate::i18n::country_code) else {
+        return Ok(None);
+    };
+    let dir = args.store.clone().unwrap_or_else(|| PathBuf::from("hrcities-data"));
+    let registry = crate::recommend::Registry::open(&dir)?;
+    if registry.all.is_empty() {
+        if args.store.is_some() {
+            eprintln!(
+                "{}",
+                trf(lang, "workbook.cli.no_recommendations", &[("store", &dir.display())])
+            );
+        }
+        return Ok(None);
+    }
+    let recs = crate::recommend::for_country(fw, &registry.all, &country);
+    fill.recommendations = crate::recommend::listed(fw, &recs, lang);
+    fill.recommendations_country = (!recs.is_empty()).then(|| country.clone());
+    Ok(Some((country, recs.len())))
 }
 
 /// The profile answers given on the command line.

@@ -301,6 +301,9 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
             } else {
                 say(s.word_line.clone())?;
             }
+            if s.left_out > 0 {
+                say(trf(lang, "cli.sub_left_out", &[("n", &s.left_out)]))?;
+            }
             global.report_warnings(&r);
             Ok(Done::new(Outcome::Success)
                 .count("reports", 1)

@@ -5,7 +5,10 @@ use std::collections::HashMap;
 
 use crate::framework::Framework;
 use crate::questionnaire::answer::{Date, Value};
-use crate::store::{GroupRow, ResponseRow, ResponseStatus, ReturnRecord, Store, StoreError};
+use crate::recommend::{Recommendation, Registry};
+use crate::store::{
+    FollowUpRow, GroupRow, ResponseRow, ResponseStatus, ReturnRecord, Store, StoreError,
+};
 use crate::validate::Answer;
 
 /// Who a return is from, read from its profile answers.
@@ -51,6 +54,10 @@ pub struct Dataset {
     pub responses: Vec<Vec<ResponseRow>>,
     /// For each return, its breakdown answers (Contract 5).
     pub groups: Vec<Vec<GroupRow>>,
+    /// For each return, its follow-up of UN recommendations (Contract 6).
+    pub followup: Vec<Vec<FollowUpRow>>,
+    /// The UN recommendations imported into the store.
+    pub recommendations: Vec<Recommendation>,
 }
 
 impl Dataset {
@@ -60,7 +67,14 @@ impl Dataset {
         let shas: Vec<&str> = returns.iter().map(|r| r.sha256.as_str()).collect();
         let responses = store.responses(&shas)?;
         let groups = store.groups(&shas)?;
-        Ok(Dataset::new(fw, returns, responses).with_groups(groups))
+        let followup = store.followup(&shas)?;
+        let recommendations = Registry::open(store.dir())?.all;
+        let mut ds = Dataset::new(fw, returns, responses).with_groups(groups);
+        if followup.len() == ds.returns.len() {
+            ds.followup = followup;
+        }
+        ds.recommendations = recommendations;
+        Ok(ds)
     }
 
     /// A dataset of `returns` and their stored rows.
@@ -100,7 +114,16 @@ impl Dataset {
             answers.push(these);
         }
         let groups = vec![Vec::new(); returns.len()];
-        Dataset { returns, answers, profiles, responses, groups }
+        let followup = vec![Vec::new(); returns.len()];
+        Dataset {
+            returns,
+            answers,
+            profiles,
+            responses,
+            groups,
+            followup,
+            recommendations: Vec::new(),
+        }
     }
 
     /// The dataset with the breakdown answers of its returns (in the same order).

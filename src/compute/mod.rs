@@ -8,6 +8,7 @@
 pub mod aggregates;
 pub mod campaign;
 pub mod dataset;
+pub mod followup;
 pub mod groups;
 pub mod indicators;
 pub mod quality;
@@ -83,11 +84,15 @@ pub struct Results {
     pub disaggregation_status: DataFrame,
     /// Gaps across governments, per indicator and group.
     pub group_aggregates: DataFrame,
+    /// The UN recommendations of the store, with their links (Contract 6).
+    pub recommendations: DataFrame,
+    /// Each city's follow-up of them (Contract 6).
+    pub recommendation_followup: DataFrame,
 }
 
 impl Results {
     /// The tables with their export names, in order.
-    pub fn tables(&self) -> [(&'static str, &DataFrame); 9] {
+    pub fn tables(&self) -> [(&'static str, &DataFrame); 11] {
         [
             ("indicators", &self.indicators),
             ("scores", &self.scores),
@@ -97,6 +102,8 @@ impl Results {
             ("indicators_by_group", &self.indicators_by_group),
             ("disaggregation_status", &self.disaggregation_status),
             ("group_aggregates", &self.group_aggregates),
+            ("recommendations", &self.recommendations),
+            ("recommendation_followup", &self.recommendation_followup),
             ("responses", &self.responses),
         ]
     }
@@ -158,6 +165,8 @@ pub fn compute(
     let indicators_by_group = groups::group_table(fw, ds, &indicators)?;
     let disaggregation_status = groups::status_table(fw, ds)?;
     let group_aggregates = groups::group_aggregates(fw, &indicators_by_group)?;
+    let recommendations = followup::recommendation_table(fw, ds)?;
+    let recommendation_followup = followup::followup_table(fw, ds)?;
     Ok(Results {
         indicators,
         scores,
@@ -168,5 +177,7 @@ pub fn compute(
         indicators_by_group,
         disaggregation_status,
         group_aggregates,
+        recommendations,
+        recommendation_followup,
     })
 }

@@ -96,6 +96,41 @@ pub struct Vocabularies {
     pub bodies: BTreeMap<String, Text>,
     pub upr_themes: BTreeMap<String, Text>,
     pub disaggregations: BTreeMap<String, Dimension>,
+    /// The crosswalk from UHRI theme names to rights and indicators (Contract 6).
+    pub uhri_themes: Vec<UhriTheme>,
+}
+
+/// A theme of OHCHR's Universal Human Rights Index, as its exports name it, and the
+/// rights (and indicators) of the framework that recommendations on it bear on.
+#[derive(Clone, Debug, Serialize)]
+pub struct UhriTheme {
+    /// UHRI's English name (`Right to adequate housing`).
+    pub name: String,
+    /// Its label in each language, for workbooks and reports.
+    pub label: Text,
+    pub rights: Vec<String>,
+    /// The indicators that bear most directly on a recommendation of this theme.
+    pub indicators: Vec<String>,
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+impl Vocabularies {
+    /// The crosswalk entry of the UHRI theme `name` (ignoring case, accents and spacing).
+    pub fn uhri_theme(&self, name: &str) -> Option<&UhriTheme> {
+        let key = theme_key(name);
+        self.uhri_themes.iter().find(|t| theme_key(&t.name) == key)
+    }
+}
+
+/// A theme name folded for comparison: case, accents, spacing and `&`/`and` ignored.
+pub fn theme_key(name: &str) -> String {
+    let folded = crate::i18n::fold(name).replace('&', " and ");
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A dimension answers can be broken down by (Contract 5): sex, age group, disability,
@@ -271,11 +306,19 @@ pub struct Question {
     pub changed: Option<Change>,
     /// Its skip logic in templates older than a version.
     pub asked_before: Option<AskedBefore>,
+    /// Not asked on a sheet but computed by the validator from another part of the
+    /// workbook: `recommendations` (counts from the recommendations sheet, Contract 6).
+    pub derived: Option<String>,
     #[serde(skip)]
     pub loc: Loc,
 }
 
 impl Question {
+    /// Whether the workbook asks it (a derived value is computed instead).
+    pub fn on_sheet(&self) -> bool {
+        self.derived.is_none()
+    }
+
     /// Whether a return made from the template of framework `version` asked it: `false` when
     /// the question is newer than the template.
     pub fn asked_in(&self, version: &str) -> bool {

@@ -75,7 +75,11 @@ impl fmt::Display for Lang {
 
 /// The message catalogs: command-line and diagnostic messages, and the texts written into
 /// questionnaire workbooks.
-const CATALOGS: [&str; 2] = [include_str!("messages.toml"), include_str!("workbook.toml")];
+const CATALOGS: [&str; 3] = [
+    include_str!("messages.toml"),
+    include_str!("workbook.toml"),
+    include_str!("recommendations.toml"),
+];
 
 fn catalog() -> &'static HashMap<String, [String; 3]> {
     static CATALOG: OnceLock<HashMap<String, [String; 3]>> = OnceLock::new();

@@ -41,6 +41,40 @@ pub struct Fill {
     /// The names of city-named categories (neighbourhoods), by dimension, in order: the
     /// breakdown sheet gives every question of that dimension a row for each.
     pub group_names: BTreeMap<String, Vec<String>>,
+    /// The UN recommendations the recommendations sheet lists (Contract 6), in order, and
+    /// the country they concern; none: no recommendations sheet.
+    pub recommendations: Vec<Listed>,
+    pub recommendations_country: Option<String>,
+    /// Follow-up answers, by recommendation id (last year's, or a fixture's).
+    pub followup: BTreeMap<String, FollowUp>,
+}
+
+/// A UN recommendation as the recommendations sheet shows it: every text ready in the
+/// workbook's language, except the recommendation itself (in the language it was issued in).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Listed {
+    pub id: String,
+    /// `A/HRC/55/5, para. 121.37` and the date.
+    pub reference: String,
+    /// `UPR, 4th cycle`, `CESCR`, …
+    pub body: String,
+    pub themes: String,
+    pub position: String,
+    pub recommended_by: String,
+    pub text: String,
+}
+
+/// A city's follow-up of one recommendation. Competence and status are codes
+/// ([`super::layout::COMPETENCE`], [`super::layout::FOLLOW_STATUS`]), written as their
+/// labels; anything else is written exactly as given.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FollowUp {
+    pub competence: Option<String>,
+    pub status: Option<String>,
+    pub department: Option<String>,
+    pub action: Option<String>,
+    pub source: Option<String>,
+    pub comment: Option<String>,
 }
 
 /// A breakdown answer's key: question id, dimension, category.

@@ -15,6 +15,11 @@ pub const META_SHEET: &str = "_hrcities";
 pub const META_KEYS: [&str; 4] =
     ["template_version", "framework_id", "framework_version", "language"];
 
+/// Key of the hidden sheet naming the country whose recommendations the workbook lists.
+pub const META_REC_COUNTRY: &str = "recommendations_country";
+/// Key of the hidden sheet, one row per recommendation the workbook lists (its id).
+pub const META_REC: &str = "recommendation";
+
 /// The columns of a question sheet, in the order the writer puts them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Column {
@@ -37,6 +42,26 @@ pub enum Column {
     /// On the breakdown sheet: the group of that dimension (women, …; or a neighbourhood
     /// the city names).
     Category,
+    /// On the recommendations sheet: the document, paragraph and date.
+    Reference,
+    /// On the recommendations sheet: the mechanism and body.
+    Body,
+    /// On the recommendations sheet: the UHRI themes.
+    Themes,
+    /// On the recommendations sheet: the State's position (UPR: supported / noted).
+    Position,
+    /// On the recommendations sheet: the recommending States (UPR).
+    RecommendedBy,
+    /// On the recommendations sheet: the text, in the language it was issued in.
+    Recommendation,
+    /// On the recommendations sheet: within local competence (yes / partly / no).
+    Competence,
+    /// On the recommendations sheet: where the government is (not started … implemented).
+    FollowStatus,
+    /// On the recommendations sheet: the department responsible.
+    Department,
+    /// On the recommendations sheet: what was done.
+    Action,
 }
 
 impl Column {
@@ -78,6 +103,36 @@ impl Column {
             (Column::Category, Lang::En) => "Group",
             (Column::Category, Lang::Es) => "Grupo",
             (Column::Category, Lang::Fr) => "Groupe",
+            (Column::Reference, Lang::En) => "Document and paragraph",
+            (Column::Reference, Lang::Es) => "Documento y párrafo",
+            (Column::Reference, Lang::Fr) => "Document et paragraphe",
+            (Column::Body, Lang::En) => "Mechanism",
+            (Column::Body, Lang::Es) => "Mecanismo",
+            (Column::Body, Lang::Fr) => "Mécanisme",
+            (Column::Themes, Lang::En) => "Themes",
+            (Column::Themes, Lang::Es) => "Temas",
+            (Column::Themes, Lang::Fr) => "Thèmes",
+            (Column::Position, Lang::En) => "Position of the State",
+            (Column::Position, Lang::Es) => "Posición del Estado",
+            (Column::Position, Lang::Fr) => "Position de l'État",
+            (Column::RecommendedBy, Lang::En) => "Recommended by",
+            (Column::RecommendedBy, Lang::Es) => "Recomendada por",
+            (Column::RecommendedBy, Lang::Fr) => "Recommandée par",
+            (Column::Recommendation, Lang::En) => "Recommendation",
+            (Column::Recommendation, Lang::Es) => "Recomendación",
+            (Column::Recommendation, Lang::Fr) => "Recommandation",
+            (Column::Competence, Lang::En) => "Within local competence",
+            (Column::Competence, Lang::Es) => "Competencia local",
+            (Column::Competence, Lang::Fr) => "Compétence locale",
+            (Column::FollowStatus, Lang::En) => "Status",
+            (Column::FollowStatus, Lang::Es) => "Estado de avance",
+            (Column::FollowStatus, Lang::Fr) => "État d'avancement",
+            (Column::Department, Lang::En) => "Department responsible",
+            (Column::Department, Lang::Es) => "Área responsable",
+            (Column::Department, Lang::Fr) => "Service responsable",
+            (Column::Action, Lang::En) => "What was done",
+            (Column::Action, Lang::Es) => "Qué se ha hecho",
+            (Column::Action, Lang::Fr) => "Ce qui a été fait",
         }
     }
 
@@ -123,6 +178,37 @@ impl Column {
             ("categoria", Column::Category),
             ("groupe", Column::Category),
             ("categorie", Column::Category),
+            ("document and paragraph", Column::Reference),
+            ("documento y parrafo", Column::Reference),
+            ("document et paragraphe", Column::Reference),
+            ("mechanism", Column::Body),
+            ("mecanismo", Column::Body),
+            ("mecanisme", Column::Body),
+            ("themes", Column::Themes),
+            ("temas", Column::Themes),
+            ("position of the state", Column::Position),
+            ("posicion del estado", Column::Position),
+            ("position de l'etat", Column::Position),
+            ("recommended by", Column::RecommendedBy),
+            ("recomendada por", Column::RecommendedBy),
+            ("recommandee par", Column::RecommendedBy),
+            ("recommendation", Column::Recommendation),
+            ("recomendacion", Column::Recommendation),
+            ("recommandation", Column::Recommendation),
+            ("within local competence", Column::Competence),
+            ("local competence", Column::Competence),
+            ("competencia local", Column::Competence),
+            ("competence locale", Column::Competence),
+            ("status", Column::FollowStatus),
+            ("estado de avance", Column::FollowStatus),
+            ("estado", Column::FollowStatus),
+            ("etat d'avancement", Column::FollowStatus),
+            ("department responsible", Column::Department),
+            ("area responsable", Column::Department),
+            ("service responsable", Column::Department),
+            ("what was done", Column::Action),
+            ("que se ha hecho", Column::Action),
+            ("ce qui a ete fait", Column::Action),
         ];
         words.iter().find(|(w, _)| *w == head).map(|(_, c)| *c)
     }
@@ -161,6 +247,97 @@ pub fn breakdown_sheet(lang: Lang) -> &'static str {
         Lang::Es => "Desgloses",
         Lang::Fr => "Ventilations",
     }
+}
+
+/// The columns of the recommendations sheet (Contract 6), in the order the writer puts them.
+pub const RECOMMENDATION_COLUMNS: [Column; 13] = [
+    Column::Id,
+    Column::Reference,
+    Column::Body,
+    Column::Themes,
+    Column::Position,
+    Column::RecommendedBy,
+    Column::Recommendation,
+    Column::Competence,
+    Column::FollowStatus,
+    Column::Department,
+    Column::Action,
+    Column::Source,
+    Column::Comment,
+];
+
+/// The name of the recommendations sheet in `lang`.
+pub fn recommendations_sheet(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "UN recommendations",
+        Lang::Es => "Recomendaciones ONU",
+        Lang::Fr => "Recommandations ONU",
+    }
+}
+
+/// Whether a recommendation is within local competence: the codes, in drop-down order.
+pub const COMPETENCE: [&str; 3] = ["yes", "partly", "no"];
+
+/// Where a government is with a recommendation: the codes, in drop-down order.
+pub const FOLLOW_STATUS: [&str; 4] =
+    ["not_started", "in_progress", "implemented", "not_applicable"];
+
+/// The label of competence or status `code` in `lang` (the code itself if unknown).
+pub fn followup_label(code: &str, lang: Lang) -> &'static str {
+    let i = lang.index();
+    let labels: [(&str, [&'static str; 3]); 7] = [
+        ("yes", ["Yes", "Sí", "Oui"]),
+        ("partly", ["Partly", "En parte", "En partie"]),
+        ("no", ["No", "No", "Non"]),
+        ("not_started", ["Not started", "No iniciada", "Pas commencée"]),
+        ("in_progress", ["In progress", "En curso", "En cours"]),
+        ("implemented", ["Implemented", "Implementada", "Mise en œuvre"]),
+        ("not_applicable", ["Not applicable", "No aplicable", "Sans objet"]),
+    ];
+    labels.iter().find(|(c, _)| *c == code).map_or("", |(_, l)| l[i])
+}
+
+/// What a written competence answer means, in any language: `yes`, `partly` or `no`.
+pub fn parse_competence(text: &str) -> Option<&'static str> {
+    let f = fold(text);
+    let f = f.trim_end_matches('.').trim();
+    match f {
+        "partly" | "partially" | "partial" | "en parte" | "parcialmente" | "parcial"
+        | "en partie" | "partiellement" | "partiel" => return Some("partly"),
+        _ => {}
+    }
+    match parse_yes_no(f) {
+        Some(true) => Some("yes"),
+        Some(false) => Some("no"),
+        None => None,
+    }
+}
+
+/// What a written follow-up status means, in any language: one of [`FOLLOW_STATUS`].
+pub fn parse_follow_status(text: &str) -> Option<&'static str> {
+    let f = fold(text);
+    let f = f.trim_end_matches('.').trim().replace(['_', '-'], " ");
+    for code in FOLLOW_STATUS {
+        if f == code.replace('_', " ") {
+            return Some(code);
+        }
+        if Lang::ALL.iter().any(|l| fold(followup_label(code, *l)) == f) {
+            return Some(code);
+        }
+    }
+    let other: [(&str, &'static str); 10] = [
+        ("not yet started", "not_started"),
+        ("sin iniciar", "not_started"),
+        ("no iniciado", "not_started"),
+        ("non commencee", "not_started"),
+        ("ongoing", "in_progress"),
+        ("en proceso", "in_progress"),
+        ("done", "implemented"),
+        ("implementado", "implemented"),
+        ("mise en oeuvre", "implemented"),
+        ("n/a", "not_applicable"),
+    ];
+    other.iter().find(|(w, _)| *w == f).map(|(_, c)| *c)
 }
 
 /// The name of the instructions sheet in `lang`.
@@ -262,6 +439,26 @@ mod tests {
         assert_eq!(Column::from_header("  RÉPONSE "), Some(Column::Answer));
         assert_eq!(Column::from_header("Answer (required)"), Some(Column::Answer));
         assert_eq!(Column::from_header("Answers given"), None);
+        for lang in Lang::ALL {
+            for col in RECOMMENDATION_COLUMNS {
+                assert_eq!(Column::from_header(col.header(lang)), Some(col), "{lang} {col:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn follow_up_words_in_every_language() {
+        for lang in Lang::ALL {
+            for code in COMPETENCE {
+                assert_eq!(parse_competence(followup_label(code, lang)), Some(code), "{lang}");
+            }
+            for code in FOLLOW_STATUS {
+                assert_eq!(parse_follow_status(followup_label(code, lang)), Some(code), "{lang}");
+            }
+        }
+        assert_eq!(parse_follow_status("in_progress"), Some("in_progress"));
+        assert_eq!(parse_follow_status("Pending"), None);
+        assert_eq!(parse_competence("maybe"), None);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use calamine::{open_workbook_from_rs, Data, Range, Reader, Sheets};
 
 use super::answer::{Date, RawCell};
-use super::layout::{Column, META_SHEET};
+use super::layout::{Column, META_REC, META_REC_COUNTRY, META_SHEET};
 use super::limits::{check_ods, inflate, sheet_range, Limits};
 use super::CellRef;
 use crate::framework::Framework;
@@ -24,6 +24,10 @@ pub struct Template {
     pub framework_version: String,
     /// The language the workbook was written in.
     pub language: Option<Lang>,
+    /// The country whose UN recommendations the workbook lists (`None`: it lists none).
+    pub recommendations_country: Option<String>,
+    /// The ids of the recommendations it lists, in order.
+    pub recommendations: Vec<String>,
 }
 
 /// One answer cell found in a workbook.
@@ -61,6 +65,24 @@ pub struct FoundGroup {
     pub comment: Option<String>,
 }
 
+/// A row of the recommendations sheet with an answer, as written (Contract 6).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FoundFollowUp {
+    /// The ID cell's text.
+    pub id: String,
+    pub sheet: String,
+    /// The ID cell.
+    pub id_cell: CellRef,
+    /// The competence cell and what it holds.
+    pub competence: (CellRef, RawCell),
+    /// The status cell and what it holds.
+    pub status: (CellRef, RawCell),
+    pub department: Option<String>,
+    pub action: Option<String>,
+    pub source: Option<String>,
+    pub comment: Option<String>,
+}
+
 /// Something the reader noticed about the workbook's structure (not about an answer).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Notice {
@@ -91,6 +113,10 @@ pub struct Workbook {
     pub found: Vec<Found>,
     /// The breakdown sheet's rows that have an answer, in sheet order.
     pub groups: Vec<FoundGroup>,
+    /// The recommendations sheet, if the workbook has one, and its rows that have an
+    /// answer, in sheet order.
+    pub followup_sheet: Option<String>,
+    pub followup: Vec<FoundFollowUp>,
     pub notices: Vec<Notice>,
 }
 
@@ -374,6 +400,62 @@ pub fn read_workbook_bytes_unguarded(
     read_sniffed(path, bytes, fw, limits)
 }
 
+/// A sheet's name and its cells as text, by row and column (`None`: empty).
+pub type TextSheet = (String, Vec<Vec<Option<String>>>);
+
+/// Every sheet of the spreadsheet `bytes` (read from `path`, whose extension says the
+/// format) as text cells, within `limits` and with the reader's panics caught, in the
+/// order of the workbook: for files that are not returns (recommendation exports). Each
+/// sheet's rows are absolute: row 0 is the sheet's first row, column 0 column A.
+pub fn read_sheets(
+    path: &Path,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<Vec<TextSheet>, ReadError> {
+    crate::guard::catch(|| {
+        sniff(path, bytes)?;
+        let parts = if bytes.starts_with(b"PK\x03\x04") {
+            let parts = inflate(bytes, limits.unzipped_bytes)?;
+            if extension(path) == "ods" {
+                check_ods(&parts, limits.cells)?;
+            }
+            Some(parts)
+        } else {
+            None
+        };
+        let stored;
+        let source = match &parts {
+            Some(p) => {
+                stored = p.stored_zip()?;
+                stored.as_slice()
+            }
+            None => bytes,
+        };
+        let mut wb =
+            open(path, source).map_err(|e| ReadError::Damaged(first_line(&e.to_string())))?;
+        let mut out = Vec::new();
+        for name in wb.sheet_names() {
+            let range = sheet_range(&mut wb, &name, limits.cells)?;
+            let mut rows: Vec<Vec<Option<String>>> = Vec::new();
+            if let Some((r0, c0)) = range.start() {
+                let (r0, c0) = (r0 as usize, c0 as usize);
+                rows.resize(r0 + range.height(), Vec::new());
+                for (r, row) in range.rows().enumerate() {
+                    let mut cells = vec![None; c0];
+                    cells.extend(row.iter().map(|d| match raw_cell(d) {
+                        RawCell::Empty => None,
+                        other => Some(other.text()),
+                    }));
+                    rows[r0 + r] = cells;
+                }
+            }
+            out.push((name, rows));
+        }
+        Ok(out)
+    })
+    .unwrap_or_else(|message| Err(ReadError::ReaderPanic(message)))
+}
+
 /// [`read_workbook_bytes`] once the first bytes say the format matches the extension.
 fn read_sniffed(
     path: &Path,
@@ -425,6 +507,8 @@ fn read_sniffed(
         fw.questions.iter().enumerate().map(|(i, q)| (q.id.as_str(), i)).collect();
     let mut found: BTreeMap<usize, Found> = BTreeMap::new();
     let mut groups: Vec<FoundGroup> = Vec::new();
+    let mut followup_sheet = None;
+    let mut followup: Vec<FoundFollowUp> = Vec::new();
     let mut notices = Vec::new();
     let mut unknown_ids = Vec::new();
     let mut any_header = false;
@@ -440,16 +524,53 @@ fn read_sniffed(
             continue;
         };
         any_header = true;
-        let (Some(&id_col), Some(&answer_col)) =
-            (columns.get(&Column::Id), columns.get(&Column::Answer))
-        else {
-            continue;
-        };
         let cell_at = |r: usize, c: usize| {
             CellRef::new((start_row as usize + r) as u32, (start_col as usize + c) as u32)
         };
         let text_at =
             |r: usize, col: Option<&usize>| col.and_then(|c| range.get((r, *c))).and_then(text_of);
+        // The recommendations sheet: a Status column besides ID (no Answer column).
+        if let (Some(&id_col), Some(&status_col), None) = (
+            columns.get(&Column::Id),
+            columns.get(&Column::FollowStatus),
+            columns.get(&Column::Answer),
+        ) {
+            followup_sheet.get_or_insert_with(|| sheet.clone());
+            let competence_col = columns.get(&Column::Competence).copied();
+            for r in header_row + 1..range.height() {
+                let Some(id) = range.get((r, id_col)).and_then(text_of) else { continue };
+                let at =
+                    |c: usize| (cell_at(r, c), range.get((r, c)).map_or(RawCell::Empty, raw_cell));
+                let competence =
+                    competence_col.map_or((cell_at(r, status_col), RawCell::Empty), at);
+                let row = FoundFollowUp {
+                    id,
+                    sheet: sheet.clone(),
+                    id_cell: cell_at(r, id_col),
+                    competence,
+                    status: at(status_col),
+                    department: text_at(r, columns.get(&Column::Department)),
+                    action: text_at(r, columns.get(&Column::Action)),
+                    source: text_at(r, columns.get(&Column::Source)),
+                    comment: text_at(r, columns.get(&Column::Comment)),
+                };
+                let blank = row.competence.1 == RawCell::Empty
+                    && row.status.1 == RawCell::Empty
+                    && row.department.is_none()
+                    && row.action.is_none()
+                    && row.source.is_none()
+                    && row.comment.is_none();
+                if !blank {
+                    followup.push(row);
+                }
+            }
+            continue;
+        }
+        let (Some(&id_col), Some(&answer_col)) =
+            (columns.get(&Column::Id), columns.get(&Column::Answer))
+        else {
+            continue;
+        };
         let answer_at = |r: usize, cell: CellRef| {
             let facts = facts.get(sheet);
             match range.get((r, answer_col)).map_or(RawCell::Empty, raw_cell) {
@@ -564,7 +685,7 @@ fn read_sniffed(
         Some(_) => {}
     }
     for (i, q) in fw.questions.iter().enumerate() {
-        if !found.contains_key(&i) {
+        if !found.contains_key(&i) && q.on_sheet() {
             notices.push(Notice::NotFound { question: q.id.clone() });
         }
     }
@@ -573,6 +694,8 @@ fn read_sniffed(
         template,
         found: found.into_values().collect(),
         groups,
+        followup_sheet,
+        followup,
         notices,
     })
 }
@@ -598,7 +721,9 @@ fn find_header(range: &Range<Data>) -> Option<(usize, HashMap<Column, usize>)> {
                 columns.entry(col).or_insert(c);
             }
         }
-        if columns.contains_key(&Column::Id) && columns.contains_key(&Column::Answer) {
+        let answers =
+            columns.contains_key(&Column::Answer) || columns.contains_key(&Column::FollowStatus);
+        if columns.contains_key(&Column::Id) && answers {
             return Some((r, columns));
         }
     }
@@ -618,6 +743,8 @@ fn read_template(range: &Range<Data>) -> Template {
             "framework_id" => t.framework_id = value,
             "framework_version" => t.framework_version = value,
             "language" => t.language = Lang::from_code(&value),
+            META_REC_COUNTRY => t.recommendations_country = Some(value),
+            META_REC => t.recommendations.push(value),
             _ => {}
         }
     }

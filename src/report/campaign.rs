@@ -242,6 +242,7 @@ impl Reporter<'_> {
         };
 
         let (breakdowns, breakdown_files) = self.breakdowns_section(year, lang);
+        let (followup, followup_files) = self.followup_campaign(year, lang);
         let progress_chart = crate::charts::progress(data, labels);
         let quality_chart = crate::charts::quality(data, labels, year, "right");
         let title = trf(lang, "report.campaign_title", &[("year", &year)]);
@@ -297,6 +298,7 @@ impl Reporter<'_> {
             h_rights_scored => tr(lang, "report.h_rights_scored"),
             ranking => ranking,
             breakdowns => breakdowns,
+            followup => followup,
         };
         let mut files = vec![
             ("charts/progress.svg".to_string(), progress_chart.svg.into_bytes()),
@@ -304,6 +306,7 @@ impl Reporter<'_> {
             self.annex_file(lang)?,
         ];
         files.extend(breakdown_files);
+        files.extend(followup_files);
         let path = PathBuf::from("campaign").join(format!("campaign-{year}-{}", lang.code()));
         self.compile("campaign.typ.j2", ctx, files, (year, 12, 31), path)
     }

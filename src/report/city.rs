@@ -414,6 +414,7 @@ impl Reporter<'_> {
         ));
 
         let (left_behind, group_files) = self.left_behind(city, year, lang);
+        let (followup, followup_files) = self.followup_section(city, year, lang);
         let chart = crate::charts::right_profile(data, labels, city, year);
         let title = trf(lang, "report.city_title", &[("city", &name), ("year", &year)]);
         let ctx = context! {
@@ -453,9 +454,11 @@ impl Reporter<'_> {
             h_method => tr(lang, "report.h_method"),
             method => method,
             left_behind => left_behind,
+            followup => followup,
         };
         let mut files = vec![("charts/rights.svg".to_string(), chart.svg.into_bytes())];
         files.extend(group_files);
+        files.extend(followup_files);
         let path = PathBuf::from(file_part(city)).join(format!(
             "{}-{year}-{}",
             file_part(city),

@@ -10,6 +10,7 @@ pub mod campaign;
 pub mod city;
 pub mod docx;
 pub mod escape;
+pub mod followup;
 pub mod groups;
 pub mod submission;
 pub mod template;

@@ -97,6 +97,8 @@ pub struct Submission {
     pub limit: usize,
     /// "N words: M left" or "N words: M over the limit".
     pub word_line: String,
+    /// Evidence paragraphs left out to stay within the word limit.
+    pub left_out: usize,
     pub path: PathBuf,
 }
 
@@ -355,6 +357,23 @@ impl Reporter<'_> {
                 next(trf(lang, "report.sub_intro_data", &[("year", &year)]), String::new()),
             ],
         }];
+        // The follow-up of the previous review's recommendations comes first (Contract 6).
+        let body = match opts.mechanism {
+            Mechanism::Upr => Some(None),
+            Mechanism::Cescr => Some(Some("CESCR")),
+            Mechanism::Hrc => None,
+        };
+        if let Some(body) = body {
+            let (follow, symbol) = self.followup_paragraphs(&country, &cities, year, body, lang);
+            if !follow.is_empty() {
+                let symbol = symbol.unwrap_or_default();
+                sections.push(Section {
+                    heading: trf(lang, "report.sub_h_follow", &[("symbol", &symbol)]),
+                    paragraphs: follow.into_iter().map(|(t, r)| next(t, r)).collect(),
+                });
+            }
+        }
+        let evidence_from = sections.len();
         for ((_, heading), indicators) in groups {
             let paragraphs: Vec<Paragraph> = indicators
                 .into_iter()
@@ -364,6 +383,15 @@ impl Reporter<'_> {
             if !paragraphs.is_empty() {
                 sections.push(Section { heading, paragraphs });
             }
+        }
+        let evidence_to = sections.len();
+        // The governments' own suggested recommendations close the body.
+        let suggested = self.suggested_recommendations(&cities, year, lang);
+        if !suggested.is_empty() {
+            sections.push(Section {
+                heading: tr(lang, "report.sub_h_suggested").to_string(),
+                paragraphs: suggested.into_iter().map(|(t, r)| next(t, r)).collect(),
+            });
         }
         let mut annex: Vec<Paragraph> = super::city::method_text(self, lang)
             .into_iter()
@@ -397,16 +425,37 @@ impl Reporter<'_> {
             paragraphs: annex,
         });
 
-        let words: usize = sections
-            .iter()
-            .map(|s| {
-                count_words(&s.heading)
-                    + s.paragraphs
-                        .iter()
-                        .map(|p| 1 + count_words(&p.text) + count_words(&p.refs))
-                        .sum::<usize>()
-            })
-            .sum();
+        let count = |sections: &[Section]| -> usize {
+            sections
+                .iter()
+                .map(|s| {
+                    count_words(&s.heading)
+                        + s.paragraphs
+                            .iter()
+                            .map(|p| 1 + count_words(&p.text) + count_words(&p.refs))
+                            .sum::<usize>()
+                })
+                .sum()
+        };
+        // Within the word limit: the evidence paragraphs go last-first until it fits (the
+        // follow-up, the suggestions and the annex stay).
+        let mut left_out = 0;
+        let mut end = evidence_to;
+        while count(&sections) > limit && end > evidence_from {
+            let s = &mut sections[end - 1];
+            s.paragraphs.pop();
+            left_out += 1;
+            if s.paragraphs.is_empty() {
+                sections.remove(end - 1);
+                end -= 1;
+            }
+        }
+        let mut number = 0;
+        for p in sections.iter_mut().flat_map(|s| s.paragraphs.iter_mut()) {
+            number += 1;
+            p.number = number;
+        }
+        let words = count(&sections);
         let n = |x: usize| format_number(x as f64, 0, lang);
         let (key, name, gap) = if words <= limit {
             ("report.words_left", "left", limit - words)
@@ -439,7 +488,7 @@ impl Reporter<'_> {
             opts.mechanism.name(),
             lang.code()
         ));
-        Ok(Submission { lang, title, cover, sections, words, limit, word_line, path })
+        Ok(Submission { lang, title, cover, sections, words, limit, word_line, left_out, path })
     }
 
     /// Renders a submission's PDF (with its `.typ` folder).

@@ -116,6 +116,7 @@ impl Store {
         failpoint("after-diagnostics");
         append(&dir.join(GROUPS), &keep, groups_frame(&new_items))?;
         failpoint("after-groups");
+        append(&dir.join(super::FOLLOWUP), &keep, followup_frame(&new_items))?;
         let path = dir.join(RETURNS);
         let mut frame = table::returns_frame(&returns)
             .map_err(|source| StoreError::Table { path: path.clone(), source })?;
@@ -151,6 +152,34 @@ fn append(
         None => new,
     };
     table::write_table(path, &mut all)
+}
+
+/// The follow-up of UN recommendations of the returns `items` as the rows of
+/// `followup.parquet` (see [`super::FollowUpRow`]).
+fn followup_frame(items: &[&Ingest<'_>]) -> polars::error::PolarsResult<polars::frame::DataFrame> {
+    use polars::prelude::{Column, DataFrame};
+    let rows: Vec<(&Ingest<'_>, &crate::validate::FollowUpAnswer)> =
+        items.iter().flat_map(|i| i.checked.followup.iter().map(move |f| (*i, f))).collect();
+    let text = |f: &dyn Fn(&(&Ingest<'_>, &crate::validate::FollowUpAnswer)) -> Option<String>| {
+        rows.iter().map(f).collect::<Vec<Option<String>>>()
+    };
+    DataFrame::new_infer_height(vec![
+        Column::new("sha256".into(), text(&|(i, _)| Some(i.sha256.clone()))),
+        Column::new("city_id".into(), text(&|(i, _)| Some(i.city_id.to_string()))),
+        Column::new("year".into(), rows.iter().map(|(i, _)| i.year).collect::<Vec<i32>>()),
+        Column::new("recommendation_id".into(), text(&|(_, f)| Some(f.recommendation.clone()))),
+        Column::new("competence".into(), text(&|(_, f)| f.competence.clone())),
+        Column::new("status".into(), text(&|(_, f)| f.status.clone())),
+        Column::new("competence_raw".into(), text(&|(_, f)| Some(f.competence_raw.clone()))),
+        Column::new("status_raw".into(), text(&|(_, f)| Some(f.status_raw.clone()))),
+        Column::new("department".into(), text(&|(_, f)| f.department.clone())),
+        Column::new("action".into(), text(&|(_, f)| f.action.clone())),
+        Column::new("source".into(), text(&|(_, f)| f.source.clone())),
+        Column::new("comment".into(), text(&|(_, f)| f.comment.clone())),
+        Column::new("sheet".into(), text(&|(_, f)| Some(f.sheet.clone()))),
+        Column::new("cell".into(), text(&|(_, f)| Some(f.cell.to_string()))),
+        Column::new("diagnostic_code".into(), text(&|(_, f)| f.diagnostic.clone())),
+    ])
 }
 
 /// The breakdown answers of the returns `items` as the rows of `groups.parquet` (see

@@ -10,6 +10,9 @@
 //! - `responses.parquet` — one row per return × question: raw text, parsed value, status,
 //!   sheet, cell, source, comment and the code of the answer's diagnostic.
 //! - `diagnostics.parquet` — every diagnostic of every return.
+//! - `groups.parquet` — breakdown answers (Contract 5); `followup.parquet` — the follow-up
+//!   of UN recommendations (Contract 6); `recommendations.parquet` — the recommendations
+//!   imported (see [`crate::recommend::Registry`]).
 //!
 //! Every version of every return is kept; the current one of a city and year is the one no
 //! later version superseded. Writes go through temporary files renamed into place, data
@@ -21,7 +24,7 @@
 
 mod file;
 mod ingest;
-mod table;
+pub(crate) mod table;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -30,7 +33,7 @@ pub use crate::export::sha256_hex;
 pub use crate::questionnaire::answer::ResponseStatus;
 pub use file::{file_results, Filed};
 pub use ingest::{Ingest, IngestOutcome, Skipped};
-pub use table::{responses_export, GroupRow, ResponseRow, ReturnRecord};
+pub use table::{responses_export, FollowUpRow, GroupRow, ResponseRow, ReturnRecord};
 
 /// Why the store could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +62,8 @@ pub const RESPONSES: &str = "responses.parquet";
 pub const DIAGNOSTICS: &str = "diagnostics.parquet";
 /// See [`RETURNS`].
 pub const GROUPS: &str = "groups.parquet";
+/// See [`RETURNS`].
+pub const FOLLOWUP: &str = "followup.parquet";
 const LOCK: &str = ".lock";
 
 /// A store folder.
@@ -133,6 +138,12 @@ impl Store {
     /// [`Store::responses`], in sheet order.
     pub fn groups(&self, shas: &[&str]) -> Result<Vec<Vec<GroupRow>>, StoreError> {
         table::read_groups(&self.dir.join(GROUPS), shas)
+    }
+
+    /// The follow-up of UN recommendations of the returns with the given sha256s, grouped
+    /// as in [`Store::responses`], in sheet order.
+    pub fn followup(&self, shas: &[&str]) -> Result<Vec<Vec<FollowUpRow>>, StoreError> {
+        table::read_followup(&self.dir.join(FOLLOWUP), shas)
     }
 
     /// The diagnostics of the returns with the given sha256s, grouped as in

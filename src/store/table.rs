@@ -100,6 +100,75 @@ impl GroupRow {
     }
 }
 
+/// A city's follow-up of one UN recommendation (a row of `followup.parquet`, Contract 6).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FollowUpRow {
+    pub sha256: String,
+    pub city_id: String,
+    pub year: i32,
+    pub recommendation_id: String,
+    /// `yes`, `partly`, `no` (`None`: blank or not understood).
+    pub competence: Option<String>,
+    /// `not_started`, `in_progress`, `implemented`, `not_applicable`.
+    pub status: Option<String>,
+    pub competence_raw: String,
+    pub status_raw: String,
+    pub department: Option<String>,
+    pub action: Option<String>,
+    pub source: Option<String>,
+    pub comment: Option<String>,
+    pub sheet: String,
+    pub cell: String,
+    /// The code of the diagnostic that keeps it out of the counts, if any.
+    pub diagnostic_code: Option<String>,
+}
+
+impl FollowUpRow {
+    /// Whether it counts as within local competence (see
+    /// [`crate::validate::FollowUpAnswer::relevant`]).
+    pub fn relevant(&self) -> bool {
+        self.diagnostic_code.is_none()
+            && matches!(self.competence.as_deref(), Some("yes" | "partly"))
+            && self.status.as_deref() != Some("not_applicable")
+    }
+}
+
+/// Reads the follow-up rows of the returns `shas` from `followup.parquet` (none when the
+/// store has no such table).
+pub(super) fn read_followup(
+    path: &Path,
+    shas: &[&str],
+) -> Result<Vec<Vec<FollowUpRow>>, StoreError> {
+    let Some(df) = read_table(path)? else { return Ok(vec![Vec::new(); shas.len()]) };
+    let c = Cols { df: &df, path };
+    let year = c.num::<Int32Type>("year")?;
+    let mut out = Vec::with_capacity(shas.len());
+    for rows in rows_by_sha(&df, path, shas)? {
+        let mut these = Vec::with_capacity(rows.len());
+        for i in rows {
+            these.push(FollowUpRow {
+                sha256: c.req("sha256", i)?,
+                city_id: c.req("city_id", i)?,
+                year: year.get(i).unwrap_or(0),
+                recommendation_id: c.req("recommendation_id", i)?,
+                competence: c.opt("competence", i)?,
+                status: c.opt("status", i)?,
+                competence_raw: c.opt("competence_raw", i)?.unwrap_or_default(),
+                status_raw: c.opt("status_raw", i)?.unwrap_or_default(),
+                department: c.opt("department", i)?,
+                action: c.opt("action", i)?,
+                source: c.opt("source", i)?,
+                comment: c.opt("comment", i)?,
+                sheet: c.opt("sheet", i)?.unwrap_or_default(),
+                cell: c.opt("cell", i)?.unwrap_or_default(),
+                diagnostic_code: c.opt("diagnostic_code", i)?,
+            });
+        }
+        out.push(these);
+    }
+    Ok(out)
+}
+
 /// Reads the breakdown answers of the returns `shas` from `groups.parquet` (none when a
 /// store made before hrcities 0.3 has no such table).
 pub(super) fn read_groups(path: &Path, shas: &[&str]) -> Result<Vec<Vec<GroupRow>>, StoreError> {
@@ -139,7 +208,7 @@ fn polars_err(path: &Path) -> impl FnOnce(PolarsError) -> StoreError + '_ {
 }
 
 /// Reads a Parquet table, or `None` if the file does not exist.
-pub(super) fn read_table(path: &Path) -> Result<Option<DataFrame>, StoreError> {
+pub(crate) fn read_table(path: &Path) -> Result<Option<DataFrame>, StoreError> {
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -149,7 +218,7 @@ pub(super) fn read_table(path: &Path) -> Result<Option<DataFrame>, StoreError> {
 }
 
 /// Writes `df` to `path` as Parquet through a temporary file renamed into place.
-pub(super) fn write_table(path: &Path, df: &mut DataFrame) -> Result<(), StoreError> {
+pub(crate) fn write_table(path: &Path, df: &mut DataFrame) -> Result<(), StoreError> {
     crate::export::write_atomic_with(path, |w| {
         crate::export::write_parquet(w, df).map_err(std::io::Error::other)
     })

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::Diagnostic;
 
+mod followup;
 mod groups;
 use crate::formula::{self, State};
 use crate::framework::{is_version, Framework, MissingStrategy, Question, QuestionType, Severity};
@@ -14,6 +15,7 @@ use crate::questionnaire::answer::{read_answer, Issue, RawCell, Reading, Value};
 use crate::questionnaire::fill::{CellValue, Fill};
 use crate::questionnaire::read::{Notice, Workbook};
 use crate::questionnaire::CellRef;
+pub use followup::{FollowUpAnswer, DERIVED};
 pub use groups::GroupAnswer;
 
 /// One answer of a return, as the store keeps it.
@@ -50,6 +52,8 @@ pub struct Checked {
     pub template_version: Option<String>,
     /// The breakdown answers, in sheet order.
     pub groups: Vec<GroupAnswer>,
+    /// The follow-up of UN recommendations, in sheet order (Contract 6).
+    pub followup: Vec<FollowUpAnswer>,
 }
 
 impl Checked {
@@ -60,7 +64,9 @@ impl Checked {
     pub fn to_fill(&self, fw: &Framework) -> Fill {
         let mut fill = Fill::default();
         for a in &self.answers {
-            if a.question == "reporting_year" {
+            if a.question == "reporting_year"
+                || fw.question(&a.question).is_some_and(|q| !q.on_sheet())
+            {
                 continue;
             }
             let yes_no = fw.question(&a.question).is_some_and(|q| q.qtype == QuestionType::YesNo);
@@ -114,6 +120,20 @@ impl Checked {
                     names.push(g.category.clone());
                 }
             }
+        }
+        // Last year's follow-up: where each recommendation stood, kept as written when it
+        // was not understood (so it can be corrected).
+        for f in &self.followup {
+            let entry = fill.followup.entry(f.recommendation.clone()).or_default();
+            let or_raw = |code: &Option<String>, raw: &str| {
+                code.clone().or_else(|| Some(raw.to_string()).filter(|r| !r.is_empty()))
+            };
+            entry.competence = or_raw(&f.competence, &f.competence_raw);
+            entry.status = or_raw(&f.status, &f.status_raw);
+            entry.department = f.department.clone();
+            entry.action = f.action.clone();
+            entry.source = f.source.clone();
+            entry.comment = f.comment.clone();
         }
         fill
     }
@@ -232,6 +252,9 @@ pub fn validate(fw: &Framework, wb: &Workbook, lang: Lang) -> Checked {
         });
         readings.push(reading);
     }
+    // 1a. The follow-up of UN recommendations, and the values derived from it.
+    let followup = followup::followup(&mut cx, wb, wb_lang);
+    followup::derive(fw, wb, &followup, &mut answers);
     for ((q, a), r) in fw.questions.iter().zip(&answers).zip(&readings) {
         if let Some(issue) = &r.issue {
             let (message, hint) = describe(issue, q, a, lang);
@@ -369,6 +392,7 @@ pub fn validate(fw: &Framework, wb: &Workbook, lang: Lang) -> Checked {
         year,
         template_version,
         groups,
+        followup,
     }
 }
 

@@ -4,7 +4,7 @@
 pub mod batch;
 mod check;
 
-pub use check::{city_id, slug, validate, Answer, Checked, GroupAnswer};
+pub use check::{city_id, slug, validate, Answer, Checked, FollowUpAnswer, GroupAnswer, DERIVED};
 
 use serde::Serialize;
 

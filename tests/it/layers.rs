@@ -12,7 +12,7 @@ const LAYERS: [&[&str]; 11] = [
     &["framework"],
     &["questionnaire"],
     &["validate"],
-    &["store"],
+    &["store", "recommend"],
     &["compute"],
     &["charts"],
     &["report"],

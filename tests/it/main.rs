@@ -14,6 +14,7 @@ mod groups;
 mod interrupted;
 mod layers;
 mod questionnaire;
+mod recommendations;
 mod report;
 mod run;
 mod sample_data;

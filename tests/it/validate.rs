@@ -24,7 +24,7 @@ fn framework() -> Framework {
 fn complete_fill(fw: &Framework) -> (Fill, Vec<(String, Value)>) {
     let mut fill = Fill::default();
     let mut expected = Vec::new();
-    for q in &fw.questions {
+    for q in fw.questions.iter().filter(|q| q.on_sheet()) {
         let lo = q.min.unwrap_or(0.0);
         let (cell, value) = match q.qtype {
             QuestionType::Number => (CellValue::Number(lo + 0.5), Value::Number(lo + 0.5)),

@@ -16,6 +16,7 @@ use crate::framework::UnitFormat;
 use crate::i18n::{format_number, trf};
 
 mod breakdowns;
+mod followup;
 mod groups;
 mod heatmap;
 mod kinds;
@@ -26,6 +27,7 @@ mod strip;
 mod trends;
 
 pub use breakdowns::{breakdowns, coverage, Coverage};
+pub use followup::{follow_up, FollowBy};
 pub use groups::{group_indicators, groups};
 pub use heatmap::heatmaps;
 pub use kinds::{kind_grid, KindScope};

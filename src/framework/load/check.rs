@@ -383,7 +383,10 @@ impl Cx {
             }
         }
         // Questions nobody uses, and rights without every kind of indicator.
-        for q in fw.questions.iter().filter(|q| q.right.is_some()) {
+        // Text answers are evidence for reports (sources, a government's own words), never
+        // a formula's input.
+        let unused = |q: &&Question| q.right.is_some() && q.qtype != QuestionType::Text;
+        for q in fw.questions.iter().filter(unused) {
             if !used.contains(q.id.as_str()) {
                 self.current = q.loc.file;
                 self.warn(
@@ -420,6 +423,64 @@ impl Cx {
                     self.current = file;
                     let msg = trf(lang, "fw.thin_article", &[("article", article), ("count", &n)]);
                     self.warn("F-COVERAGE", offset, Some(article), msg, None);
+                }
+            }
+        }
+        // Derived questions: one kind, integer counts, never typed in a sheet.
+        for q in fw.questions.iter().filter(|q| !q.on_sheet()) {
+            self.current = q.loc.file;
+            let kind = q.derived.as_deref().unwrap_or("");
+            if kind != "recommendations" {
+                let msg = trf(lang, "fw.bad_derived", &[("found", &kind)]);
+                self.error("F-DERIVED", q.loc.offset, Some(&q.id), msg, None);
+            } else if q.qtype != QuestionType::Integer || q.relevant.is_some() || q.required {
+                let msg = trf(lang, "fw.derived_shape", &[]);
+                self.error("F-DERIVED", q.loc.offset, Some(&q.id), msg, None);
+            }
+        }
+        // The UHRI crosswalk: each theme once, to rights and indicators that exist; a right
+        // no theme reaches only gets recommendations through SDG targets.
+        let mut themes: HashMap<String, &str> = HashMap::new();
+        for t in &fw.vocab.uhri_themes {
+            self.current = t.loc.file;
+            let key = theme_key(&t.name);
+            if let Some(first) = themes.insert(key, &t.name) {
+                let msg = trf(lang, "fw.uhri_duplicate", &[("name", &t.name), ("first", &first)]);
+                self.error("F-CROSSWALK", t.loc.offset, Some(&t.name), msg, None);
+            }
+            if t.rights.is_empty() {
+                let msg = trf(lang, "fw.uhri_no_right", &[("name", &t.name)]);
+                self.error("F-CROSSWALK", t.loc.offset, Some(&t.name), msg, None);
+            }
+            for r in t.rights.iter().filter(|r| fw.right(r).is_none()) {
+                let msg = trf(lang, "fw.uhri_unknown_right", &[("name", &t.name), ("id", r)]);
+                self.error("F-CROSSWALK", t.loc.offset, Some(&t.name), msg, None);
+            }
+            for i in &t.indicators {
+                match fw.indicator(i) {
+                    None => {
+                        let msg =
+                            trf(lang, "fw.uhri_unknown_indicator", &[("name", &t.name), ("id", i)]);
+                        self.error("F-CROSSWALK", t.loc.offset, Some(&t.name), msg, None);
+                    }
+                    Some(ind) if !t.rights.contains(&ind.right) => {
+                        let msg = trf(
+                            lang,
+                            "fw.uhri_other_right",
+                            &[("name", &t.name), ("id", i), ("right", &ind.right)],
+                        );
+                        self.warn("F-CROSSWALK", t.loc.offset, Some(&t.name), msg, None);
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        if !fw.vocab.uhri_themes.is_empty() {
+            for r in &fw.rights {
+                if !fw.vocab.uhri_themes.iter().any(|t| t.rights.contains(&r.id)) {
+                    self.current = r.loc.file;
+                    let msg = trf(lang, "fw.uhri_unreached", &[("right", &r.id)]);
+                    self.warn("F-CROSSWALK", r.loc.offset, Some(&r.id), msg, None);
                 }
             }
         }

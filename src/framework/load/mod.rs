@@ -260,6 +260,18 @@ impl Cx {
         fw.vocab.charter_agenda = simple(&meta.charter_agenda, "charter_agenda");
         fw.vocab.bodies = simple(&meta.body, "body");
         fw.vocab.upr_themes = simple(&meta.upr_theme, "upr_theme");
+        for raw in &meta.uhri_theme {
+            let r = raw.get_ref();
+            let name = r.name.get_ref().trim().to_string();
+            let label = self.text3(raw.span().start, &name, "uhri_theme", [&r.en, &r.es, &r.fr]);
+            fw.vocab.uhri_themes.push(UhriTheme {
+                label,
+                rights: plain(&r.rights),
+                indicators: plain(&r.indicators),
+                loc: Loc { file: self.current, offset: raw.span().start },
+                name,
+            });
+        }
         self.dimensions(&meta, fw);
     }
 
@@ -359,6 +371,7 @@ impl Cx {
                             .then(|| self.formula(&a.relevant, &id, "asked_before")),
                     }
                 }),
+                derived: q.derived.as_ref().map(|d| d.get_ref().clone()),
                 loc: Loc { file: self.current, offset },
                 id,
             };

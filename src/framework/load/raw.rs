@@ -47,6 +47,22 @@ pub(super) struct RawMeta {
     #[serde(default)]
     pub(super) disaggregation: BTreeMap<String, S<RawDimension>>,
     pub(super) left_behind: Option<S<RawLeftBehind>>,
+    #[serde(default)]
+    pub(super) uhri_theme: Vec<S<RawUhriTheme>>,
+}
+
+/// `[[uhri_theme]]`: a UHRI theme name, its labels, and the rights and indicators it bears on.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawUhriTheme {
+    pub(super) name: S<String>,
+    pub(super) en: Option<String>,
+    pub(super) es: Option<String>,
+    pub(super) fr: Option<String>,
+    #[serde(default)]
+    pub(super) rights: Vec<S<String>>,
+    #[serde(default)]
+    pub(super) indicators: Vec<S<String>>,
 }
 
 /// `[disaggregation.sex]`: a dimension, its label, its categories and reference category, or
@@ -142,6 +158,7 @@ pub(super) struct RawQuestion {
     pub(super) since: Option<S<String>>,
     pub(super) changed: Option<S<RawChange>>,
     pub(super) asked_before: Option<S<RawAskedBefore>>,
+    pub(super) derived: Option<S<String>>,
 }
 
 /// `changed = { version = "2026.2", what = { en, es, fr } }`.

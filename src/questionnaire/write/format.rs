@@ -124,6 +124,16 @@ pub(super) fn width(c: Column) -> f64 {
         Column::Comment => 30.0,
         Column::Dimension => 22.0,
         Column::Category => 26.0,
+        Column::Reference => 20.0,
+        Column::Body => 14.0,
+        Column::Themes => 22.0,
+        Column::Position => 12.0,
+        Column::RecommendedBy => 16.0,
+        Column::Recommendation => 60.0,
+        Column::Competence => 14.0,
+        Column::FollowStatus => 16.0,
+        Column::Department => 22.0,
+        Column::Action => 40.0,
     }
 }
 

@@ -149,7 +149,12 @@ pub(super) fn instructions(ctx: &Ctx<'_>, sheets: &[SheetPlan<'_>]) -> Result<Wo
 }
 
 /// The hidden sheet that identifies the template: `key | value` rows.
-pub(super) fn meta_sheet(fw: &Framework, lang: Lang, layout: &Layout) -> Result<Worksheet, Fault> {
+pub(super) fn meta_sheet(
+    fw: &Framework,
+    lang: Lang,
+    layout: &Layout,
+    fill: &Fill,
+) -> Result<Worksheet, Fault> {
     let mut ws = Worksheet::new();
     ws.set_name(layout::META_SHEET)?;
     let version = layout.framework_version.as_deref().unwrap_or(&fw.version);
@@ -163,6 +168,19 @@ pub(super) fn meta_sheet(fw: &Framework, lang: Lang, layout: &Layout) -> Result<
         };
         ws.write_string(row as u32, 0, *key)?;
         ws.write_string(row as u32, 1, value)?;
+    }
+    // The recommendations the recommendations sheet lists: the validator tells a row the
+    // city added from these.
+    let mut row = layout::META_KEYS.len() as u32;
+    if let Some(country) = &fill.recommendations_country {
+        ws.write_string(row, 0, layout::META_REC_COUNTRY)?;
+        ws.write_string(row, 1, country)?;
+        row += 1;
+        for r in &fill.recommendations {
+            ws.write_string(row, 0, layout::META_REC)?;
+            ws.write_string(row, 1, &r.id)?;
+            row += 1;
+        }
     }
     ws.set_column_width(0, 20)?;
     ws.set_column_width(1, 20)?;

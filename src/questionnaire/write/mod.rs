@@ -42,6 +42,7 @@ mod answer;
 mod breakdown;
 mod format;
 mod instructions;
+mod recommendations;
 mod sheets;
 mod skip;
 mod validation;
@@ -50,6 +51,7 @@ use answer::*;
 use breakdown::*;
 use format::*;
 use instructions::*;
+use recommendations::*;
 use sheets::*;
 use skip::*;
 use validation::*;
@@ -142,6 +144,7 @@ fn workbook_bytes(
     }
 
     let breakdowns = breakdown_sheet(&mut ctx)?;
+    let recommendations = recommendations_sheet(&mut ctx)?;
 
     let mut workbook = Workbook::new();
     workbook.set_properties(&properties(fw, lang)?);
@@ -152,11 +155,14 @@ fn workbook_bytes(
     if let Some(ws) = breakdowns {
         workbook.push_worksheet(ws);
     }
+    if let Some(ws) = recommendations {
+        workbook.push_worksheet(ws);
+    }
     if !ctx.lists.columns.is_empty() {
         workbook.push_worksheet(ctx.lists.sheet()?);
     }
     if !layout.without_meta {
-        workbook.push_worksheet(meta_sheet(fw, lang, layout)?);
+        workbook.push_worksheet(meta_sheet(fw, lang, layout, fill)?);
     }
     Ok(workbook.save_to_buffer()?)
 }
@@ -249,6 +255,7 @@ mod tests {
             Column::Comment => "comment",
             Column::Dimension => "dimension",
             Column::Category => "category",
+            _ => "recommendations sheet",
         }
     }
 
@@ -337,7 +344,8 @@ mod tests {
             }
             let (rows, dupes) = read_rows(&path);
             assert!(dupes.is_empty(), "{lang}: ids seen twice: {dupes:?}");
-            let want: BTreeSet<&str> = fw.questions.iter().map(|q| q.id.as_str()).collect();
+            let want: BTreeSet<&str> =
+                fw.questions.iter().filter(|q| q.on_sheet()).map(|q| q.id.as_str()).collect();
             let got: BTreeSet<&str> = rows.keys().map(String::as_str).collect();
             assert_eq!(got, want, "{lang}");
             assert_eq!(rows["city_name"].sheet, layout::profile_sheet(&fw, lang));
@@ -529,9 +537,11 @@ mod tests {
         });
         let got = skip_note(&fw, &q, Lang::En).expect("a note");
         assert!(got.ends_with(text), "{got}");
-        // The help cell carries it, after saying that the question is new.
+        // The help cell carries it; a question new in this version says so first.
         assert!(help_text(&fw, fw.question("HOU_Q10").expect("q"), Lang::En)
-            .starts_with("New question in 2026.2.\nAnswer only if"));
+            .starts_with("Answer only if"));
+        assert!(help_text(&fw, fw.question("HOU_STATE").expect("q"), Lang::En)
+            .starts_with("New question in 2026.3.\n"));
     }
 
     #[test]

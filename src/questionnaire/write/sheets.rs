@@ -40,14 +40,24 @@ pub(super) fn plan_sheets<'a>(
         name: name_of("profile", layout::profile_sheet(fw, lang)),
         title: fw.profile.title.get(lang),
         summary: fw.profile.summary.get(lang),
-        rows: plan_rows(None, fw.questions_of(None).collect(), lang, layout),
+        rows: plan_rows(
+            None,
+            fw.questions_of(None).filter(|q| q.on_sheet()).collect(),
+            lang,
+            layout,
+        ),
     }];
     for right in &fw.rights {
         sheets.push(SheetPlan {
             name: name_of(&right.id, layout::right_sheet(fw, right, lang)),
             title: right.title.get(lang),
             summary: right.summary.get(lang),
-            rows: plan_rows(Some(right), fw.questions_of(Some(&right.id)).collect(), lang, layout),
+            rows: plan_rows(
+                Some(right),
+                fw.questions_of(Some(&right.id)).filter(|q| q.on_sheet()).collect(),
+                lang,
+                layout,
+            ),
         });
     }
     sheets
