@@ -47,16 +47,18 @@ pub fn recommendation_table(fw: &Framework, ds: &Dataset) -> PolarsResult<DataFr
 
 /// `recommendation_followup`: every follow-up row of the current returns.
 pub fn followup_table(fw: &Framework, ds: &Dataset) -> PolarsResult<DataFrame> {
-    let by_id: HashMap<&str, &Recommendation> =
-        ds.recommendations.iter().map(|r| (r.id.as_str(), r)).collect();
+    // Each recommendation with its links, worked out once (many cities follow up one).
+    let by_id: HashMap<&str, (&Recommendation, Vec<links::Link>)> =
+        ds.recommendations.iter().map(|r| (r.id.as_str(), (r, links::link(fw, r)))).collect();
     let mut rows: Vec<[Option<String>; 25]> = Vec::new();
     let mut years: Vec<i32> = Vec::new();
     let mut flags: Vec<(bool, bool)> = Vec::new();
     let mut cycles: Vec<Option<u32>> = Vec::new();
     for ((record, profile), followup) in ds.returns.iter().zip(&ds.profiles).zip(&ds.followup) {
         for f in followup {
-            let rec = by_id.get(f.recommendation_id.as_str()).copied();
-            let linked = rec.map(|r| links::link(fw, r)).unwrap_or_default();
+            let found = by_id.get(f.recommendation_id.as_str());
+            let rec = found.map(|(r, _)| *r);
+            let linked = found.map_or(&[][..], |(_, l)| l.as_slice());
             let s = |v: &str| Some(v.to_string());
             let rs = |g: &dyn Fn(&Recommendation) -> Option<String>| rec.and_then(g);
             rows.push([
@@ -73,8 +75,8 @@ pub fn followup_table(fw: &Framework, ds: &Dataset) -> PolarsResult<DataFrame> {
                 None,
                 rs(&|r| r.position.clone()),
                 rs(&|r| Some(r.themes.join("\n"))),
-                Some(links::rights(&linked).join("\n")),
-                Some(links::indicators(&linked).join("\n")),
+                Some(links::rights(linked).join("\n")),
+                Some(links::indicators(linked).join("\n")),
                 f.competence.clone(),
                 f.status.clone(),
                 None,

@@ -121,6 +121,12 @@ impl Vocabularies {
         let key = theme_key(name);
         self.uhri_themes.iter().find(|t| theme_key(&t.name) == key)
     }
+
+    /// The label of the UHRI theme `name` in `lang`: the crosswalk's, else the name as
+    /// UHRI gives it.
+    pub fn uhri_label(&self, name: &str, lang: crate::i18n::Lang) -> String {
+        self.uhri_theme(name).map_or_else(|| name.to_string(), |t| t.label.get(lang).to_string())
+    }
 }
 
 /// A theme name folded for comparison: case, accents, spacing and `&`/`and` ignored.

@@ -282,19 +282,17 @@ pub const COMPETENCE: [&str; 3] = ["yes", "partly", "no"];
 pub const FOLLOW_STATUS: [&str; 4] =
     ["not_started", "in_progress", "implemented", "not_applicable"];
 
-/// The label of competence or status `code` in `lang` (the code itself if unknown).
-pub fn followup_label(code: &str, lang: Lang) -> &'static str {
-    let i = lang.index();
-    let labels: [(&str, [&'static str; 3]); 7] = [
-        ("yes", ["Yes", "Sí", "Oui"]),
-        ("partly", ["Partly", "En parte", "En partie"]),
-        ("no", ["No", "No", "Non"]),
-        ("not_started", ["Not started", "No iniciada", "Pas commencée"]),
-        ("in_progress", ["In progress", "En curso", "En cours"]),
-        ("implemented", ["Implemented", "Implementada", "Mise en œuvre"]),
-        ("not_applicable", ["Not applicable", "No aplicable", "Sans objet"]),
-    ];
-    labels.iter().find(|(c, _)| *c == code).map_or("", |(_, l)| l[i])
+/// The label of competence or status `code` in `lang` (the catalog's `rec.competence.*`
+/// and `rec.status.*`, which reports use too); empty for an unknown code.
+pub fn followup_label(code: &str, lang: Lang) -> String {
+    let group = if COMPETENCE.contains(&code) { "competence" } else { "status" };
+    let key = format!("rec.{group}.{code}");
+    let label = crate::i18n::tr(lang, &key);
+    if label == key || !(COMPETENCE.contains(&code) || FOLLOW_STATUS.contains(&code)) {
+        String::new()
+    } else {
+        label.to_string()
+    }
 }
 
 /// What a written competence answer means, in any language: `yes`, `partly` or `no`.
@@ -321,7 +319,7 @@ pub fn parse_follow_status(text: &str) -> Option<&'static str> {
         if f == code.replace('_', " ") {
             return Some(code);
         }
-        if Lang::ALL.iter().any(|l| fold(followup_label(code, *l)) == f) {
+        if Lang::ALL.iter().any(|l| fold(&followup_label(code, *l)) == f) {
             return Some(code);
         }
     }
@@ -450,10 +448,10 @@ mod tests {
     fn follow_up_words_in_every_language() {
         for lang in Lang::ALL {
             for code in COMPETENCE {
-                assert_eq!(parse_competence(followup_label(code, lang)), Some(code), "{lang}");
+                assert_eq!(parse_competence(&followup_label(code, lang)), Some(code), "{lang}");
             }
             for code in FOLLOW_STATUS {
-                assert_eq!(parse_follow_status(followup_label(code, lang)), Some(code), "{lang}");
+                assert_eq!(parse_follow_status(&followup_label(code, lang)), Some(code), "{lang}");
             }
         }
         assert_eq!(parse_follow_status("in_progress"), Some("in_progress"));

@@ -11,7 +11,7 @@ use calamine::{open_workbook_from_rs, Data, Range, Reader, Sheets};
 
 use super::answer::{Date, RawCell};
 use super::layout::{Column, META_REC, META_REC_COUNTRY, META_SHEET};
-use super::limits::{check_ods, inflate, sheet_range, Limits};
+use super::limits::{check_ods, inflate, sheet_range, Limits, Parts};
 use super::CellRef;
 use crate::framework::Framework;
 use crate::i18n::Lang;
@@ -243,7 +243,24 @@ impl std::fmt::Display for FileKind {
 /// format hrcities does not read is refused before it is read; a file larger than `limits`
 /// allow is refused without reading it.
 pub fn read_file(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
-    // `metadata` follows links and opens nothing.
+    read_regular(path, limits.file_bytes, || {
+        if EXTENSIONS.contains(&extension(path).as_str()) {
+            Ok(())
+        } else {
+            Err(ReadError::Unsupported(extension(path)))
+        }
+    })
+}
+
+/// The bytes of the regular file at `path`, at most `limit` of them: `metadata` first (it
+/// follows links and opens nothing), so a folder or a named pipe is refused unopened; then
+/// `accept` (a check of the name), then the file opened without waiting and looked at
+/// again; read up to the limit and no further.
+pub fn read_regular(
+    path: &Path,
+    limit: u64,
+    accept: impl FnOnce() -> Result<(), ReadError>,
+) -> Result<Vec<u8>, ReadError> {
     let meta = std::fs::metadata(path)?;
     if meta.is_dir() {
         return Err(ReadError::Io(std::io::Error::other("this is a folder, not a file")));
@@ -251,23 +268,20 @@ pub fn read_file(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
     if !meta.is_file() {
         return Err(ReadError::NotAFile(FileKind::of(meta.file_type())));
     }
-    if !EXTENSIONS.contains(&extension(path).as_str()) {
-        return Err(ReadError::Unsupported(extension(path)));
-    }
+    accept()?;
     let f = open_without_waiting(path)?;
     // The name may have been given to something else between the two looks.
     let meta = f.metadata()?;
     if !meta.is_file() {
         return Err(ReadError::NotAFile(FileKind::of(meta.file_type())));
     }
-    let limit = limits.file_bytes;
     let too_large = |size| ReadError::TooLarge { size, limit };
     if meta.len() > limit {
         return Err(too_large(meta.len()));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     // A file that grows while it is read stops at the limit too.
-    f.take(limit + 1).read_to_end(&mut bytes)?;
+    f.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         return Err(too_large(bytes.len() as u64));
     }
@@ -414,25 +428,9 @@ pub fn read_sheets(
 ) -> Result<Vec<TextSheet>, ReadError> {
     crate::guard::catch(|| {
         sniff(path, bytes)?;
-        let parts = if bytes.starts_with(b"PK\x03\x04") {
-            let parts = inflate(bytes, limits.unzipped_bytes)?;
-            if extension(path) == "ods" {
-                check_ods(&parts, limits.cells)?;
-            }
-            Some(parts)
-        } else {
-            None
-        };
-        let stored;
-        let source = match &parts {
-            Some(p) => {
-                stored = p.stored_zip()?;
-                stored.as_slice()
-            }
-            None => bytes,
-        };
+        let (_, source) = unpacked(path, bytes, limits)?;
         let mut wb =
-            open(path, source).map_err(|e| ReadError::Damaged(first_line(&e.to_string())))?;
+            open(path, &source).map_err(|e| ReadError::Damaged(first_line(&e.to_string())))?;
         let mut out = Vec::new();
         for name in wb.sheet_names() {
             let range = sheet_range(&mut wb, &name, limits.cells)?;
@@ -456,6 +454,26 @@ pub fn read_sheets(
     .unwrap_or_else(|message| Err(ReadError::ReaderPanic(message)))
 }
 
+/// A spreadsheet's bytes ready for calamine, within `limits`. A zipped workbook is
+/// inflated once: the limits, hrcities' scan of the sheets' XML (the parts, returned) and
+/// calamine (given the parts stored, not compressed) all read the same bytes; any other
+/// format is given as it is.
+fn unpacked<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+    limits: &Limits,
+) -> Result<(Option<Parts>, std::borrow::Cow<'a, [u8]>), ReadError> {
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return Ok((None, std::borrow::Cow::Borrowed(bytes)));
+    }
+    let parts = inflate(bytes, limits.unzipped_bytes)?;
+    if extension(path) == "ods" {
+        check_ods(&parts, limits.cells)?;
+    }
+    let stored = parts.stored_zip()?;
+    Ok((Some(parts), std::borrow::Cow::Owned(stored)))
+}
+
 /// [`read_workbook_bytes`] once the first bytes say the format matches the extension.
 fn read_sniffed(
     path: &Path,
@@ -463,26 +481,8 @@ fn read_sniffed(
     fw: &Framework,
     limits: &Limits,
 ) -> Result<Workbook, ReadError> {
-    // A zipped workbook is inflated once: the limits, hrcities' scan of the sheets' XML and
-    // calamine (given the parts stored, not compressed) all read the same bytes.
-    let parts = if bytes.starts_with(b"PK\x03\x04") {
-        let parts = inflate(bytes, limits.unzipped_bytes)?;
-        if extension(path) == "ods" {
-            check_ods(&parts, limits.cells)?;
-        }
-        Some(parts)
-    } else {
-        None
-    };
-    let stored;
-    let source = match &parts {
-        Some(p) => {
-            stored = p.stored_zip()?;
-            stored.as_slice()
-        }
-        None => bytes,
-    };
-    let mut wb = open(path, source).map_err(|e| ReadError::Damaged(first_line(&e.to_string())))?;
+    let (parts, source) = unpacked(path, bytes, limits)?;
+    let mut wb = open(path, &source).map_err(|e| ReadError::Damaged(first_line(&e.to_string())))?;
     let names = wb.sheet_names();
     let mut template = None;
     let mut sheets: Vec<(String, Range<Data>)> = Vec::new();

@@ -36,7 +36,6 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -47,7 +46,7 @@ use crate::i18n::number::format_number;
 use crate::i18n::{country_code, fold, tr, trf, Lang};
 use crate::questionnaire::answer::Date;
 use crate::questionnaire::limits::{Limits, MB};
-use crate::questionnaire::read::{read_sheets, FileKind, ReadError};
+use crate::questionnaire::read::{read_regular, read_sheets, FileKind, ReadError};
 
 /// The most data rows an export may have: UHRI holds about 267,000 records in all.
 pub const MAX_ROWS: usize = 1_000_000;
@@ -456,66 +455,19 @@ fn source_kind(path: &Path) -> Result<SourceKind, ImportError> {
     }
 }
 
-/// The bytes at `path`, checked as the reader of returns checks them: `metadata` first
-/// (it follows links and opens nothing), so a folder or a named pipe is refused unopened;
-/// then opened without waiting and looked at again; read up to the limit and no further.
+/// The bytes at `path`, checked as the reader of returns checks them
+/// ([`read_regular`]): a folder or a named pipe is refused unopened, a name of a kind
+/// hrcities does not import before the file is opened, and no more than the limit is read.
 fn read_export(path: &Path, limits: &Limits) -> Result<Vec<u8>, ImportError> {
-    let meta = std::fs::metadata(path)?;
-    if meta.is_dir() {
+    if std::fs::metadata(path)?.is_dir() {
         return Err(ImportError::Folder);
     }
-    if !meta.is_file() {
-        return Err(ImportError::NotAFile(file_kind(meta.file_type())));
-    }
-    source_kind(path)?;
-    let file = open_without_waiting(path)?;
-    // The name may have been given to something else between the two looks.
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(ImportError::NotAFile(file_kind(meta.file_type())));
-    }
-    let limit = limits.file_bytes;
-    if meta.len() > limit {
-        return Err(ImportError::TooLarge { size: meta.len(), limit });
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    // A file that grows while it is read stops at the limit too.
-    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(ImportError::TooLarge { size: bytes.len() as u64, limit });
-    }
-    Ok(bytes)
-}
-
-/// Opens `path` for reading; on Unix with `O_NONBLOCK`, so that a named pipe put there
-/// after it was looked at does not make the open wait.
-fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
-    }
-    options.open(path)
-}
-
-fn file_kind(file_type: std::fs::FileType) -> FileKind {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if file_type.is_fifo() {
-            return FileKind::NamedPipe;
-        }
-        if file_type.is_socket() {
-            return FileKind::Socket;
-        }
-        if file_type.is_char_device() || file_type.is_block_device() {
-            return FileKind::Device;
-        }
-    }
-    let _ = file_type;
-    FileKind::Other
+    let accept = || match source_kind(path) {
+        Ok(_) => Ok(()),
+        Err(ImportError::Unsupported(ext)) => Err(ReadError::Unsupported(ext)),
+        Err(other) => Err(ReadError::Damaged(other.to_string())),
+    };
+    Ok(read_regular(path, limits.file_bytes, accept)?)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -215,15 +215,8 @@ pub fn listed(
                 (Mechanism::Upr, None) => tr(lang, &r.mechanism.key()).to_string(),
                 _ => r.body.clone(),
             };
-            let themes: Vec<String> = r
-                .themes
-                .iter()
-                .map(|t| {
-                    fw.vocab
-                        .uhri_theme(t)
-                        .map_or_else(|| t.clone(), |x| x.label.get(lang).to_string())
-                })
-                .collect();
+            let themes: Vec<String> =
+                r.themes.iter().map(|t| fw.vocab.uhri_label(t, lang)).collect();
             let position = r
                 .position
                 .as_deref()

@@ -31,6 +31,19 @@ fn clip(text: &str, max: usize) -> String {
     format!("{cut}…")
 }
 
+/// The follow-up charts as the figures of a report (file and text alternative) and the
+/// files they are written to.
+fn figures(charts: Vec<crate::charts::Chart>) -> (Vec<Value>, Vec<(String, Vec<u8>)>) {
+    charts
+        .into_iter()
+        .enumerate()
+        .map(|(i, chart)| {
+            let file = format!("charts/followup-{i}.svg");
+            (context! { file => file.clone(), alt => chart.desc }, (file, chart.svg.into_bytes()))
+        })
+        .unzip()
+}
+
 impl Reporter<'_> {
     /// The recommendations of the store by id.
     fn recommendations(&self) -> HashMap<&str, &Recommendation> {
@@ -102,16 +115,8 @@ impl Reporter<'_> {
                 }
                 _ => rec.body.clone(),
             };
-            let themes: Vec<String> = rec
-                .themes
-                .iter()
-                .map(|t| {
-                    self.fw
-                        .vocab
-                        .uhri_theme(t)
-                        .map_or_else(|| t.clone(), |x| x.label.get(lang).into())
-                })
-                .collect();
+            let themes: Vec<String> =
+                rec.themes.iter().map(|t| self.fw.vocab.uhri_label(t, lang)).collect();
             matrix.push(context! {
                 citation => rec.citation(para),
                 text => clip(&rec.text, 160),
@@ -133,13 +138,7 @@ impl Reporter<'_> {
         } else {
             followup_charts(&rows, labels, Some((city, &name)), year)
         };
-        let mut files = Vec::new();
-        let mut figures = Vec::new();
-        for (i, chart) in charts.into_iter().enumerate() {
-            let file = format!("charts/followup-{i}.svg");
-            figures.push(context! { file => file.clone(), alt => chart.desc.clone() });
-            files.push((file, chart.svg.into_bytes()));
-        }
+        let (figures, files) = figures(charts);
         let ctx = context! {
             heading => tr(lang, "report.follow_heading"),
             intro => intro,
@@ -216,13 +215,7 @@ impl Reporter<'_> {
             ],
         );
         let labels = Labels { fw: self.fw, lang };
-        let mut files = Vec::new();
-        let mut figures = Vec::new();
-        for (i, chart) in followup_charts(&rows, labels, None, year).into_iter().enumerate() {
-            let file = format!("charts/followup-{i}.svg");
-            figures.push(context! { file => file.clone(), alt => chart.desc.clone() });
-            files.push((file, chart.svg.into_bytes()));
-        }
+        let (figures, files) = figures(followup_charts(&rows, labels, None, year));
         let ctx = context! {
             heading => tr(lang, "report.follow_heading"),
             intro => intro,

@@ -128,8 +128,7 @@ impl FollowUpRow {
     /// [`crate::validate::FollowUpAnswer::relevant`]).
     pub fn relevant(&self) -> bool {
         self.diagnostic_code.is_none()
-            && matches!(self.competence.as_deref(), Some("yes" | "partly"))
-            && self.status.as_deref() != Some("not_applicable")
+            && crate::validate::relevant(self.competence.as_deref(), self.status.as_deref())
     }
 }
 
@@ -142,31 +141,25 @@ pub(super) fn read_followup(
     let Some(df) = read_table(path)? else { return Ok(vec![Vec::new(); shas.len()]) };
     let c = Cols { df: &df, path };
     let year = c.num::<Int32Type>("year")?;
-    let mut out = Vec::with_capacity(shas.len());
-    for rows in rows_by_sha(&df, path, shas)? {
-        let mut these = Vec::with_capacity(rows.len());
-        for i in rows {
-            these.push(FollowUpRow {
-                sha256: c.req("sha256", i)?,
-                city_id: c.req("city_id", i)?,
-                year: year.get(i).unwrap_or(0),
-                recommendation_id: c.req("recommendation_id", i)?,
-                competence: c.opt("competence", i)?,
-                status: c.opt("status", i)?,
-                competence_raw: c.opt("competence_raw", i)?.unwrap_or_default(),
-                status_raw: c.opt("status_raw", i)?.unwrap_or_default(),
-                department: c.opt("department", i)?,
-                action: c.opt("action", i)?,
-                source: c.opt("source", i)?,
-                comment: c.opt("comment", i)?,
-                sheet: c.opt("sheet", i)?.unwrap_or_default(),
-                cell: c.opt("cell", i)?.unwrap_or_default(),
-                diagnostic_code: c.opt("diagnostic_code", i)?,
-            });
-        }
-        out.push(these);
-    }
-    Ok(out)
+    by_return(&df, path, shas, |i| {
+        Ok(FollowUpRow {
+            sha256: c.req("sha256", i)?,
+            city_id: c.req("city_id", i)?,
+            year: year.get(i).unwrap_or(0),
+            recommendation_id: c.req("recommendation_id", i)?,
+            competence: c.opt("competence", i)?,
+            status: c.opt("status", i)?,
+            competence_raw: c.opt("competence_raw", i)?.unwrap_or_default(),
+            status_raw: c.opt("status_raw", i)?.unwrap_or_default(),
+            department: c.opt("department", i)?,
+            action: c.opt("action", i)?,
+            source: c.opt("source", i)?,
+            comment: c.opt("comment", i)?,
+            sheet: c.opt("sheet", i)?.unwrap_or_default(),
+            cell: c.opt("cell", i)?.unwrap_or_default(),
+            diagnostic_code: c.opt("diagnostic_code", i)?,
+        })
+    })
 }
 
 /// Reads the breakdown answers of the returns `shas` from `groups.parquet` (none when a
@@ -175,32 +168,26 @@ pub(super) fn read_groups(path: &Path, shas: &[&str]) -> Result<Vec<Vec<GroupRow
     let Some(df) = read_table(path)? else { return Ok(vec![Vec::new(); shas.len()]) };
     let c = Cols { df: &df, path };
     let (year, number) = (c.num::<Int32Type>("year")?, c.num::<Float64Type>("value_number")?);
-    let mut out = Vec::with_capacity(shas.len());
-    for rows in rows_by_sha(&df, path, shas)? {
-        let mut group = Vec::with_capacity(rows.len());
-        for i in rows {
-            let status = c.status(i)?;
-            group.push(GroupRow {
-                sha256: c.req("sha256", i)?,
-                city_id: c.req("city_id", i)?,
-                year: year.get(i).unwrap_or(0),
-                question_id: c.req("question_id", i)?,
-                dimension: c.req("dimension", i)?,
-                category: c.opt("category", i)?.unwrap_or_default(),
-                raw: c.opt("raw", i)?.unwrap_or_default(),
-                value_number: number.get(i),
-                value_text: c.opt("value_text", i)?,
-                status,
-                sheet: c.opt("sheet", i)?.unwrap_or_default(),
-                cell: c.opt("cell", i)?.unwrap_or_default(),
-                source: c.opt("source", i)?,
-                comment: c.opt("comment", i)?,
-                diagnostic_code: c.opt("diagnostic_code", i)?,
-            });
-        }
-        out.push(group);
-    }
-    Ok(out)
+    by_return(&df, path, shas, |i| {
+        let status = c.status(i)?;
+        Ok(GroupRow {
+            sha256: c.req("sha256", i)?,
+            city_id: c.req("city_id", i)?,
+            year: year.get(i).unwrap_or(0),
+            question_id: c.req("question_id", i)?,
+            dimension: c.req("dimension", i)?,
+            category: c.opt("category", i)?.unwrap_or_default(),
+            raw: c.opt("raw", i)?.unwrap_or_default(),
+            value_number: number.get(i),
+            value_text: c.opt("value_text", i)?,
+            status,
+            sheet: c.opt("sheet", i)?.unwrap_or_default(),
+            cell: c.opt("cell", i)?.unwrap_or_default(),
+            source: c.opt("source", i)?,
+            comment: c.opt("comment", i)?,
+            diagnostic_code: c.opt("diagnostic_code", i)?,
+        })
+    })
 }
 
 fn polars_err(path: &Path) -> impl FnOnce(PolarsError) -> StoreError + '_ {
@@ -409,6 +396,20 @@ pub(super) fn diagnostics_frame(diagnostics: &[(String, Diagnostic)]) -> PolarsR
 }
 
 /// The row numbers of `df` whose `sha256` is one of `shas`, grouped by sha in that order.
+/// The rows of the returns `shas`, grouped by return in that order, each made by `row`
+/// from its index in `df`.
+fn by_return<T>(
+    df: &DataFrame,
+    path: &Path,
+    shas: &[&str],
+    mut row: impl FnMut(usize) -> Result<T, StoreError>,
+) -> Result<Vec<Vec<T>>, StoreError> {
+    rows_by_sha(df, path, shas)?
+        .into_iter()
+        .map(|rows| rows.into_iter().map(&mut row).collect())
+        .collect()
+}
+
 fn rows_by_sha(df: &DataFrame, path: &Path, shas: &[&str]) -> Result<Vec<Vec<usize>>, StoreError> {
     let c = Cols { df, path };
     let index: HashMap<&str, usize> = shas.iter().enumerate().map(|(i, s)| (*s, i)).collect();
@@ -429,31 +430,25 @@ pub(super) fn read_responses(
     let Some(df) = read_table(path)? else { return Ok(vec![Vec::new(); shas.len()]) };
     let c = Cols { df: &df, path };
     let (year, number) = (c.num::<Int32Type>("year")?, c.num::<Float64Type>("value_number")?);
-    let mut out = Vec::with_capacity(shas.len());
-    for rows in rows_by_sha(&df, path, shas)? {
-        let mut group = Vec::with_capacity(rows.len());
-        for i in rows {
-            let status = c.status(i)?;
-            group.push(ResponseRow {
-                sha256: c.req("sha256", i)?,
-                city_id: c.req("city_id", i)?,
-                year: year.get(i).unwrap_or(0),
-                question_id: c.req("question_id", i)?,
-                right_id: c.opt("right_id", i)?,
-                raw: c.opt("raw", i)?.unwrap_or_default(),
-                value_number: number.get(i),
-                value_text: c.opt("value_text", i)?,
-                status,
-                sheet: c.opt("sheet", i)?,
-                cell: c.opt("cell", i)?,
-                source: c.opt("source", i)?,
-                comment: c.opt("comment", i)?,
-                diagnostic_code: c.opt("diagnostic_code", i)?,
-            });
-        }
-        out.push(group);
-    }
-    Ok(out)
+    by_return(&df, path, shas, |i| {
+        let status = c.status(i)?;
+        Ok(ResponseRow {
+            sha256: c.req("sha256", i)?,
+            city_id: c.req("city_id", i)?,
+            year: year.get(i).unwrap_or(0),
+            question_id: c.req("question_id", i)?,
+            right_id: c.opt("right_id", i)?,
+            raw: c.opt("raw", i)?.unwrap_or_default(),
+            value_number: number.get(i),
+            value_text: c.opt("value_text", i)?,
+            status,
+            sheet: c.opt("sheet", i)?,
+            cell: c.opt("cell", i)?,
+            source: c.opt("source", i)?,
+            comment: c.opt("comment", i)?,
+            diagnostic_code: c.opt("diagnostic_code", i)?,
+        })
+    })
 }
 
 /// Reads the diagnostics of the returns `shas` from `diagnostics.parquet`.
@@ -463,28 +458,22 @@ pub(super) fn read_diagnostics(
 ) -> Result<Vec<Vec<Diagnostic>>, StoreError> {
     let Some(df) = read_table(path)? else { return Ok(vec![Vec::new(); shas.len()]) };
     let c = Cols { df: &df, path };
-    let mut out = Vec::with_capacity(shas.len());
-    for rows in rows_by_sha(&df, path, shas)? {
-        let mut group = Vec::with_capacity(rows.len());
-        for i in rows {
-            group.push(Diagnostic {
-                file: c.req("file", i)?,
-                sheet: c.opt("sheet", i)?,
-                cell: c.opt("cell", i)?.and_then(|s| CellRef::parse(&s)),
-                question: c.opt("question", i)?,
-                severity: if c.req("severity", i)? == "error" {
-                    Severity::Error
-                } else {
-                    Severity::Warning
-                },
-                code: c.req("code", i)?,
-                message: c.req("message", i)?,
-                hint: c.opt("hint", i)?,
-            });
-        }
-        out.push(group);
-    }
-    Ok(out)
+    by_return(&df, path, shas, |i| {
+        Ok(Diagnostic {
+            file: c.req("file", i)?,
+            sheet: c.opt("sheet", i)?,
+            cell: c.opt("cell", i)?.and_then(|s| CellRef::parse(&s)),
+            question: c.opt("question", i)?,
+            severity: if c.req("severity", i)? == "error" {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            code: c.req("code", i)?,
+            message: c.req("message", i)?,
+            hint: c.opt("hint", i)?,
+        })
+    })
 }
 
 /// Keeps the rows of `df` (read from `path`) whose return is one of `keep`.

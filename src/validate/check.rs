@@ -15,7 +15,7 @@ use crate::questionnaire::answer::{read_answer, Issue, RawCell, Reading, Value};
 use crate::questionnaire::fill::{CellValue, Fill};
 use crate::questionnaire::read::{Notice, Workbook};
 use crate::questionnaire::CellRef;
-pub use followup::{FollowUpAnswer, DERIVED};
+pub use followup::{relevant, FollowUpAnswer, DERIVED};
 pub use groups::GroupAnswer;
 
 /// One answer of a return, as the store keeps it.

@@ -4,7 +4,9 @@
 pub mod batch;
 mod check;
 
-pub use check::{city_id, slug, validate, Answer, Checked, FollowUpAnswer, GroupAnswer, DERIVED};
+pub use check::{
+    city_id, relevant, slug, validate, Answer, Checked, FollowUpAnswer, GroupAnswer, DERIVED,
+};
 
 use serde::Serialize;
 

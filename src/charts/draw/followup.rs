@@ -39,15 +39,7 @@ pub fn follow_counts(
     for r in rows.iter().filter(|r| r.relevant) {
         let keys: Vec<String> = match by {
             FollowBy::Theme if r.themes.is_empty() => vec![l.t("chart.follow_no_theme").into()],
-            FollowBy::Theme => r
-                .themes
-                .iter()
-                .map(|t| {
-                    l.fw.vocab
-                        .uhri_theme(t)
-                        .map_or_else(|| t.clone(), |x| x.label.get(l.lang).into())
-                })
-                .collect(),
+            FollowBy::Theme => r.themes.iter().map(|t| l.fw.vocab.uhri_label(t, l.lang)).collect(),
             FollowBy::Mechanism => {
                 let key = format!("rec.mechanism.{}", r.mechanism);
                 vec![crate::i18n::tr(l.lang, &key).to_string()]

@@ -59,7 +59,7 @@ pub(super) fn recommendations_sheet(ctx: &mut Ctx<'_>) -> Result<Option<Workshee
     ws.set_row_height(header_row, 30)?;
 
     let labels = |codes: &[&str]| -> Vec<String> {
-        codes.iter().map(|c| layout::followup_label(c, lang).to_string()).collect()
+        codes.iter().map(|c| layout::followup_label(c, lang)).collect()
     };
     let competence = labels(&layout::COMPETENCE);
     let status = labels(&layout::FOLLOW_STATUS);
@@ -98,7 +98,7 @@ pub(super) fn recommendations_sheet(ctx: &mut Ctx<'_>) -> Result<Option<Workshee
                 if label.is_empty() {
                     c.clone()
                 } else {
-                    label.to_string()
+                    label
                 }
             })
         };

@@ -49,10 +49,14 @@ impl FollowUpAnswer {
     /// Whether it counts in `REC_RELEVANT`: within local competence (yes or partly) and
     /// not marked not applicable.
     pub fn relevant(&self) -> bool {
-        self.usable()
-            && matches!(self.competence.as_deref(), Some("yes" | "partly"))
-            && self.status.as_deref() != Some("not_applicable")
+        self.usable() && relevant(self.competence.as_deref(), self.status.as_deref())
     }
+}
+
+/// Whether a follow-up with this competence and status counts as a recommendation within
+/// local competence: yes or partly, and not marked not applicable.
+pub fn relevant(competence: Option<&str>, status: Option<&str>) -> bool {
+    matches!(competence, Some("yes" | "partly")) && status != Some("not_applicable")
 }
 
 /// The derived questions and how each counts the relevant rows.
@@ -96,7 +100,7 @@ pub(super) fn followup(cx: &mut Cx<'_>, wb: &Workbook, wb_lang: Lang) -> Vec<Fol
             match layout::parse_competence(&a.competence_raw) {
                 Some(c) => a.competence = Some(c.to_string()),
                 None => {
-                    let labels: Vec<&str> =
+                    let labels: Vec<String> =
                         layout::COMPETENCE.iter().map(|c| followup_label(c, wb_lang)).collect();
                     let message = trf(
                         lang,
@@ -121,7 +125,7 @@ pub(super) fn followup(cx: &mut Cx<'_>, wb: &Workbook, wb_lang: Lang) -> Vec<Fol
             match layout::parse_follow_status(&a.status_raw) {
                 Some(s) => a.status = Some(s.to_string()),
                 None => {
-                    let labels: Vec<&str> =
+                    let labels: Vec<String> =
                         layout::FOLLOW_STATUS.iter().map(|c| followup_label(c, wb_lang)).collect();
                     let message = trf(
                         lang,
