@@ -98,7 +98,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let listed = recommendations(&fw, args, &mut fill, lang)?;
     write_workbook(&fw, lang, &fill, &Layout::default(), &args.output)?;
     if !global.quiet {
-        let questions = fw.questions.len();
+        let questions = fw.questions.iter().filter(|q| q.on_sheet()).count();
         eprintln!(
             "{}",
             trf(

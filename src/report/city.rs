@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use minijinja::{context, Value};
 
-use super::{is_yes_no, Rendered, Reporter};
+use super::{capitalised, is_yes_no, Rendered, Reporter};
 use crate::charts::data::{ScoreRow, ValueRow};
 use crate::charts::{file_part, Labels};
 use crate::framework::Direction;
@@ -46,12 +46,6 @@ fn show_change(change: Option<f64>, decimals: usize, lang: Lang) -> String {
 fn short_number(x: f64, lang: Lang) -> String {
     let decimals = (0..2).find(|&d| (x * 10f64.powi(d as i32)).fract() == 0.0).unwrap_or(2);
     format_number(x, decimals, lang)
-}
-
-/// `text` with its first letter in capitals ("related to SDG …" opening a sentence).
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// "New in 2026.2." and "Changed in 2026.2: …", for the methodology.

@@ -191,7 +191,7 @@ impl Reporter<'_> {
             .into_iter()
             .map(|(m, c)| {
                 context! {
-                    mechanism => tr(lang, &format!("rec.mechanism.{m}")).to_string(),
+                    mechanism => super::capitalised(tr(lang, &format!("rec.mechanism.{m}"))),
                     counts => c.to_vec(),
                 }
             })
@@ -307,13 +307,7 @@ impl Reporter<'_> {
             let position = rec
                 .position
                 .as_deref()
-                .map(|p| {
-                    trf(
-                        lang,
-                        "report.sub_follow_position",
-                        &[("position", &tr(lang, &format!("rec.position.{p}")).to_lowercase())],
-                    )
-                })
+                .map(|p| tr(lang, &format!("report.sub_follow_position.{p}")).to_string())
                 .unwrap_or_default();
             let mut text = trf(
                 lang,
@@ -322,7 +316,7 @@ impl Reporter<'_> {
                     ("citation", &rec.citation(para)),
                     ("by", &who),
                     ("position", &position),
-                    ("gist", &clip(&rec.text, 180)),
+                    ("gist", &clip(&rec.text, 180).trim_end_matches('.')),
                 ],
             );
             for f in follow {

@@ -190,6 +190,13 @@ pub fn show_value(fw: &Framework, unit: &str, value: f64, lang: Lang) -> String 
     }
 }
 
+/// `text` with its first letter in capitals ("related to SDG …" or a label opening a
+/// sentence or a cell).
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
 /// Whether `unit` is a yes/no unit.
 pub fn is_yes_no(fw: &Framework, unit: &str) -> bool {
     fw.vocab.units.get(unit).map(|u| u.format) == Some(UnitFormat::YesNo)

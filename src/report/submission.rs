@@ -11,7 +11,7 @@ use minijinja::context;
 
 use super::city::sdg_when;
 use super::docx::{self, Block};
-use super::{is_yes_no, Reporter};
+use super::{capitalised, is_yes_no, Reporter};
 use crate::charts::data::ValueRow;
 use crate::charts::file_part;
 use crate::compute::dataset::Profile;
@@ -130,12 +130,6 @@ impl Submission {
 /// Counts words: runs of characters between white space that hold a letter or a digit.
 pub fn count_words(text: &str) -> usize {
     text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
-}
-
-/// `text` with its first letter in upper case.
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// The first ICESCR article an indicator maps to (`ICESCR art. 11(1)` → 11).
