@@ -5,7 +5,7 @@
 #   scripts/bench.sh [N]          # e.g. scripts/bench.sh 1000; scripts/bench.sh 5000
 #   BENCH_NO_BREAKDOWNS=1 scripts/bench.sh 1000   # the same returns without breakdowns
 #
-# The returns are written by `examples/sample_data.rs --synthetic N` (fictional
+# The returns are written by `examples/sample_data/` (`--synthetic N`) (fictional
 # governments, three reporting years each, every region and language, breakdowns by sex,
 # age, disability, migration status and district in four returns of five, with numbers typed as
 # text, "N/A" markers, blank required answers and values out of range). Work goes to

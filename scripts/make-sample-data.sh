@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Regenerates sample-data/: returns of 13 fictional cities for 2025 and 2026 (made from the
 # template of framework 2026.1) and 2027 (from the current one), with the flaws listed in
-# sample-data/README.md. Needs LibreOffice (soffice) for the .ods and
+# sample-data/README.md; and sample-recommendations/, the fictional UN recommendations
+# that the 2027 workbooks list. Needs LibreOffice (soffice) for the .ods and
 # .xls copies: apt-get install -y libreoffice-calc-nogui
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out=sample-data
 rm -f "$out"/*.xlsx "$out"/*.ods "$out"/*.xls
-cargo run --quiet --example sample_data -- "$out"
+cargo run --quiet --example sample_data -- "$out" sample-recommendations
 
 # Two returns arrive in other formats: saved by LibreOffice as .ods and as Excel 97 .xls.
 convert() {

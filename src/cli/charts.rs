@@ -13,9 +13,10 @@ use crate::store::Store;
 ///
 /// Without --city: campaign progress toward 10 / 100 / 1,000 governments, data quality per
 /// right and per region, the heatmap of cities × rights, the median scores by kind of
-/// indicator, which breakdowns governments report, the distribution of every indicator
-/// across cities, and each city's right scores (also by kind), trends, and groups against
-/// their reference.
+/// indicator, which breakdowns governments report, the follow-up of UN recommendations by
+/// theme and by mechanism, the distribution of every indicator across cities, and each
+/// city's right scores (also by kind), trends, groups against their reference and
+/// follow-up of UN recommendations.
 /// With --city: that city's charts, and every indicator with the city highlighted among
 /// the others.
 /// Charts go to DIR/charts/; PNGs are drawn with the fonts embedded in hrcities.

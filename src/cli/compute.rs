@@ -12,9 +12,12 @@ use crate::store::Store;
 /// Compute indicators, scores, aggregates and campaign progress from the store.
 ///
 /// Uses the current return of every city and year in the store. Writes, in DIR/data/:
-/// indicators, scores, aggregates, campaign, quality and responses as .csv and .parquet,
-/// hrcities-data.xlsx with a sheet per table, and method.json with the method's parameters.
-/// The columns are documented in README.
+/// indicators, scores, aggregates, campaign, quality, responses, the breakdowns
+/// (indicators_by_group, disaggregation_status, group_aggregates) and the UN
+/// recommendations and their follow-up (recommendations, recommendation_followup) as .csv
+/// and .parquet; hrcities-data.xlsx with a sheet per table; method.json with the method's
+/// parameters; and datapackage.json, a Frictionless Data package describing every table
+/// (fields, types, units, allowed values, keys; descriptions in en, es and fr).
 ///
 /// Examples:
 ///   hrcities compute --out results

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::{Format, GlobalArgs, Outcome, StoreArgs};
 use crate::framework::Severity;
-use crate::i18n::{tr, trf};
+use crate::i18n::{capitalised, tr, trf};
 use crate::recommend::{import_file, links, Mechanism, Recommendation, Registry};
 
 /// Import UN human-rights recommendations and list them.
@@ -75,18 +75,32 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
 }
 
 fn import(args: &ImportArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    import_into(&args.files, &args.store.store, global, true)
+}
+
+/// Imports recommendation exports `files` into the store at `dir`, printing each file's
+/// problems (with row numbers and hints) and counts — per country and mechanism when
+/// `detail` — and the store's total. `hrcities run --recommendations` and `demo` use it too.
+pub(super) fn import_into(
+    files: &[PathBuf],
+    dir: &std::path::Path,
+    global: &GlobalArgs,
+    detail: bool,
+) -> anyhow::Result<Outcome> {
     let fw = global.framework()?;
     let lang = global.lang();
-    let dir = &args.store.store;
     let mut registry = Registry::open(dir)?;
     let now = crate::store::now_utc();
     let mut outcome = Outcome::Success;
     let mut total = crate::recommend::Upsert::default();
-    for file in &args.files {
+    for file in files {
         let import = match import_file(file, &global.limits(), &now, lang) {
             Ok(i) => i,
             Err(e) => {
                 eprintln!("{}: {}", file.display(), e.message(lang));
+                if let Some(hint) = e.hint(lang) {
+                    eprintln!("  → {hint}");
+                }
                 outcome = Outcome::ReturnsHaveErrors;
                 continue;
             }
@@ -123,8 +137,13 @@ fn import(args: &ImportArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
                 ("unchanged", &upsert.unchanged),
             ],
         ))?;
-        for ((country, mechanism), n) in counts {
-            global.say(format_args!("  {country}  {:<28} {n:>5}", tr(lang, &mechanism.key())))?;
+        if detail {
+            for ((country, mechanism), n) in counts {
+                global.say(format_args!(
+                    "  {country}  {:<28} {n:>5}",
+                    capitalised(tr(lang, &mechanism.key()))
+                ))?;
+            }
         }
         total.added += upsert.added;
         total.updated += upsert.updated;

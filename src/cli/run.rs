@@ -33,6 +33,7 @@ use crate::validate::batch::{check_files, collect, json_report, write_csv};
 /// Examples:
 ///   hrcities run returns/ --out results
 ///   hrcities --lang en,es,fr run returns/ --out results --year 2026
+///   hrcities run returns/ --out results --recommendations uhri-export.xlsx tracker.csv
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -68,12 +69,18 @@ pub struct Options {
     /// (right scores summarise; by default no government is ranked).
     #[arg(long)]
     pub rank: bool,
+    /// Import these UN recommendation exports into the store first (UHRI Excel or CSV
+    /// exports, or a plain CSV; as `hrcities recommendations import`). Give them after the
+    /// returns: every file after this option is read as an export.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub recommendations: Vec<PathBuf>,
 }
 
 /// Run the whole job on the sample returns built into hrcities, to see what it does.
 ///
-/// Writes the 26 sample returns of 13 fictional cities to DIR/returns/, then does what
-/// `hrcities run` does on them. Some returns carry deliberate errors, so it ends with
+/// Writes the 39 sample returns of 13 fictional cities to DIR/returns/ and the sample UN
+/// recommendations (fictional) to DIR/recommendations/, then does what `hrcities run
+/// --recommendations` does on them. Some returns carry deliberate errors, so it ends with
 /// exit status 3 and a list of what to fix.
 ///
 /// Example:
@@ -124,6 +131,14 @@ pub fn demo(args: &DemoArgs, global: &GlobalArgs) -> anyhow::Result<Done> {
         crate::export::write_atomic(&returns.join(name), bytes)
             .with_context(|| global.cannot_write(&returns.join(name)))?;
     }
+    let recs_dir = args.out.join("recommendations");
+    std::fs::create_dir_all(&recs_dir).with_context(|| global.cannot_make(&recs_dir))?;
+    let mut recommendations = Vec::new();
+    for (name, bytes) in crate::embedded::SAMPLE_RECOMMENDATIONS {
+        let path = recs_dir.join(name);
+        crate::export::write_atomic(&path, bytes).with_context(|| global.cannot_write(&path))?;
+        recommendations.push(path);
+    }
     let options = Options {
         out: args.out.clone(),
         store: None,
@@ -131,6 +146,7 @@ pub fn demo(args: &DemoArgs, global: &GlobalArgs) -> anyhow::Result<Done> {
         png: args.png,
         templates: None,
         rank: false,
+        recommendations,
     };
     let (done, first) = run_on(std::slice::from_ref(&returns), &options, global)?;
     global.say("")?;
@@ -154,6 +170,11 @@ fn run_on(
     std::fs::create_dir_all(out).with_context(|| global.cannot_make(out))?;
     let store_dir = o.store.clone().unwrap_or_else(|| out.join("store"));
     let mut times: Vec<(&'static str, Duration)> = Vec::new();
+
+    // 0. UN recommendations, which the computation links to the returns' follow-up.
+    let recs_ok = o.recommendations.is_empty()
+        || super::recommendations::import_into(&o.recommendations, &store_dir, global, false)?
+            == Outcome::Success;
 
     // 1. Validate.
     let t = Instant::now();
@@ -378,7 +399,7 @@ fn run_on(
     }
     done.outcome = if failed > 0 {
         Outcome::Failure
-    } else if with_errors > 0 || !filed.skipped.is_empty() {
+    } else if with_errors > 0 || !filed.skipped.is_empty() || !recs_ok {
         Outcome::ReturnsHaveErrors
     } else {
         Outcome::Success

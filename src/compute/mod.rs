@@ -7,6 +7,7 @@
 
 pub mod aggregates;
 pub mod campaign;
+pub mod datapackage;
 pub mod dataset;
 pub mod followup;
 pub mod groups;
@@ -88,6 +89,34 @@ pub struct Results {
     pub recommendations: DataFrame,
     /// Each city's follow-up of them (Contract 6).
     pub recommendation_followup: DataFrame,
+    /// The framework they were computed with, as `datapackage.json` cites it.
+    pub framework: FrameworkInfo,
+}
+
+/// What the data package says of the framework behind the tables: which one it is and the
+/// codes of its vocabularies that are values of the tables (`unit`, `dimension`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FrameworkInfo {
+    /// The framework's id (`uclg-hrc`).
+    pub id: String,
+    /// Its version (`2026.3`), the package's `version`.
+    pub version: String,
+    /// Its unit codes (`percent`, `per_100k`, …), the values of `indicators.unit`.
+    pub units: Vec<String>,
+    /// Its dimensions (`sex`, `age_group`, …), the values of the `dimension` columns.
+    pub dimensions: Vec<String>,
+}
+
+impl FrameworkInfo {
+    /// The id, version and vocabularies of `fw`.
+    pub fn of(fw: &crate::framework::Framework) -> FrameworkInfo {
+        FrameworkInfo {
+            id: fw.id.clone(),
+            version: fw.version.clone(),
+            units: fw.vocab.units.keys().cloned().collect(),
+            dimensions: fw.vocab.disaggregations.keys().cloned().collect(),
+        }
+    }
 }
 
 impl Results {
@@ -109,8 +138,20 @@ impl Results {
     }
 }
 
+/// The workbook that holds every table but `responses`, one sheet each.
+pub const WORKBOOK: &str = "hrcities-data.xlsx";
+/// The method's parameters, beside the tables.
+pub const METHOD_FILE: &str = "method.json";
+
+/// Whether the table `name` is also a sheet of [`WORKBOOK`]: every table but `responses`.
+pub fn in_workbook(name: &str) -> bool {
+    name != "responses"
+}
+
 /// Writes `results` to the folder `data` (made if needed): each table as CSV and Parquet,
-/// all but `responses` as sheets of `hrcities-data.xlsx`, and the method as `method.json`.
+/// all but `responses` as sheets of `hrcities-data.xlsx`, the method as `method.json`, and
+/// last `datapackage.json`, which describes the files just written
+/// ([`datapackage::write_package`]).
 pub fn write_results(
     results: &Results,
     method: &Method,
@@ -119,10 +160,10 @@ pub fn write_results(
     use rayon::prelude::*;
     std::fs::create_dir_all(data)?;
     let sheets: Vec<(&str, &DataFrame)> =
-        results.tables().into_iter().filter(|(name, _)| *name != "responses").collect();
+        results.tables().into_iter().filter(|(name, _)| in_workbook(name)).collect();
     // The workbook takes as long as all the CSV and Parquet files: write them side by side.
     let (xlsx, frames) = rayon::join(
-        || crate::export::write_xlsx(&data.join("hrcities-data.xlsx"), &sheets),
+        || crate::export::write_xlsx(&data.join(WORKBOOK), &sheets),
         || {
             results
                 .tables()
@@ -133,7 +174,8 @@ pub fn write_results(
     xlsx.map_err(std::io::Error::other)?;
     frames?;
     let json = serde_json::to_string_pretty(method).map_err(std::io::Error::other)?;
-    crate::export::write_atomic(&data.join("method.json"), json.as_bytes())
+    crate::export::write_atomic(&data.join(METHOD_FILE), json.as_bytes())?;
+    datapackage::write_package(results, data, &crate::store::now_utc())
 }
 
 fn select(lf: LazyFrame, columns: &[&str]) -> LazyFrame {
@@ -179,5 +221,6 @@ pub fn compute(
         group_aggregates,
         recommendations,
         recommendation_followup,
+        framework: FrameworkInfo::of(fw),
     })
 }

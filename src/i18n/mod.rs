@@ -75,10 +75,11 @@ impl fmt::Display for Lang {
 
 /// The message catalogs: command-line and diagnostic messages, and the texts written into
 /// questionnaire workbooks.
-const CATALOGS: [&str; 3] = [
+const CATALOGS: [&str; 4] = [
     include_str!("messages.toml"),
     include_str!("workbook.toml"),
     include_str!("recommendations.toml"),
+    include_str!("datapackage.toml"),
 ];
 
 fn catalog() -> &'static HashMap<String, [String; 3]> {
@@ -126,6 +127,32 @@ pub fn trf(lang: Lang, key: &str, args: &[(&str, &dyn fmt::Display)]) -> String 
         text = text.replace(&format!("{{{name}}}"), &value.to_string());
     }
     text
+}
+
+/// `text` with its first letter in capitals ("related to SDG …" or a label opening a
+/// sentence or a cell).
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+/// `names` as a list in a sentence: `A`, `A and B`, `A, B and C` (`y`/`e` in Spanish,
+/// `et` in French).
+pub fn and_list(names: &[String], lang: Lang) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => {
+            let and = match lang {
+                Lang::En => "and",
+                // "e" before a word beginning with the sound /i/ (Islandia, Irlanda).
+                Lang::Es if fold(last).starts_with('i') && !fold(last).starts_with("ie") => "e",
+                Lang::Es => "y",
+                Lang::Fr => "et",
+            };
+            format!("{} {and} {last}", rest.join(", "))
+        }
+    }
 }
 
 #[cfg(test)]

@@ -110,4 +110,7 @@ pub struct Layout {
     pub without_meta: bool,
     /// Write this framework version in `_hrcities` instead of the real one.
     pub framework_version: Option<String>,
+    /// The last rows of the recommendations sheet that the city typed in itself: written
+    /// on the sheet, not listed in `_hrcities`.
+    pub added_recommendations: usize,
 }

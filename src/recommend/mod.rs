@@ -19,7 +19,7 @@ pub use links::{link, Link, Via};
 pub use registry::{Registry, Upsert};
 
 /// The kind of UN mechanism a recommendation comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mechanism {
     /// The Universal Periodic Review.
@@ -29,6 +29,7 @@ pub enum Mechanism {
     /// A special procedure (special rapporteur, independent expert, working group).
     SpecialProcedure,
     /// Anything else (a national tracking database's own category, …).
+    #[default]
     Other,
 }
 
@@ -64,7 +65,7 @@ pub const TREATY_BODIES: [&str; 11] =
     ["CCPR", "CESCR", "CERD", "CEDAW", "CAT", "SPT", "CRC", "CMW", "CRPD", "CED", "HRC"];
 
 /// One recommendation (or observation) of a UN mechanism about one or more countries.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Recommendation {
     /// The source's id: UHRI's "OHCHR Annotation Id" (a UUID), the plain CSV's `id`, or,
     /// when a row has none, `h-` and the first 16 hex digits of the sha256 of its country,
@@ -118,6 +119,36 @@ impl Recommendation {
             27..=40 => 3,
             _ => 4 + (s - 41) / 14,
         })
+    }
+
+    /// The text without the paragraph number it opens with, when that is the paragraph
+    /// cited (`121.37 Ensure…` → `Ensure…`, `34. The Committee…` → `The Committee…`), for
+    /// a report that prints the citation beside it.
+    pub fn text_after_number(&self) -> &str {
+        let Some(p) = self.paragraph.as_deref().filter(|p| !p.is_empty()) else {
+            return &self.text;
+        };
+        match self.text.trim_start().strip_prefix(p) {
+            Some(rest) if rest.starts_with([' ', '.', ')', ':', '\n', '\t']) => {
+                rest.trim_start_matches(['.', ')', ':']).trim_start()
+            }
+            _ => &self.text,
+        }
+    }
+
+    /// The recommending states, named in `lang` where hrcities knows the country (UN names
+    /// with a parenthesised part too: `Netherlands (Kingdom of the)`), as a list a sentence
+    /// can hold: `Sweden and Iceland`, `Suecia e Islandia`.
+    pub fn recommended_by(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::{country_code, country_name};
+        let name = |s: &String| {
+            let short = s.split(" (").next().unwrap_or(s);
+            country_code(s)
+                .or_else(|| country_code(short))
+                .map_or_else(|| s.clone(), |c| country_name(&c, lang))
+        };
+        let names: Vec<String> = self.recommending_states.iter().map(name).collect();
+        crate::i18n::and_list(&names, lang)
     }
 
     /// How a report cites it: `A/HRC/55/5, para. 121.37` (or the symbol alone).
@@ -228,7 +259,7 @@ pub fn listed(
                 body,
                 themes: themes.join("\n"),
                 position,
-                recommended_by: r.recommending_states.join(", "),
+                recommended_by: r.recommended_by(lang),
                 text: r.text.clone(),
             }
         })
@@ -248,6 +279,27 @@ pub fn natural(a: &str, b: &str) -> std::cmp::Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_paragraph_number_is_not_printed_twice() {
+        let rec = |text: &str, para: &str| Recommendation {
+            text: text.into(),
+            paragraph: Some(para.into()),
+            recommending_states: vec!["Spain".into(), "Atlantis".into()],
+            ..Recommendation::default()
+        };
+        assert_eq!(rec("121.37 Ensure water", "121.37").text_after_number(), "Ensure water");
+        assert_eq!(rec("34. The Committee", "34").text_after_number(), "The Committee");
+        assert_eq!(rec("121.37 Ensure", "121.3").text_after_number(), "121.37 Ensure");
+        assert_eq!(rec("1.4 million people", "12").text_after_number(), "1.4 million people");
+        let r = rec("x", "1");
+        assert_eq!(r.recommended_by(crate::i18n::Lang::Es), "España y Atlantis");
+        let dutch = Recommendation {
+            recommending_states: vec!["Netherlands (Kingdom of the)".into()],
+            ..Recommendation::default()
+        };
+        assert_eq!(dutch.recommended_by(crate::i18n::Lang::En), "Netherlands");
+    }
 
     #[test]
     fn paragraphs_sort_by_number() {

@@ -106,7 +106,7 @@ impl Reporter<'_> {
             let Some(rec) = recs.get(r.recommendation_id.as_str()) else { continue };
             let body = match rec.mechanism {
                 Mechanism::Upr => {
-                    let states = rec.recommending_states.join(", ");
+                    let states = rec.recommended_by(lang);
                     if states.is_empty() {
                         tr(lang, "rec.upr_short").to_string()
                     } else {
@@ -119,10 +119,10 @@ impl Reporter<'_> {
                 rec.themes.iter().map(|t| self.fw.vocab.uhri_label(t, lang)).collect();
             matrix.push(context! {
                 citation => rec.citation(para),
-                text => clip(&rec.text, 160),
+                text => clip(rec.text_after_number(), 160),
                 body => body,
                 themes => themes.join("; "),
-                position => rec.position.as_deref().map(|p| tr(lang, &format!("rec.position.{p}")).to_string()).unwrap_or_else(|| "–".into()),
+                position => rec.position.as_deref().map(|p| tr(lang, &format!("rec.position.{p}")).to_string()),
                 status => status_label(r.status.as_deref(), lang),
                 partly => r.competence.as_deref() == Some("partly"),
                 department => r.department.clone().unwrap_or_default(),
@@ -164,14 +164,17 @@ impl Reporter<'_> {
         year: i32,
         lang: Lang,
     ) -> (Option<Value>, Vec<(String, Vec<u8>)>) {
-        let rows: Vec<&FollowRow> = self.data.followup.iter().filter(|r| r.year == year).collect();
+        // Rows for recommendations in the store: a row the city added for one that is not
+        // (W-REC-UNKNOWN) has no mechanism to count it under.
+        let rows: Vec<&FollowRow> =
+            self.data.followup.iter().filter(|r| r.year == year && r.in_store).collect();
         if rows.is_empty() {
             return (None, Vec::new());
         }
         let governments: std::collections::BTreeSet<&str> =
             rows.iter().map(|r| r.city_id.as_str()).collect();
         let mut by: BTreeMap<String, [usize; 6]> = BTreeMap::new();
-        for r in rows.iter().filter(|r| r.in_store) {
+        for r in &rows {
             let e = by.entry(r.mechanism.clone()).or_default();
             e[0] += 1;
             if r.relevant {
@@ -298,11 +301,7 @@ impl Reporter<'_> {
             let who = if rec.recommending_states.is_empty() {
                 String::new()
             } else {
-                trf(
-                    lang,
-                    "report.sub_follow_by",
-                    &[("states", &rec.recommending_states.join(", "))],
-                )
+                trf(lang, "report.sub_follow_by", &[("states", &rec.recommended_by(lang))])
             };
             let position = rec
                 .position
@@ -316,7 +315,7 @@ impl Reporter<'_> {
                     ("citation", &rec.citation(para)),
                     ("by", &who),
                     ("position", &position),
-                    ("gist", &clip(&rec.text, 180).trim_end_matches('.')),
+                    ("gist", &clip(rec.text_after_number(), 180).trim_end_matches('.')),
                 ],
             );
             for f in follow {

@@ -25,7 +25,7 @@ use crate::charts::ChartData;
 use crate::compute::{Dataset, Method};
 use crate::framework::{Framework, UnitFormat};
 pub use crate::i18n::number::{format_number, format_percent};
-use crate::i18n::{tr, Lang};
+use crate::i18n::{capitalised, tr, Lang};
 pub use world::{CompileError, Document, Engine, Problem};
 
 /// A rendered report: its Typst source, the files it reads, and the PDF.
@@ -188,13 +188,6 @@ pub fn show_value(fw: &Framework, unit: &str, value: f64, lang: Lang) -> String 
             format!("{} {label}", format_number(value, decimals, lang))
         }
     }
-}
-
-/// `text` with its first letter in capitals ("related to SDG …" or a label opening a
-/// sentence or a cell).
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// Whether `unit` is a yes/no unit.

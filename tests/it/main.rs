@@ -7,6 +7,7 @@ mod charts;
 mod common;
 mod compute;
 mod compute_fixture;
+mod datapackage;
 mod foreign;
 mod framework;
 mod fuzz_regressions;

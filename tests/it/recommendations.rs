@@ -156,3 +156,124 @@ fn a_row_the_workbook_did_not_list_is_kept_with_a_warning() {
     let checked = validate(&fw, &read_workbook(&plain, &fw).expect("read"), Lang::En);
     assert_eq!(checked.answer("REC_RELEVANT").expect("derived").status, ResponseStatus::NotAsked);
 }
+
+/// `hrcities recommendations import` on the sample export and the sample tracker's CSV:
+/// the counts per country and mechanism, every field as the reports need it (ISO dates,
+/// lists split, UHRI's `- ` prefixes and SDG titles gone), and nothing added the second
+/// time.
+#[test]
+fn the_sample_export_imports_once_with_every_field_parsed() {
+    use crate::common::{hrcities, root};
+    let store = tempfile::tempdir().expect("temp");
+    let files = [
+        root().join("sample-recommendations/uhri-export-sample.xlsx"),
+        root().join("sample-recommendations/national-tracker-sample.csv"),
+    ];
+    let import = || {
+        let out = hrcities()
+            .args(["recommendations", "import"])
+            .args(&files)
+            .arg("--store")
+            .arg(store.path())
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).expect("UTF-8")
+    };
+    let first = import();
+    assert!(first.contains("30 recommendations read: 30 added, 0 updated, 0 unchanged"), "{first}");
+    assert!(first.contains("2 recommendations read: 2 added, 0 updated, 0 unchanged"), "{first}");
+    let counts: Vec<String> = first
+        .lines()
+        .filter(|l| l.starts_with("  "))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            "CAN Universal Periodic Review 2",
+            "COL Universal Periodic Review 6",
+            "COL Treaty body 3",
+            "COL Special procedure 1",
+            "ESP Universal Periodic Review 3",
+            "ESP Treaty body 1",
+            "FRA Universal Periodic Review 2",
+            "FRA Treaty body 1",
+            "KEN Universal Periodic Review 3",
+            "KEN Treaty body 1",
+            "MEX Universal Periodic Review 3",
+            "PHL Universal Periodic Review 2",
+            "SEN Universal Periodic Review 2",
+            "MEX Treaty body 2",
+        ]
+    );
+    assert!(first.contains("32 recommendations in"), "{first}");
+    assert!(first.contains("31 of them linked"), "{first}");
+
+    let second = import();
+    assert!(second.contains("30 recommendations read: 0 added, 0 updated, 30 unchanged"));
+    assert!(second.contains("2 recommendations read: 0 added, 0 updated, 2 unchanged"));
+
+    let out = hrcities()
+        .args(["recommendations", "list", "--format", "json", "--store"])
+        .arg(store.path())
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let all: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(all.len(), 32);
+    let by_id = |id: &str| {
+        all.iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("{id} listed")).clone()
+    };
+    let water = by_id("5a3e0c01-2027-4f00-8a00-00000000c002");
+    assert_eq!(water["countries"], serde_json::json!(["COL"]));
+    assert_eq!(water["mechanism"], "upr");
+    assert_eq!(water["body"], "UPR");
+    assert_eq!(water["symbol"], "A/HRC/96/12");
+    assert_eq!(water["paragraph"], "121.37");
+    assert_eq!(water["date"], "2024-03-21");
+    assert_eq!(water["themes"], serde_json::json!(["Safe drinking water & sanitation"]));
+    assert_eq!(water["affected"], serde_json::json!(["Persons living in poverty"]));
+    assert_eq!(water["sdgs"], serde_json::json!(["6.1", "6.2"]));
+    assert_eq!(water["position"], "supported");
+    assert_eq!(water["recommending_states"], serde_json::json!(["Spain", "Portugal"]));
+    assert_eq!(water["upr_session"], 44);
+    assert_eq!(water["kind"], "Recommendation");
+    let text = water["text"].as_str().expect("text");
+    assert!(text.starts_with("121.37 Ensure that municipalities"), "{text}");
+    let two = by_id("5a3e0c01-2027-4f00-8a00-00000000c005");
+    assert_eq!(
+        two["themes"],
+        serde_json::json!([
+            "Right to participate in public affairs & right to vote",
+            "Discrimination against women"
+        ])
+    );
+    let cescr = by_id("5a3e0c01-2027-4f00-8a00-00000000c007");
+    assert_eq!(cescr["mechanism"], "treaty_body");
+    assert_eq!(cescr["paragraph"], "34");
+    assert_eq!(cescr["position"], serde_json::Value::Null);
+    assert_eq!(cescr["date"], "2025-10-17");
+    let tracker = by_id("MX-SEG-0418");
+    assert_eq!(tracker["countries"], serde_json::json!(["MEX"]));
+    assert_eq!(tracker["mechanism"], "treaty_body");
+    assert_eq!(tracker["paragraph"], "18");
+    assert_eq!(tracker["sdgs"], serde_json::json!(["5.2"]));
+    // Nothing of UHRI's notation is left in any field.
+    for r in &all {
+        for field in ["body", "symbol", "kind", "position"] {
+            let v = r[field].as_str().unwrap_or("");
+            assert!(!v.starts_with('-'), "{field}: {v}");
+        }
+        for field in ["themes", "affected", "sdgs", "recommending_states", "countries"] {
+            for v in r[field].as_array().expect("a list") {
+                let v = v.as_str().expect("text");
+                assert!(!v.starts_with('-') && !v.contains('\n'), "{field}: {v}");
+                assert!(field != "sdgs" || !v.contains(' '), "{v}");
+            }
+        }
+        let date = r["date"].as_str().expect("every sample row has a date");
+        assert!(date.len() == 10 && date.as_bytes()[4] == b'-', "{date}");
+    }
+}

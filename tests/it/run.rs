@@ -14,6 +14,9 @@ fn the_demo_writes_data_charts_reports_and_what_to_fix() {
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("Done: 39 returns from 13 cities; 41 reports written."), "{stdout}");
     assert!(stdout.contains("Where to look first:"));
+    // The sample UN recommendations are imported first.
+    assert!(stdout.contains("32 recommendations in"), "{stdout}");
+    assert_eq!(std::fs::read_dir(out.join("recommendations")).expect("recs").count(), 2);
     assert!(stdout.contains("validation.csv"));
     for stage in ["validate", "ingest", "compute", "charts", "reports"] {
         assert!(stdout.contains(&format!("{stage} ")), "time of {stage}: {stdout}");
@@ -21,16 +24,52 @@ fn the_demo_writes_data_charts_reports_and_what_to_fix() {
     assert_eq!(std::fs::read_dir(out.join("returns")).expect("returns").count(), 39);
     let validation = std::fs::read_to_string(out.join("validation.csv")).expect("validation");
     assert!(validation.starts_with("file,sheet,cell,question,severity,code,message,hint"));
-    assert_eq!(validation.lines().filter(|l| l.contains(",error,")).count(), 7);
+    assert_eq!(validation.lines().filter(|l| l.contains(",error,")).count(), 8);
     assert!(out.join("validation.json").is_file());
-    for table in ["indicators", "scores", "aggregates", "campaign", "quality", "responses"] {
+    for table in [
+        "indicators",
+        "scores",
+        "aggregates",
+        "campaign",
+        "quality",
+        "responses",
+        "recommendations",
+        "recommendation_followup",
+    ] {
         assert!(out.join(format!("data/{table}.csv")).is_file(), "{table}");
         assert!(out.join(format!("data/{table}.parquet")).is_file(), "{table}");
     }
     assert!(out.join("data/hrcities-data.xlsx").is_file());
+    // datapackage.json describes every table as written (Contract 4).
+    let package = crate::datapackage::check_package(&out.join("data"));
+    assert!(package.problems.is_empty(), "{}", package.problems.join("\n"));
+    assert_eq!(package.rows.len(), 11);
+    assert!(package.rows.values().all(|&n| n > 0), "{:?}", package.rows);
+    assert!(package.foreign_keys.iter().any(|k| k.starts_with("indicators.")));
+    assert!(package.foreign_keys.iter().any(|k| k.starts_with("indicators_by_group.")));
+    // A sample return follows up a recommendation the store does not have: that key is
+    // not declared.
+    assert!(!package.foreign_keys.iter().any(|k| k.starts_with("recommendation_followup")));
+    if let Some(errors) = crate::datapackage::frictionless_errors(&out.join("data")) {
+        assert!(errors.is_empty(), "frictionless validate:\n{}", errors.join("\n"));
+    }
     // PNGs for the campaign's charts; a city's charts as SVG (they are in its report).
     assert!(out.join("charts/campaign/progress.svg").is_file());
     assert!(out.join("charts/campaign/progress.png").is_file());
+    // Eight sample governments follow up their country's recommendations in 2027.
+    let followup =
+        std::fs::read_to_string(out.join("data/recommendation_followup.csv")).expect("followup");
+    let mut governments: Vec<&str> = followup
+        .lines()
+        .filter_map(|l| l.split(',').next())
+        .filter(|c| c.len() > 4 && c.as_bytes()[3] == b'-')
+        .collect();
+    governments.dedup();
+    assert_eq!(governments.len(), 8, "{governments:?}");
+    assert!(out.join("charts/campaign/followup-themes-2027.svg").is_file());
+    assert!(out
+        .join("charts/cities/COL-villa-esperanza-del-sur/followup-mechanisms-2027.svg")
+        .is_file());
     let city = out.join("charts/cities/COL-villa-esperanza-del-sur/rights-2026");
     assert!(city.with_extension("svg").is_file());
     assert!(!city.with_extension("png").exists());
@@ -70,6 +109,10 @@ fn run_exits_0_on_clean_returns_and_writes_each_language() {
             .join(format!("reports/URY-bahia-serena/URY-bahia-serena-2025-{lang}.pdf"))
             .is_file());
     }
+    // Without recommendations every follow-up row (none) is in the store: the key is declared.
+    let package = crate::datapackage::check_package(&out.join("data"));
+    assert!(package.problems.is_empty(), "{}", package.problems.join("\n"));
+    assert!(package.foreign_keys.iter().any(|k| k.starts_with("recommendation_followup")));
     // Running again on the same returns changes nothing in the store.
     let o = hrcities()
         .args(["run", "--png", "none", "--out"])

@@ -42,7 +42,7 @@ pub fn follow_counts(
             FollowBy::Theme => r.themes.iter().map(|t| l.fw.vocab.uhri_label(t, l.lang)).collect(),
             FollowBy::Mechanism => {
                 let key = format!("rec.mechanism.{}", r.mechanism);
-                vec![crate::i18n::tr(l.lang, &key).to_string()]
+                vec![crate::i18n::capitalised(crate::i18n::tr(l.lang, &key))]
             }
         };
         let status = r.status.as_deref().unwrap_or("none");

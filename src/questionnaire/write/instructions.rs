@@ -176,7 +176,8 @@ pub(super) fn meta_sheet(
         ws.write_string(row, 0, layout::META_REC_COUNTRY)?;
         ws.write_string(row, 1, country)?;
         row += 1;
-        for r in &fill.recommendations {
+        let sent = fill.recommendations.len().saturating_sub(layout.added_recommendations);
+        for r in &fill.recommendations[..sent] {
             ws.write_string(row, 0, layout::META_REC)?;
             ws.write_string(row, 1, &r.id)?;
             row += 1;

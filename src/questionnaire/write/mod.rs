@@ -461,6 +461,7 @@ mod tests {
             move_to_end: vec!["HOU_Q01".into()],
             without_meta: true,
             framework_version: None,
+            added_recommendations: 0,
         };
         let (_dir, path) = write(&fw, Lang::Es, &fill, &layout);
         let mut wb = open_workbook_auto(&path).expect("opens");

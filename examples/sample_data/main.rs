@@ -10,14 +10,20 @@
 //! a plausible size, adjusted until the framework's consistency rules hold); the places
 //! are fictional.
 
+mod recommendations;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use hrcities::formula::{self, State};
 use hrcities::framework::{load_embedded, Framework, Question, QuestionType};
 use hrcities::i18n::Lang;
-use hrcities::questionnaire::fill::{CellValue, Fill, Layout};
+use hrcities::questionnaire::fill::{CellValue, Fill, FollowUp, Layout, Listed};
+use hrcities::questionnaire::limits::Limits;
 use hrcities::questionnaire::write::write_workbook;
+use hrcities::recommend::import::import_file;
+use hrcities::recommend::links::{link, rights};
+use hrcities::recommend::{for_country, listed, Recommendation};
 
 /// A fictional local or regional government.
 struct City {
@@ -186,6 +192,11 @@ fn clamp(v: f64, q: &Question) -> f64 {
 
 /// A plausible answer to `q` for a city of `population` people.
 fn answer(q: &Question, city: &City, year: i32, rng: &mut Rng) -> Option<CellValue> {
+    // Derived values are computed, not typed; what the State should do is written by a
+    // few cities only (see `suggestions`).
+    if !q.on_sheet() || q.id.ends_with("_STATE") {
+        return None;
+    }
     let households = (city.population / 2.7).round();
     Some(match q.id.as_str() {
         "city_name" => CellValue::Text(city.name.into()),
@@ -448,8 +459,21 @@ fn main() {
         return;
     }
     let out: PathBuf = args.first().map_or_else(|| PathBuf::from("sample-data"), PathBuf::from);
+    let recs_dir: PathBuf =
+        args.get(1).map_or_else(|| PathBuf::from("sample-recommendations"), PathBuf::from);
     let fw = loaded.framework;
     std::fs::create_dir_all(&out).expect("the output folder can be made");
+    // The UN recommendations the 2027 workbooks list, read back as an analyst imports them.
+    recommendations::write(&recs_dir);
+    let mut all: Vec<Recommendation> = Vec::new();
+    for file in [recommendations::UHRI_FILE, recommendations::TRACKER_FILE] {
+        let path = recs_dir.join(file);
+        let import = import_file(&path, &Limits::default(), "2027-01-15T09:00:00Z", Lang::En)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(import.problems.is_empty(), "{}: {:?}", path.display(), import.problems);
+        all.extend(import.recommendations);
+    }
+    println!("{}", recs_dir.display());
     // The returns for 2025 and 2026 were made from the template of framework 2026.1; those
     // for 2027 from the current one, which asks more.
     let earlier = fw.as_of(EARLIER_VERSION);
@@ -468,6 +492,8 @@ fn main() {
             make_consistent(fw, &mut fill);
             if year == 2027 {
                 breakdowns(fw, city, &mut fill, &mut rng);
+                followup(fw, city, &all, &mut fill);
+                suggestions(city, &mut fill);
             }
             let slug = hrcities::validate::slug(city.name);
             files.insert(format!("{slug}-{year}"), (fill, Layout::default(), city.lang));
@@ -680,5 +706,159 @@ fn flaws(fw: &Framework, files: &mut Files) {
         cedar.group("population", "sex", "women", CellValue::Number(women));
         cedar.group("population", "sex", "men", CellValue::Number((total * 0.45).round()));
         cedar.group("population", "sex", "other", CellValue::Number(100.0));
+    }
+    // A follow-up status that is not one of the list.
+    let nuevo = &mut set(files, "nuevo-alboran-2027").0;
+    if let Some(first) = nuevo.recommendations.first().map(|r| r.id.clone()) {
+        if let Some(f) = nuevo.followup.get_mut(&first) {
+            f.status = Some("Casi terminada".into());
+        }
+    }
+    // A row the city added for a recommendation that is not in the store: one from the
+    // country's national action plan.
+    let (nyota, layout, _) = set(files, "nyota-bay-2027");
+    let id = "KE-NAP-2024-17";
+    nyota.recommendations.push(Listed {
+        id: id.into(),
+        reference: "National Action Plan on Human Rights 2024, action 17".into(),
+        body: "National action plan".into(),
+        themes: String::new(),
+        position: String::new(),
+        recommended_by: String::new(),
+        text: "Establish a human rights committee in every county. [Fictional sample text]".into(),
+    });
+    nyota.followup.insert(
+        id.into(),
+        FollowUp {
+            competence: Some("yes".into()),
+            status: Some("in_progress".into()),
+            department: Some("Human rights office".into()),
+            ..FollowUp::default()
+        },
+    );
+    layout.added_recommendations = 1;
+}
+
+/// The follow-up a sample city gives, in its 2027 workbook, of the UN recommendations
+/// addressed to its country: within its competence or not, how far it has got, the
+/// department responsible and what was done, in its language.
+fn followup(fw: &Framework, city: &City, all: &[Recommendation], fill: &mut Fill) {
+    let recs = for_country(fw, all, city.country);
+    if recs.is_empty() {
+        return;
+    }
+    fill.recommendations = listed(fw, &recs, city.lang);
+    fill.recommendations_country = Some(city.country.into());
+    let mut rng = Rng::new(&format!("{}-followup", city.name));
+    let lang = city.lang;
+    for r in recs {
+        let roll = rng.unit();
+        let (competence, status) = match roll {
+            x if x < 0.12 => ("no", None),
+            x if x < 0.3 => ("partly", Some("in_progress")),
+            x if x < 0.55 => ("yes", Some("in_progress")),
+            x if x < 0.8 => ("yes", Some("implemented")),
+            _ => ("yes", Some("not_started")),
+        };
+        let links = link(fw, r);
+        let right = rights(&links).first().copied().unwrap_or("human_rights_city");
+        let action = status.and_then(|s| action(s, lang)).map(str::to_string);
+        let source = (status == Some("implemented")).then(|| {
+            match lang {
+                Lang::Es => "Gaceta municipal, 2026",
+                Lang::Fr => "Bulletin municipal, 2026",
+                Lang::En => "Municipal gazette, 2026",
+            }
+            .to_string()
+        });
+        fill.followup.insert(
+            r.id.clone(),
+            FollowUp {
+                competence: Some(competence.into()),
+                status: status.map(str::to_string),
+                department: (competence != "no").then(|| department(right, lang).to_string()),
+                action,
+                source,
+                comment: None,
+            },
+        );
+    }
+}
+
+/// What was done, for a follow-up `status`, in `lang`.
+fn action(status: &str, lang: Lang) -> Option<&'static str> {
+    Some(match (status, lang) {
+        ("in_progress", Lang::En) => "Measures being prepared with the departments concerned; first results expected in 2028.",
+        ("in_progress", Lang::Es) => "Medidas en preparación con las áreas implicadas; primeros resultados previstos para 2028.",
+        ("in_progress", Lang::Fr) => "Mesures en préparation avec les services concernés ; premiers résultats attendus en 2028.",
+        ("implemented", Lang::En) => "Programme adopted by the council and running since 2026; reviewed every year with civil society.",
+        ("implemented", Lang::Es) => "Programa aprobado por el concejo y en marcha desde 2026; se revisa cada año con la sociedad civil.",
+        ("implemented", Lang::Fr) => "Programme adopté par le conseil et en place depuis 2026 ; revu chaque année avec la société civile.",
+        _ => return None,
+    })
+}
+
+/// The department of a sample government that answers for `right`, in `lang`.
+fn department(right: &str, lang: Lang) -> &'static str {
+    let [en, es, fr] = match right {
+        "housing" => ["Housing department", "Secretaría de Vivienda", "Service de l'habitat"],
+        "water_sanitation" => {
+            ["Water and sanitation service", "Empresa municipal de agua", "Régie de l'eau"]
+        }
+        "health" => {
+            ["Public health department", "Secretaría de Salud", "Service de santé publique"]
+        }
+        "education" => {
+            ["Education department", "Secretaría de Educación", "Service de l'éducation"]
+        }
+        "participation" | "equality" => [
+            "Citizen participation office",
+            "Oficina de Participación Ciudadana",
+            "Mission démocratie participative",
+        ],
+        "safety" => [
+            "Community safety office",
+            "Secretaría de Seguridad y Convivencia",
+            "Service de la tranquillité publique",
+        ],
+        "social_protection" | "work" => [
+            "Social services",
+            "Secretaría de Desarrollo Social",
+            "Centre communal d'action sociale",
+        ],
+        _ => ["Human rights office", "Oficina de Derechos Humanos", "Mission droits humains"],
+    };
+    match lang {
+        Lang::En => en,
+        Lang::Es => es,
+        Lang::Fr => fr,
+    }
+}
+
+/// What some sample governments would have the State do (the `*_STATE` questions), in
+/// their language: a housing recommendation from the Spanish- and English-speaking
+/// governments with UN recommendations to follow up, one on local human-rights
+/// institutions from every government that has them.
+fn suggestions(city: &City, fill: &mut Fill) {
+    if fill.recommendations.is_empty() {
+        return;
+    }
+    let (housing, institutions) = match city.lang {
+        Lang::Es => (
+            "Prohibir por ley todo desalojo que deje a personas sin hogar y financiar a los gobiernos locales para que ofrezcan una vivienda alternativa adecuada.",
+            "Reconocer por ley las oficinas locales de derechos humanos y asociar a los gobiernos locales al mecanismo nacional de seguimiento de las recomendaciones de la ONU.",
+        ),
+        Lang::Fr => (
+            "Garantir aux collectivités locales les moyens de reloger toute personne expulsée et interdire par la loi les expulsions sans relogement.",
+            "Associer les collectivités locales au mécanisme national de suivi des recommandations de l'ONU et reconnaître leurs missions droits humains.",
+        ),
+        Lang::En => (
+            "Prohibit by law any eviction that would leave people homeless, and fund local governments to provide adequate alternative housing.",
+            "Involve local governments in the national mechanism that follows up UN recommendations, and recognise local human rights offices in law.",
+        ),
+    };
+    fill.answer("HRC_STATE", CellValue::Text(institutions.into()));
+    if city.lang != Lang::Fr {
+        fill.answer("HOU_STATE", CellValue::Text(housing.into()));
     }
 }
