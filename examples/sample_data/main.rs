@@ -190,7 +190,12 @@ fn clamp(v: f64, q: &Question) -> f64 {
     q.max.map_or(v, |m| v.min(m))
 }
 
-/// A plausible answer to `q` for a city of `population` people.
+/// A plausible answer to `q` for `city` in `year`. Each answer has a level that belongs to
+/// the city and the question (drawn from `Rng::new("<city>-<question>")`), a trend of a few
+/// percent a year, and a little noise of the year (`rng`), so that two years of a city tell
+/// a consistent story; a yes/no answer keeps its value, but now and then a measure is
+/// gained or lost. The sizes are those of real cities (births, deaths, police, waste per
+/// inhabitant; the framework's plausibility ranges), never random numbers of any size.
 fn answer(q: &Question, city: &City, year: i32, rng: &mut Rng) -> Option<CellValue> {
     // Derived values are computed, not typed; what the State should do is written by a
     // few cities only (see `suggestions`).
@@ -198,6 +203,16 @@ fn answer(q: &Question, city: &City, year: i32, rng: &mut Rng) -> Option<CellVal
         return None;
     }
     let households = (city.population / 2.7).round();
+    let pop = city.population * (1.0 + 0.01 * f64::from(year - 2025));
+    let mut base = Rng::new(&format!("{}-{}", city.name, q.id));
+    let since = f64::from(year - 2025);
+    // A count: a level per inhabitant, a trend of up to ±4 % a year and ±2 % of noise.
+    let mut count = |per_person_lo: f64, per_person_hi: f64, base: &mut Rng| {
+        let level = pop * base.between(per_person_lo, per_person_hi);
+        let trend = base.between(-0.04, 0.04);
+        (level * (1.0 + trend * since + rng.between(-0.02, 0.02))).max(0.0)
+    };
+    let value = |v: f64| CellValue::Number(clamp(round(v, q), q));
     Some(match q.id.as_str() {
         "city_name" => CellValue::Text(city.name.into()),
         "city_id" => return None,
@@ -206,9 +221,7 @@ fn answer(q: &Question, city: &City, year: i32, rng: &mut Rng) -> Option<CellVal
         "government_level" => CellValue::Choice(city.level.into()),
         "metropolis_member" => CellValue::YesNo(city.population > 1_000_000.0),
         "forum_of_regions_member" => CellValue::YesNo(city.level == "regional"),
-        "population" => {
-            CellValue::Number((city.population * (1.0 + 0.01 * f64::from(year - 2025))).round())
-        }
+        "population" => CellValue::Number(pop.round()),
         "households" => CellValue::Number(households),
         "reporting_year" => CellValue::Number(f64::from(year)),
         "joined_campaign" => {
@@ -221,8 +234,42 @@ fn answer(q: &Question, city: &City, year: i32, rng: &mut Rng) -> Option<CellVal
                 city.name.to_lowercase().chars().filter(char::is_ascii_alphanumeric).collect();
             CellValue::Text(format!("rights@{slug}.example"))
         }
+        // Births, births attended, deaths under five (5 to 40 per 1,000 births).
+        "HEA_Q04" => value(count(0.010, 0.018, &mut base)),
+        "HEA_Q05" => value(count(0.0095, 0.0105, &mut base)),
+        "HEA_Q06" => value(count(0.010 * 0.005, 0.014 * 0.035, &mut base)),
+        // Police officers (50 to 300 per 100,000), of whom some trained; homicides (1 to
+        // 30 per 100,000).
+        "SAF_Q05" => value(count(0.0005, 0.003, &mut base)),
+        "SAF_Q06" => value(count(0.0002, 0.0005, &mut base)),
+        "SAF_Q07" => value(count(0.000_01, 0.000_3, &mut base)),
+        // Municipal waste (0.2 to 0.6 tonnes per person a year), most of it managed.
+        "ENV_Q05" => value(count(0.2, 0.6, &mut base)),
+        "ENV_Q06" => value(count(0.12, 0.2, &mut base)),
+        // People experiencing homelessness (30 to 300 per 100,000).
+        "HOU_Q07" => value(count(0.0003, 0.003, &mut base)),
+        // The poverty estimate of two years before (a survey every year).
+        "SOC_Q05" => CellValue::Number(f64::from(year - 2)),
+        // The most recent local election: held in 2022 or 2023, then four years later.
+        "PAR_Q08" => {
+            let first = 2022 + i32::from(base.unit() < 0.5);
+            let held = if year >= first + 4 { first + 4 } else { first };
+            CellValue::Number(f64::from(held))
+        }
+        "PAR_Q07" => {
+            // The turnout of that election: the same figure every year until the next.
+            let first = 2022 + i32::from(Rng::new(&format!("{}-PAR_Q08", city.name)).unit() < 0.5);
+            let held = if year >= first + 4 { first + 4 } else { first };
+            let mut election = Rng::new(&format!("{}-election-{held}", city.name));
+            value(election.between(32.0, 74.0))
+        }
         _ => match q.qtype {
-            QuestionType::YesNo => CellValue::YesNo(rng.unit() < 0.75),
+            QuestionType::YesNo => {
+                let yes = base.unit() < 0.75;
+                // Now and then a measure is adopted or lost.
+                let flips = Rng::new(&format!("{}-{}-{year}", city.name, q.id)).unit() < 0.04;
+                CellValue::YesNo(yes != (flips && year > 2025))
+            }
             // "none" and "other" are left to the flaws: a city that ticks them is asked
             // to explain.
             QuestionType::Choice => {
@@ -232,14 +279,14 @@ fn answer(q: &Question, city: &City, year: i32, rng: &mut Rng) -> Option<CellVal
                     .map(|c| c.code.as_str())
                     .filter(|c| !matches!(*c, "none" | "other" | "other_only"))
                     .collect();
-                let i = (rng.unit() * usual.len() as f64) as usize;
+                let i = (base.unit() * usual.len() as f64) as usize;
                 CellValue::Choice(usual[i.min(usual.len() - 1)].to_string())
             }
             QuestionType::MultiChoice => CellValue::Choices(
                 q.choices
                     .iter()
                     .filter(|c| !matches!(c.code.as_str(), "none" | "other" | "other_only"))
-                    .filter(|_| rng.unit() < 0.6)
+                    .filter(|_| base.unit() < 0.6)
                     .map(|c| c.code.clone())
                     .collect(),
             ),
@@ -247,22 +294,32 @@ fn answer(q: &Question, city: &City, year: i32, rng: &mut Rng) -> Option<CellVal
                 CellValue::Text("Plan adopted by the council; see the municipal gazette.".into())
             }
             QuestionType::Date => CellValue::Date { year: year - 1, month: 9, day: 15 },
+            // A year that does not move back: adopted between 2016 and 2024.
             QuestionType::Year => {
-                CellValue::Number(clamp(f64::from(year) - (rng.unit() * 5.0).floor(), q))
+                CellValue::Number(clamp(f64::from(2016 + (base.unit() * 9.0) as i32), q))
             }
             QuestionType::Percent => {
-                let lo = q.min.unwrap_or(0.0).max(3.0);
-                let hi = q.max.unwrap_or(100.0).min(96.0);
-                CellValue::Number(round(rng.between(lo, hi), q))
+                // A level, a trend of up to 1.5 points a year, a point of noise.
+                let (lo, hi) = match q.id.as_str() {
+                    "CUL_Q07" => (1.0, 7.0),
+                    "SOC_Q03" => (6.0, 32.0),
+                    "WRK_Q05" => (4.0, 16.0),
+                    _ => (q.min.unwrap_or(0.0).max(8.0), q.max.unwrap_or(100.0).min(94.0)),
+                };
+                let level = base.between(lo, hi);
+                let trend = base.between(-1.5, 1.5) * (hi - lo) / 80.0;
+                let v = level + trend * since + rng.between(-0.8, 0.8) * (hi - lo) / 80.0;
+                value(v.clamp(lo * 0.8, hi * 1.1))
             }
             QuestionType::Integer | QuestionType::Number => {
-                let scale = match q.unit.as_deref() {
-                    Some("households" | "dwellings") => households * rng.between(0.002, 0.12),
-                    Some("persons" | "children") => city.population * rng.between(0.0005, 0.03),
-                    Some("percent") => rng.between(3.0, 90.0),
-                    _ => rng.between(1.0, 60.0),
+                let level = match q.unit.as_deref() {
+                    Some("households" | "dwellings") => households * base.between(0.002, 0.12),
+                    Some("persons" | "children") => pop * base.between(0.0005, 0.03),
+                    Some("percent") => base.between(3.0, 90.0),
+                    _ => base.between(1.0, 60.0),
                 };
-                CellValue::Number(clamp(round(scale, q), q))
+                let trend = base.between(-0.04, 0.04);
+                value(level * (1.0 + trend * since + rng.between(-0.03, 0.03)))
             }
         },
     })
@@ -500,8 +557,11 @@ fn main() {
         }
     }
     flaws(&fw, &mut files);
-    for (name, (fill, layout, lang)) in &files {
+    for (name, (fill, layout, lang)) in files.iter_mut() {
         let fw = if name.ends_with("-2027") { &fw } else { &earlier };
+        // The earlier template wrote a multiple choice in one cell, with no "Who answers"
+        // column.
+        layout.multi_choice_in_one_cell = !name.ends_with("-2027");
         let path = out.join(format!("{name}.xlsx"));
         write_workbook(fw, *lang, fill, layout, &path).unwrap_or_else(|e| panic!("{name}: {e}"));
         println!("{}", path.display());
@@ -691,8 +751,13 @@ fn flaws(fw: &Framework, files: &mut Files) {
     valbrume.answer("HOU_Q02", CellValue::Number(12.0));
     // A yes/no question answered with another word.
     set(files, "nyota-bay-2025").0.answer("HOU_Q01", text("Maybe"));
-    // A workbook made without the template (no _hrcities sheet).
-    set(files, "lumenstad-2025").1.without_meta = true;
+    // A workbook made without the template (no _hrcities sheet): read against the current
+    // framework, which asks the eviction questions of every city, so it answers them.
+    let lumen = set(files, "lumenstad-2025");
+    lumen.1.without_meta = true;
+    lumen.0.answer("HOU_Q01", CellValue::YesNo(true));
+    lumen.0.answer("HOU_Q02", CellValue::Number(310.0));
+    lumen.0.answer("HOU_Q03", CellValue::Number(174.0));
     set(files, "nuevo-alboran-2026").0.answer("CUL_Q07", CellValue::Error("#DIV/0!".into()));
     // A part of a breakdown larger than its total: more women than people counted.
     let port = &mut set(files, "port-aurore-2027").0;
@@ -706,6 +771,15 @@ fn flaws(fw: &Framework, files: &mut Files) {
         cedar.group("population", "sex", "women", CellValue::Number(women));
         cedar.group("population", "sex", "men", CellValue::Number((total * 0.45).round()));
         cedar.group("population", "sex", "other", CellValue::Number(100.0));
+    }
+    // An implausible value: 3,980 police officers in a city of 184,000 (2,200 per 100,000).
+    let villa = &mut set(files, "villa-esperanza-del-sur-2026").0;
+    villa.answer("SAF_Q02", CellValue::YesNo(true));
+    villa.answer("SAF_Q05", CellValue::Number(3980.0));
+    // The same election (held in 2026) reported with another turnout than the year before.
+    let previous = set(files, "marisol-de-la-costa-2026").0.answers.get("PAR_Q07").cloned();
+    if let Some(CellValue::Number(t)) = previous {
+        set(files, "marisol-de-la-costa-2027").0.answer("PAR_Q07", CellValue::Number(t - 13.0));
     }
     // A follow-up status that is not one of the list.
     let nuevo = &mut set(files, "nuevo-alboran-2027").0;

@@ -1,6 +1,6 @@
 //! What the charts draw, read from the computed tables into plain rows.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use polars::prelude::*;
@@ -214,6 +214,10 @@ struct Index {
     breakdowns: HashMap<String, Vec<usize>>,
     /// (year, region, right) → the median right score, over returns not carried forward.
     medians: HashMap<(i32, Option<String>, String), Option<f64>>,
+    /// The median right scores of all governments, by year and right.
+    campaign_medians: HashMap<(i32, String), Option<f64>>,
+    /// How many governments have right scores, by year and region (`None`: all).
+    counts: HashMap<(i32, Option<String>), usize>,
     /// The reporting years, ascending.
     years: Vec<i32>,
 }
@@ -337,7 +341,18 @@ impl ChartData {
                 let scores = scores.or_default();
                 scores.extend(r.score);
             }
+            let mut all: HashMap<(i32, String), Vec<f64>> = HashMap::new();
+            let mut governments: HashMap<(i32, Option<String>), HashSet<&str>> = HashMap::new();
+            for r in self.scores.iter().filter(|r| !r.carried_forward) {
+                all.entry((r.year, r.right_id.clone())).or_default().extend(r.score);
+                for region in [r.region.clone(), None] {
+                    governments.entry((r.year, region)).or_default().insert(&r.city_id);
+                }
+            }
             index.medians = by_right.into_iter().map(|(k, mut v)| (k, median(&mut v))).collect();
+            index.campaign_medians =
+                all.into_iter().map(|(k, mut v)| (k, median(&mut v))).collect();
+            index.counts = governments.into_iter().map(|(k, v)| (k, v.len())).collect();
             let mut years: Vec<i32> = self.scores.iter().map(|r| r.year).collect();
             years.sort();
             years.dedup();
@@ -379,6 +394,17 @@ impl ChartData {
     pub fn region_median(&self, year: i32, region: Option<&str>, right: &str) -> Option<f64> {
         let key = (year, region.map(String::from), right.to_string());
         self.index().medians.get(&key).copied().flatten()
+    }
+
+    /// The median score of `right` across every government in `year`.
+    pub fn campaign_median(&self, year: i32, right: &str) -> Option<f64> {
+        self.index().campaign_medians.get(&(year, right.to_string())).copied().flatten()
+    }
+
+    /// How many governments of `region` (`None`: of the whole campaign) have right scores
+    /// in `year`: what a median of theirs comes from.
+    pub fn governments_in(&self, year: i32, region: Option<&str>) -> usize {
+        self.index().counts.get(&(year, region.map(String::from))).copied().unwrap_or(0)
     }
 
     /// The reporting years, ascending.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::manifest::Done;
 use super::{GlobalArgs, Outcome, StoreArgs};
-use crate::compute::{compute, write_results, Dataset, Method};
+use crate::compute::{compute, write_results_in, Dataset, Method};
 use crate::i18n::trf;
 use crate::store::Store;
 
@@ -15,9 +15,12 @@ use crate::store::Store;
 /// indicators, scores, aggregates, campaign, quality, responses, the breakdowns
 /// (indicators_by_group, disaggregation_status, group_aggregates) and the UN
 /// recommendations and their follow-up (recommendations, recommendation_followup) as .csv
-/// and .parquet; hrcities-data.xlsx with a sheet per table; method.json with the method's
-/// parameters; and datapackage.json, a Frictionless Data package describing every table
-/// (fields, types, units, allowed values, keys; descriptions in en, es and fr).
+/// and .parquet (column names as codes, for programs); hrcities-data.xlsx with a sheet per
+/// table, for people, in --lang (a first sheet explaining the others, column names above
+/// their codes, indicator and right titles beside their ids, numbers shown rounded);
+/// method.json with the method's parameters; and datapackage.json, a Frictionless Data
+/// package describing every table (fields, types, units, allowed values, keys;
+/// descriptions in en, es and fr).
 ///
 /// Examples:
 ///   hrcities compute --out results
@@ -38,7 +41,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
     let ds = Dataset::load(&Store::open(&args.store.store)?, &fw)?;
     let method = Method::default();
     let results = compute(&fw, &ds, &method)?;
-    write_results(&results, &method, &args.out.join("data"))?;
+    write_results_in(&results, &method, &args.out.join("data"), global.lang())?;
     let status = results.indicators.column("status")?.str()?.clone();
     let ok = status.iter().filter(|s| *s == Some("ok")).count();
     let returns = results.responses.column("sha256")?.n_unique()?;

@@ -292,7 +292,7 @@ fn show_right(fw: &Framework, r: &Right, lang: Lang) -> String {
     );
     field(&mut out, lang, "treaty", r.treaty.join("; "));
     field(&mut out, lang, "general_comment", r.general_comment.join("; "));
-    field(&mut out, lang, "source", &r.source);
+    field(&mut out, lang, "source", r.source.get(lang));
     let attrs: Vec<String> =
         r.attributes.iter().map(|a| format!("{} ({})", a.title.get(lang), a.id)).collect();
     field(&mut out, lang, "attributes", attrs.join("; "));
@@ -397,7 +397,7 @@ fn show_indicator(fw: &Framework, i: &Indicator, lang: Lang) -> String {
         .map(|t| fw.vocab.upr_themes.get(t).map_or(t.as_str(), |x| x.get(lang)))
         .collect();
     field(&mut out, lang, "upr_themes", themes.join("; "));
-    field(&mut out, lang, "source", &i.source);
+    field(&mut out, lang, "source", i.source.get(lang));
     field(&mut out, lang, "questions", i.formula.node.questions().join(", "));
     if let Some(v) = &i.since {
         field(&mut out, lang, "since", v);
@@ -431,7 +431,7 @@ fn show_rule(fw: &Framework, r: &Rule, lang: Lang) -> String {
 }
 
 /// The columns of `framework export`, one row per indicator.
-pub const EXPORT_COLUMNS: [&str; 31] = [
+pub const EXPORT_COLUMNS: [&str; 33] = [
     "indicator_id",
     "right_id",
     "right_title_en",
@@ -459,6 +459,8 @@ pub const EXPORT_COLUMNS: [&str; 31] = [
     "charter_agenda",
     "upr_themes",
     "source",
+    "source_es",
+    "source_fr",
     "since",
     "changed",
     "framework_id",
@@ -499,7 +501,9 @@ fn export_row(fw: &Framework, i: &Indicator) -> Vec<String> {
         i.general_comment.join(";"),
         i.charter_agenda.join(";"),
         i.upr_themes.join(";"),
-        i.source.clone(),
+        i.source.en.clone(),
+        i.source.es.clone(),
+        i.source.fr.clone(),
         i.since.clone().unwrap_or_default(),
         i.changed.as_ref().map_or(String::new(), |c| format!("{}: {}", c.version, c.what.en)),
         fw.id.clone(),

@@ -12,18 +12,19 @@ use rayon::prelude::*;
 use super::manifest::Done;
 use super::{GlobalArgs, Outcome};
 use crate::charts::{every_chart, Labels, PngSet, Prepared};
-use crate::compute::{write_results, Method};
+use crate::compute::{write_results_in, Method};
 use crate::framework::Severity;
 use crate::i18n::{tr, trf, Lang};
 use crate::report::{render_all, write_fonts, Reporter};
 use crate::store::{file_results, Store};
-use crate::validate::batch::{check_files, collect, json_report, write_csv};
+use crate::validate::batch::{check_files, collect, json_report, write_csv, write_xlsx};
 
 /// Do the whole job: validate, ingest, compute, charts, reports and exports.
 ///
 /// Reads every return (files or folders), files them in a store inside DIR (or --store),
 /// computes indicators, scores, aggregates and campaign progress, and writes, in DIR:
-///   validation.csv and .json   every problem found, with file, sheet and cell
+///   validation.xlsx            every problem found, with file, sheet and cell, in --lang
+///   validation.csv and .json   the same for programs (the CSV in UTF-8 with a BOM)
 ///   data/                      indicators, scores, aggregates, … as CSV, Parquet and XLSX
 ///   charts/                    SVG, and PNG for the campaign's charts (--png)
 ///   reports/                   a PDF per city and year, the campaign report and the
@@ -185,10 +186,12 @@ fn run_on(
     let pb = bar(files.len(), tr(lang, "cli.stage_validate").to_string(), global.quiet);
     let results = check_files(&fw, &files, lang, &global.limits(), &|| pb.inc(1));
     pb.finish_and_clear();
-    let validation = out.join("validation.csv");
+    // People are pointed to the workbook; the CSV and JSON are for programs.
+    let validation = out.join("validation.xlsx");
+    write_xlsx(&validation, &results, &fw, lang)?;
     let mut csv = Vec::new();
     write_csv(&mut csv, &results)?;
-    crate::export::write_atomic(&validation, &csv)?;
+    crate::export::write_atomic(&out.join("validation.csv"), &csv)?;
     crate::export::write_atomic(
         &out.join("validation.json"),
         serde_json::to_string_pretty(&json_report(&results))?.as_bytes(),
@@ -260,7 +263,7 @@ fn run_on(
     let t = Instant::now();
     let Prepared { ds, method, results: computed, data } =
         Prepared::load(&store, &fw, Method::default())?;
-    write_results(&computed, &method, &out.join("data"))?;
+    write_results_in(&computed, &method, &out.join("data"), lang)?;
     let values = computed.indicators.height();
     drop(computed);
     times.push(("cli.stage_compute", t.elapsed()));

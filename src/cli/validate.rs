@@ -3,11 +3,15 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use anyhow::Context;
+
 use super::{Format, GlobalArgs, Outcome};
 use crate::framework::{Framework, Severity};
 use crate::i18n::{tr, trf, Lang};
 use crate::questionnaire::limits::Limits;
-use crate::validate::batch::{check_files, collect, json_report, write_csv, FileResult};
+use crate::validate::batch::{
+    check_files, collect, json_report, write_csv, write_xlsx, FileResult,
+};
 
 /// Check returned workbooks: what to fix, by sheet and cell.
 ///
@@ -20,6 +24,7 @@ use crate::validate::batch::{check_files, collect, json_report, write_csv, FileR
 /// Examples:
 ///   hrcities validate returns/
 ///   hrcities validate --lang es villa-esperanza-2026.xlsx
+///   hrcities --lang fr validate returns/ --xlsx validation.xlsx
 ///   hrcities validate returns/ --format csv > validation.csv
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
@@ -27,6 +32,11 @@ pub struct Args {
     /// Workbooks or folders of workbooks.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Also write the problems to FILE as a workbook to open in Excel or LibreOffice:
+    /// headers, messages and hints in --lang, with filters (a CSV opens in one column in
+    /// Excel where the list separator is `;`, as in Spanish or French settings).
+    #[arg(long, value_name = "FILE")]
+    pub xlsx: Option<PathBuf>,
 }
 
 /// Checks the files at `paths` (files or folders), or says there are none.
@@ -52,6 +62,9 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         .iter()
         .filter(|r| r.diagnostics.iter().any(|d| d.severity == Severity::Error))
         .count();
+    if let Some(path) = &args.xlsx {
+        write_xlsx(path, &results, &fw, lang).with_context(|| global.cannot_write(path))?;
+    }
     match global.format {
         Format::Json => outln!("{}", serde_json::to_string_pretty(&json_report(&results))?)?,
         Format::Csv => write_csv(std::io::stdout().lock(), &results)?,

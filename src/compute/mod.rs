@@ -15,9 +15,13 @@ pub mod indicators;
 pub mod quality;
 pub mod scores;
 pub mod table;
+pub mod workbook;
 
 use polars::prelude::*;
 use serde::Serialize;
+
+use crate::framework::Text;
+use crate::i18n::Lang;
 
 pub use dataset::Dataset;
 
@@ -105,16 +109,54 @@ pub struct FrameworkInfo {
     pub units: Vec<String>,
     /// Its dimensions (`sex`, `age_group`, …), the values of the `dimension` columns.
     pub dimensions: Vec<String>,
+    /// The names of its codes in each language, for the workbook people read
+    /// ([`workbook`]): vocabulary → code → name. The vocabularies are `indicator`, `right`
+    /// (titles), `question` (texts), `kind`, `unit`, `dimension`, `category:<dimension>`
+    /// and each choice question of the profile by its id (`region`, `government_level`).
+    pub labels: std::collections::BTreeMap<String, std::collections::BTreeMap<String, Text>>,
 }
 
 impl FrameworkInfo {
     /// The id, version and vocabularies of `fw`.
     pub fn of(fw: &crate::framework::Framework) -> FrameworkInfo {
+        use crate::framework::QuestionType;
+        let mut labels: std::collections::BTreeMap<_, std::collections::BTreeMap<_, _>> =
+            Default::default();
+        let mut add = |vocab: &str, code: &str, text: &Text| {
+            labels.entry(vocab.to_string()).or_default().insert(code.to_string(), text.clone());
+        };
+        for i in &fw.indicators {
+            add("indicator", &i.id, &i.title);
+        }
+        for r in &fw.rights {
+            add("right", &r.id, &r.title);
+        }
+        for q in &fw.questions {
+            add("question", &q.id, &q.text);
+            if q.right.is_none() && q.qtype == QuestionType::Choice {
+                for c in &q.choices {
+                    add(&q.id, &c.code, &c.label);
+                }
+            }
+        }
+        for (code, text) in &fw.vocab.kinds {
+            add("kind", code, text);
+        }
+        for (code, unit) in &fw.vocab.units {
+            add("unit", code, &unit.label);
+        }
+        for (code, d) in &fw.vocab.disaggregations {
+            add("dimension", code, &d.label);
+            for c in &d.categories {
+                add(&format!("category:{code}"), &c.code, &c.label);
+            }
+        }
         FrameworkInfo {
             id: fw.id.clone(),
             version: fw.version.clone(),
             units: fw.vocab.units.keys().cloned().collect(),
             dimensions: fw.vocab.disaggregations.keys().cloned().collect(),
+            labels,
         }
     }
 }
@@ -148,22 +190,32 @@ pub fn in_workbook(name: &str) -> bool {
     name != "responses"
 }
 
-/// Writes `results` to the folder `data` (made if needed): each table as CSV and Parquet,
-/// all but `responses` as sheets of `hrcities-data.xlsx`, the method as `method.json`, and
-/// last `datapackage.json`, which describes the files just written
-/// ([`datapackage::write_package`]).
+/// [`write_results_in`] with the workbook in English.
 pub fn write_results(
     results: &Results,
     method: &Method,
     data: &std::path::Path,
 ) -> std::io::Result<()> {
+    write_results_in(results, method, data, Lang::En)
+}
+
+/// Writes `results` to the folder `data` (made if needed): each table as CSV and Parquet
+/// (column names as codes, for programs), all but `responses` as sheets of
+/// `hrcities-data.xlsx` for people, in `lang` ([`workbook`]: a first sheet that explains
+/// the others, the column names in `lang` above their codes, names beside codes, numbers
+/// shown rounded), the method as `method.json`, and last `datapackage.json`, which
+/// describes the files just written ([`datapackage::write_package`]).
+pub fn write_results_in(
+    results: &Results,
+    method: &Method,
+    data: &std::path::Path,
+    lang: Lang,
+) -> std::io::Result<()> {
     use rayon::prelude::*;
     std::fs::create_dir_all(data)?;
-    let sheets: Vec<(&str, &DataFrame)> =
-        results.tables().into_iter().filter(|(name, _)| in_workbook(name)).collect();
     // The workbook takes as long as all the CSV and Parquet files: write them side by side.
     let (xlsx, frames) = rayon::join(
-        || crate::export::write_xlsx(&data.join(WORKBOOK), &sheets),
+        || workbook::write_workbook(&data.join(WORKBOOK), results, method, lang),
         || {
             results
                 .tables()
@@ -171,7 +223,7 @@ pub fn write_results(
                 .try_for_each(|(name, df)| crate::export::write_frame(data, name, df))
         },
     );
-    xlsx.map_err(std::io::Error::other)?;
+    xlsx?;
     frames?;
     let json = serde_json::to_string_pretty(method).map_err(std::io::Error::other)?;
     crate::export::write_atomic(&data.join(METHOD_FILE), json.as_bytes())?;

@@ -209,7 +209,8 @@ pub struct Right {
     pub charter_agenda: Vec<String>,
     pub treaty: Vec<String>,
     pub general_comment: Vec<String>,
-    pub source: String,
+    /// Where the right's treaty provisions, General Comments and attributes come from.
+    pub source: Text,
     pub attributes: Vec<Attribute>,
     #[serde(skip)]
     pub loc: Loc,
@@ -315,6 +316,12 @@ pub struct Question {
     /// Not asked on a sheet but computed by the validator from another part of the
     /// workbook: `recommendations` (counts from the recommendations sheet, Contract 6).
     pub derived: Option<String>,
+    /// The usual range of the answer, and of its change in a year.
+    pub plausible: Option<Plausible>,
+    /// The question giving the year of the fact this answer describes (the election, the
+    /// survey): two returns that give the same year should give the same answer
+    /// (`W-REPEAT`).
+    pub dated_by: Option<String>,
     #[serde(skip)]
     pub loc: Loc,
 }
@@ -434,6 +441,35 @@ impl Direction {
     }
 }
 
+/// What a value usually is (Contract 2: valid is not enough). A value outside `lo`..`hi`
+/// is kept with a warning (`W-IMPLAUSIBLE`), and so is a change of more than `jump` (in the
+/// value's unit; points for a percentage) from one reporting year to the next (`W-JUMP`).
+/// For a question, `per` names the question the answer is divided by (`population`,
+/// `households`), times `scale`, before the range applies: tonnes of waste per person,
+/// police officers per 100,000 inhabitants. `source` says where the range comes from.
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plausible {
+    pub lo: Option<f64>,
+    pub hi: Option<f64>,
+    pub jump: Option<f64>,
+    pub per: Option<String>,
+    #[serde(default = "one")]
+    pub scale: f64,
+    pub source: String,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl Plausible {
+    /// Whether `value` is within the usual range.
+    pub fn holds(&self, value: f64) -> bool {
+        self.lo.is_none_or(|lo| value >= lo) && self.hi.is_none_or(|hi| value <= hi)
+    }
+}
+
 /// The values that score 0 and 100 (which is which depends on the direction).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Goalposts {
@@ -466,11 +502,14 @@ pub struct Indicator {
     pub general_comment: Vec<String>,
     pub charter_agenda: Vec<String>,
     pub upr_themes: Vec<String>,
-    pub source: String,
+    /// Where the indicator and each of its mappings come from.
+    pub source: Text,
     /// The framework version that introduced it.
     pub since: Option<String>,
     /// The last change of its definition.
     pub changed: Option<Change>,
+    /// The usual range of its value, and of its change in a year.
+    pub plausible: Option<Plausible>,
     #[serde(skip)]
     pub loc: Loc,
 }
@@ -502,9 +541,9 @@ impl Indicator {
         }
         let related = crate::i18n::tr(lang, "field.sdg_related");
         parts.extend(self.sdg_related.iter().map(|s| format!("{related} {s}")));
-        parts.extend(self.treaty.iter().cloned());
+        parts.extend(self.treaty.iter().map(|t| crate::i18n::treaty_ref(t, lang)));
         if all {
-            parts.extend(self.general_comment.iter().cloned());
+            parts.extend(self.general_comment.iter().map(|g| crate::i18n::treaty_ref(g, lang)));
             parts.extend(self.charter_agenda.iter().map(|c| format!("CA {c}")));
         }
         parts.join(" · ")

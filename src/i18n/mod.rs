@@ -8,10 +8,12 @@
 mod country;
 mod fold;
 pub mod number;
+mod treaty;
 
 pub use country::{country_code, country_name};
 pub use fold::fold;
 pub use number::{format_number, format_percent};
+pub use treaty::{instruments, treaty_ref};
 
 use std::collections::HashMap;
 use std::fmt;

@@ -7,6 +7,7 @@ use crate::i18n::{fold, Lang};
 use serde::{Deserialize, Serialize};
 
 use super::layout::{is_not_available, parse_yes_no};
+use super::CellRef;
 
 /// What became of one answer (Contract 4, `responses.status`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -88,6 +89,73 @@ pub enum RawCell {
     /// A formula whose result was never saved in the file (written by a program that does
     /// not calculate): the formula's text, without `=`.
     Formula(String),
+    /// A multiple-choice question written as one yes/no row per option (template 2): what
+    /// each option's row holds, in sheet order.
+    Options(Vec<OptionCell>),
+}
+
+/// The row of one option of a multiple-choice question written one option per row: its ID
+/// cell reads `QUESTION.code` (`WRK_Q06.none`) and its answer cell says whether the option
+/// is ticked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OptionCell {
+    /// The option's code.
+    pub code: String,
+    /// The option's label as the row shows it (its code if the row shows none).
+    pub label: String,
+    /// The sheet of the row.
+    pub sheet: String,
+    /// The row's answer cell.
+    pub cell: CellRef,
+    /// What the answer cell holds.
+    pub raw: RawCell,
+}
+
+/// What the answer cell of an option row says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tick {
+    /// Nothing written: the option is not ticked.
+    Blank,
+    Yes,
+    No,
+    /// A "not available" marker.
+    NotAvailable,
+    /// Something that is not yes, no or a "not available" marker.
+    Unreadable,
+}
+
+impl Tick {
+    /// What `raw`, the answer cell of an option row, says: Yes/No, Sí/No, Oui/Non, TRUE/
+    /// FALSE, 1/0 and x as for a yes/no question.
+    pub fn of(raw: &RawCell) -> Tick {
+        match raw {
+            RawCell::Empty => Tick::Blank,
+            RawCell::Bool(b) => Tick::yes(*b),
+            RawCell::Number(n) if *n == 1.0 || *n == 0.0 => Tick::yes(*n == 1.0),
+            RawCell::Text(t) if t.trim().is_empty() => Tick::Blank,
+            RawCell::Text(t) if is_not_available(t) => Tick::NotAvailable,
+            RawCell::Text(t) => parse_yes_no(t).map_or(Tick::Unreadable, Tick::yes),
+            _ => Tick::Unreadable,
+        }
+    }
+
+    fn yes(b: bool) -> Tick {
+        if b {
+            Tick::Yes
+        } else {
+            Tick::No
+        }
+    }
+}
+
+/// The option row that speaks for the whole answer, for its cell and its text: the first
+/// that cannot be read, else the first ticked, else the first "not available", else the
+/// first "no", else the first.
+pub fn telling_option(options: &[OptionCell]) -> Option<&OptionCell> {
+    [Tick::Unreadable, Tick::Yes, Tick::NotAvailable, Tick::No]
+        .iter()
+        .find_map(|t| options.iter().find(|o| Tick::of(&o.raw) == *t))
+        .or_else(|| options.first())
 }
 
 impl RawCell {
@@ -102,6 +170,21 @@ impl RawCell {
             RawCell::Date(d) => d.to_string(),
             RawCell::Error(e) => e.clone(),
             RawCell::Formula(f) => format!("={f}"),
+            // The labels of the ticked options, as template 1 had them written in one
+            // cell; else what the telling row holds.
+            RawCell::Options(options) => {
+                let ticked: Vec<&str> = options
+                    .iter()
+                    .filter(|o| Tick::of(&o.raw) == Tick::Yes)
+                    .map(|o| o.label.as_str())
+                    .collect();
+                let unreadable = options.iter().any(|o| Tick::of(&o.raw) == Tick::Unreadable);
+                if ticked.is_empty() || unreadable {
+                    telling_option(options).map_or(String::new(), |o| o.raw.text())
+                } else {
+                    ticked.join("; ")
+                }
+            }
         }
     }
 }
@@ -377,6 +460,9 @@ pub fn parse_number(text: &str, lang: Lang) -> Option<ParsedNumber> {
 
 /// Reads `raw` as an answer to `q`; `lang` is the workbook's language.
 pub fn read_answer(q: &Question, raw: &RawCell, lang: Lang) -> Reading {
+    if let RawCell::Options(options) = raw {
+        return read_options(q, options);
+    }
     if let RawCell::Text(t) = raw {
         if t.trim().is_empty() {
             return Reading::with(ResponseStatus::Blank);
@@ -455,6 +541,36 @@ pub fn read_answer(q: &Question, raw: &RawCell, lang: Lang) -> Reading {
     reading
 }
 
+/// Reads the option rows of a multiple-choice question: the ticked options (a blank row is
+/// an option not ticked); no row written at all is a blank answer; "not available" when no
+/// option is ticked and a row says so; no option ticked but some answered "No" is an
+/// answer that none applies. A row that is not yes, no or "not available" makes the answer
+/// invalid (the reader points at that row).
+fn read_options(q: &Question, options: &[OptionCell]) -> Reading {
+    let ticks: Vec<Tick> = options.iter().map(|o| Tick::of(&o.raw)).collect();
+    if let Some(o) = options.iter().find(|o| Tick::of(&o.raw) == Tick::Unreadable) {
+        return match &o.raw {
+            RawCell::Error(e) => Reading::invalid(Issue::CellError(e.clone())),
+            RawCell::Formula(_) => Reading::invalid(Issue::FormulaNoValue),
+            _ => Reading::invalid(Issue::NotYesNo),
+        };
+    }
+    let ticked =
+        |code: &str| options.iter().zip(&ticks).any(|(o, t)| o.code == code && *t == Tick::Yes);
+    // Framework order, each code once.
+    let codes: Vec<String> =
+        q.choices.iter().map(|c| c.code.clone()).filter(|c| ticked(c)).collect();
+    if !codes.is_empty() {
+        Reading::answered(Value::Codes(codes))
+    } else if ticks.contains(&Tick::NotAvailable) {
+        Reading::with(ResponseStatus::NotAvailable)
+    } else if ticks.contains(&Tick::No) {
+        Reading::answered(Value::Codes(Vec::new()))
+    } else {
+        Reading::with(ResponseStatus::Blank)
+    }
+}
+
 fn read_numeric(q: &Question, raw: &RawCell, lang: Lang) -> Reading {
     let percent_question = q.qtype == QuestionType::Percent;
     let (value, ambiguous) = match raw {
@@ -469,7 +585,7 @@ fn read_numeric(q: &Question, raw: &RawCell, lang: Lang) -> Reading {
             Some(p) => (p.value, p.ambiguous),
             None => return Reading::invalid(Issue::NotANumber),
         },
-        RawCell::Empty | RawCell::Error(_) | RawCell::Formula(_) => {
+        RawCell::Empty | RawCell::Error(_) | RawCell::Formula(_) | RawCell::Options(_) => {
             return Reading::invalid(Issue::NotANumber)
         }
     };
@@ -543,6 +659,83 @@ mod tests {
         {
             assert_eq!(parse_number(bad, En), None, "{bad}");
         }
+    }
+
+    // See issue 19: a multiple-choice question is a list of yes/no rows, one per option.
+    #[test]
+    fn options_written_one_per_row_read_as_the_ticked_codes() {
+        let fw = crate::framework::load_embedded(Lang::En).framework;
+        let q = fw.question("WRK_Q06").expect("WRK_Q06");
+        let row = |code: &str, r: u32, raw: RawCell| OptionCell {
+            code: code.into(),
+            label: format!("label of {code}"),
+            sheet: "05 Work".into(),
+            cell: CellRef::new(r, 2),
+            raw,
+        };
+        let text = |t: &str| RawCell::Text(t.into());
+        let read = |rows: Vec<OptionCell>| {
+            let raw = RawCell::Options(rows);
+            let r = read_answer(q, &raw, Lang::Es);
+            (r.status, r.value, r.issue, raw.text())
+        };
+        // Ticks in any language and form, blank rows not ticked, framework order.
+        let (status, value, issue, raw) = read(vec![
+            row("labour_clauses", 10, text("Sí")),
+            row("own_living_wage", 8, RawCell::Bool(true)),
+            row("contractor_living_wage", 9, RawCell::Empty),
+            row("equal_pay_audit", 11, text("non")),
+        ]);
+        assert_eq!(status, ResponseStatus::Answered);
+        assert_eq!(
+            value,
+            Some(Value::Codes(vec!["own_living_wage".into(), "labour_clauses".into()]))
+        );
+        assert_eq!(
+            (issue, raw.as_str()),
+            (None, "label of labour_clauses; label of own_living_wage")
+        );
+        // Every row blank: no answer (missing), not "none of them".
+        let blank =
+            read(vec![row("none", 12, RawCell::Empty), row("own_living_wage", 8, text(" "))]);
+        assert_eq!((blank.0, blank.1), (ResponseStatus::Blank, None));
+        // Only "No": an answer that no option applies.
+        let no = read(vec![row("none", 12, text("No")), row("own_living_wage", 8, RawCell::Empty)]);
+        assert_eq!((no.0, no.1), (ResponseStatus::Answered, Some(Value::Codes(vec![]))));
+        // "Not available" when nothing is ticked.
+        let na = read(vec![row("none", 12, text("N/D")), row("own_living_wage", 8, text("No"))]);
+        assert_eq!((na.0, na.3.as_str()), (ResponseStatus::NotAvailable, "N/D"));
+        // A row that is not yes or no makes the answer invalid, with what it holds.
+        let bad =
+            read(vec![row("none", 12, text("Sí")), row("own_living_wage", 8, text("quizás"))]);
+        assert_eq!(
+            (bad.0, bad.2, bad.3.as_str()),
+            (ResponseStatus::Invalid, Some(Issue::NotYesNo), "quizás")
+        );
+        let err = read(vec![row("none", 12, RawCell::Error("#REF!".into()))]);
+        assert_eq!(err.2, Some(Issue::CellError("#REF!".into())));
+    }
+
+    #[test]
+    fn the_telling_option_row_is_the_one_to_point_at() {
+        let row = |code: &str, raw: RawCell| OptionCell {
+            code: code.into(),
+            label: code.into(),
+            sheet: "s".into(),
+            cell: CellRef::new(0, 0),
+            raw,
+        };
+        let rows = vec![
+            row("a", RawCell::Empty),
+            row("b", RawCell::Text("No".into())),
+            row("c", RawCell::Text("x".into())),
+            row("d", RawCell::Text("??".into())),
+        ];
+        assert_eq!(telling_option(&rows).map(|o| o.code.as_str()), Some("d"));
+        assert_eq!(telling_option(&rows[..3]).map(|o| o.code.as_str()), Some("c"));
+        assert_eq!(telling_option(&rows[..2]).map(|o| o.code.as_str()), Some("b"));
+        assert_eq!(telling_option(&rows[..1]).map(|o| o.code.as_str()), Some("a"));
+        assert_eq!(telling_option(&[]), None);
     }
 
     #[test]

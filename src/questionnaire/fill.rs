@@ -14,7 +14,9 @@ pub enum CellValue {
     YesNo(bool),
     /// A choice, written as its label in the workbook's language.
     Choice(String),
-    /// Several choices, written as their labels joined by `; `.
+    /// The ticked options of a multiple-choice question, by code: "Yes" in the rows of
+    /// these options and "No" in the others (with [`Layout::multi_choice_in_one_cell`],
+    /// their labels joined by `; ` in the question's cell).
     Choices(Vec<String>),
     /// A date cell.
     Date { year: i32, month: u32, day: u32 },
@@ -35,6 +37,8 @@ pub struct Fill {
     pub sources: BTreeMap<String, String>,
     /// The Comment column.
     pub comments: BTreeMap<String, String>,
+    /// The "Who answers" column: the department that answers each question.
+    pub who: BTreeMap<String, String>,
     /// Breakdown answers, by question, dimension and category (the category's code, or the
     /// name a city gave it for a dimension each city names).
     pub groups: BTreeMap<GroupKey, CellValue>,
@@ -113,4 +117,7 @@ pub struct Layout {
     /// The last rows of the recommendations sheet that the city typed in itself: written
     /// on the sheet, not listed in `_hrcities`.
     pub added_recommendations: usize,
+    /// Write each multiple-choice question in one cell, its options' labels separated by
+    /// `;`, as template 1 did (before issue 19), instead of one yes/no row per option.
+    pub multi_choice_in_one_cell: bool,
 }

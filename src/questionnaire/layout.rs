@@ -6,7 +6,9 @@ use crate::framework::{Framework, Right};
 use crate::i18n::{fold, Lang};
 
 /// The version of the workbook layout written by this toolkit (key `template_version`).
-pub const TEMPLATE_VERSION: &str = "1";
+/// Version 2 writes a multiple-choice question as one yes/no row per option (ids
+/// `QUESTION.code`) and adds the "Who answers" column; the reader reads version 1 too.
+pub const TEMPLATE_VERSION: &str = "2";
 
 /// The hidden sheet that identifies a workbook made by hrcities.
 pub const META_SHEET: &str = "_hrcities";
@@ -37,6 +39,9 @@ pub enum Column {
     Source,
     /// Anything the city wants to add.
     Comment,
+    /// The department (or person) that answers the question, so that a coordinator can
+    /// share the work out.
+    WhoAnswers,
     /// On the breakdown sheet: the dimension a row breaks the answer down by (sex, …).
     Dimension,
     /// On the breakdown sheet: the group of that dimension (women, …; or a neighbourhood
@@ -65,8 +70,8 @@ pub enum Column {
 }
 
 impl Column {
-    /// Every column, in sheet order.
-    pub const ALL: [Column; 7] = [
+    /// Every column of a question sheet, in sheet order.
+    pub const ALL: [Column; 8] = [
         Column::Id,
         Column::Question,
         Column::Answer,
@@ -74,6 +79,7 @@ impl Column {
         Column::Help,
         Column::Source,
         Column::Comment,
+        Column::WhoAnswers,
     ];
 
     /// The header text the writer uses in `lang`.
@@ -97,6 +103,9 @@ impl Column {
             (Column::Comment, Lang::En) => "Comment",
             (Column::Comment, Lang::Es) => "Comentario",
             (Column::Comment, Lang::Fr) => "Commentaire",
+            (Column::WhoAnswers, Lang::En) => "Who answers",
+            (Column::WhoAnswers, Lang::Es) => "Quién responde",
+            (Column::WhoAnswers, Lang::Fr) => "Qui répond",
             (Column::Dimension, Lang::En) => "Breakdown",
             (Column::Dimension, Lang::Es) => "Desglose",
             (Column::Dimension, Lang::Fr) => "Ventilation",
@@ -168,6 +177,13 @@ impl Column {
             ("comentarios", Column::Comment),
             ("commentaire", Column::Comment),
             ("commentaires", Column::Comment),
+            ("who answers", Column::WhoAnswers),
+            ("answered by", Column::WhoAnswers),
+            ("quien responde", Column::WhoAnswers),
+            ("responde", Column::WhoAnswers),
+            ("qui repond", Column::WhoAnswers),
+            ("repondant", Column::WhoAnswers),
+            ("responsable", Column::WhoAnswers),
             ("breakdown", Column::Dimension),
             ("dimension", Column::Dimension),
             ("desglose", Column::Dimension),
@@ -218,14 +234,42 @@ impl Column {
 pub const MAX_SHEET_NAME: usize = 31;
 
 /// A sheet name Excel accepts: no `[]:*?/\`, no leading or trailing apostrophe, at most
-/// 31 characters.
+/// 31 characters, shortened at a word boundary (never in the middle of a word) and without
+/// a dangling "and", "de", "et"… or punctuation at the cut.
 pub fn sheet_name(text: &str) -> String {
     let cleaned: String = text
         .chars()
         .map(|c| if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') { '-' } else { c })
         .collect();
     let trimmed = cleaned.trim().trim_matches('\'');
-    trimmed.chars().take(MAX_SHEET_NAME).collect::<String>().trim_end().to_string()
+    if trimmed.chars().count() <= MAX_SHEET_NAME {
+        return trimmed.to_string();
+    }
+    // The words that fit whole (a word that ends exactly at the limit fits).
+    let mut words: Vec<&str> = Vec::new();
+    let mut len = 0;
+    for word in trimmed.split(' ').filter(|w| !w.is_empty()) {
+        let add = word.chars().count() + usize::from(!words.is_empty());
+        if len + add > MAX_SHEET_NAME {
+            break;
+        }
+        len += add;
+        words.push(word);
+    }
+    if words.is_empty() {
+        // One word longer than a sheet name: nothing to cut at.
+        return trimmed.chars().take(MAX_SHEET_NAME).collect::<String>().trim_end().to_string();
+    }
+    while words.len() > 2
+        && words.last().is_some_and(|w| DANGLING.contains(&w.to_lowercase().as_str()))
+    {
+        words.pop();
+    }
+    words
+        .join(" ")
+        .trim_end_matches(|c: char| !c.is_alphanumeric() && c != ')')
+        .trim_end_matches('\'')
+        .to_string()
 }
 
 /// The columns of the breakdown sheet, in the order the writer puts them.
@@ -353,28 +397,38 @@ pub fn profile_sheet(fw: &Framework, lang: Lang) -> String {
 }
 
 /// Short words a shortened sheet name should not end with.
-const DANGLING: [&str; 20] = [
-    "and", "to", "of", "the", "in", "y", "a", "al", "de", "el", "en", "los", "las", "et", "à",
-    "du", "des", "la", "le", "les",
+const DANGLING: [&str; 23] = [
+    "and", "to", "of", "the", "in", "y", "e", "o", "a", "al", "de", "del", "el", "en", "los",
+    "las", "et", "à", "du", "des", "la", "le", "les",
 ];
 
-/// The name of a right's sheet in `lang`: its position and title, shortened to fit
-/// (`"01 Right to adequate housing"`). Names are unique because the position is.
+/// The number of a right's sheet: its place among the framework's rights, from 1. The tab
+/// shows it as `01`, and so does the contents list of the instructions sheet.
+pub fn right_number(fw: &Framework, right: &Right) -> usize {
+    fw.rights.iter().position(|r| r.id == right.id).map_or(0, |i| i + 1)
+}
+
+/// The name of a right's sheet in `lang`: its number and short title, shortened at a word
+/// if need be (`"01 Housing"`, `"06 Protección social"`). Names are unique because the
+/// number is.
 pub fn right_sheet(fw: &Framework, right: &Right, lang: Lang) -> String {
-    let pos = fw.rights.iter().position(|r| r.id == right.id).map_or(0, |i| i + 1);
-    let full = sheet_name(&format!("{pos:02} {}", right.title.get(lang)));
-    let original = format!("{pos:02} {}", right.title.get(lang));
-    if full.chars().count() == original.chars().count() {
-        return full;
-    }
-    // Shortened: cut at the last whole word (and drop a dangling "and", "y", "et", …).
-    let mut words: Vec<&str> = full.split(' ').collect();
-    words.pop();
-    while words.len() > 2 && words.last().is_some_and(|w| DANGLING.contains(w)) {
-        words.pop();
-    }
-    // And punctuation left at the cut ("city: local" → "city", whose `:` became `-`).
-    words.join(" ").trim_end_matches(|c: char| !c.is_alphanumeric()).to_string()
+    let n = right_number(fw, right);
+    sheet_name(&format!("{n:02} {}", right.short_title.get(lang)))
+}
+
+/// The separator between a multiple-choice question's id and an option's code in the ID
+/// column of the option's row (`WRK_Q06.none`).
+pub const OPTION_SEPARATOR: char = '.';
+
+/// The id of the row of option `code` of the multiple-choice question `question`.
+pub fn option_id(question: &str, code: &str) -> String {
+    format!("{question}{OPTION_SEPARATOR}{code}")
+}
+
+/// The question id and the option code of an option row's id (`WRK_Q06.none`).
+pub fn split_option_id(id: &str) -> Option<(&str, &str)> {
+    let (question, code) = id.split_once(OPTION_SEPARATOR)?;
+    (!question.is_empty() && !code.is_empty()).then_some((question, code))
 }
 
 /// The yes and no words the writer offers in `lang`'s drop-downs.
@@ -433,6 +487,7 @@ mod tests {
             for col in Column::ALL {
                 assert_eq!(Column::from_header(col.header(lang)), Some(col), "{lang} {col:?}");
             }
+            assert_eq!(Column::from_header("Responsable"), Some(Column::WhoAnswers));
         }
         assert_eq!(Column::from_header("  RÉPONSE "), Some(Column::Answer));
         assert_eq!(Column::from_header("Answer (required)"), Some(Column::Answer));
@@ -478,26 +533,54 @@ mod tests {
         }
     }
 
+    // See issue 19: tabs were cut in the middle of a phrase ("08 Igualdad y no") and
+    // numbered unlike the contents list.
     #[test]
-    fn right_sheets_are_shortened_at_a_word() {
+    fn right_sheets_are_numbered_short_titles_cut_at_a_word() {
         let fw = crate::framework::load_embedded(Lang::En).framework;
-        let mut names = std::collections::HashSet::new();
         for lang in Lang::ALL {
-            for r in &fw.rights {
+            let mut names = std::collections::HashSet::new();
+            for (i, r) in fw.rights.iter().enumerate() {
                 let name = right_sheet(&fw, r, lang);
                 assert!(name.chars().count() <= MAX_SHEET_NAME, "{name}");
-                assert!(
-                    r.title.get(lang).starts_with(&name[3..]),
-                    "{name} is a prefix of the title"
-                );
+                assert!(name.starts_with(&format!("{:02} ", i + 1)), "{name}");
+                assert_eq!(right_number(&fw, r), i + 1);
+                let short = r.short_title.get(lang);
+                let shown = &name[3..];
+                assert!(short.starts_with(shown), "{name} is a prefix of {short}");
+                let next = short[shown.len()..].chars().next();
+                assert!(next.is_none_or(|c| c == ' '), "{name} ends at a word of {short}");
                 assert!(names.insert(name.clone()), "{name} is unique");
             }
         }
+        let housing = fw.right("housing").expect("housing");
+        assert_eq!(right_sheet(&fw, housing, Lang::Es), "01 Vivienda");
     }
 
     #[test]
-    fn sheet_names_fit_excel() {
+    fn sheet_names_fit_excel_and_are_cut_at_a_word() {
         assert_eq!(sheet_name("a/b:c"), "a-b-c");
         assert_eq!(sheet_name(&"x".repeat(40)).chars().count(), 31);
+        assert_eq!(
+            sheet_name("06 Protección social y alimentación"),
+            "06 Protección social",
+            "cut at a word, without the dangling «y»"
+        );
+        assert_eq!(
+            sheet_name("14 Right to a clean, healthy and sustainable"),
+            "14 Right to a clean, healthy"
+        );
+        // A word ending exactly at the limit is kept whole.
+        let exact = format!("{} {}", "a".repeat(20), "b".repeat(10));
+        assert_eq!(sheet_name(&format!("{exact} c")), exact);
+    }
+
+    #[test]
+    fn option_ids_name_the_question_and_the_code() {
+        assert_eq!(option_id("WRK_Q06", "none"), "WRK_Q06.none");
+        assert_eq!(split_option_id("WRK_Q06.none"), Some(("WRK_Q06", "none")));
+        for not in ["WRK_Q06", "WRK_Q06.", ".none", ""] {
+            assert_eq!(split_option_id(not), None, "{not}");
+        }
     }
 }

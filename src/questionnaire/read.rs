@@ -1,7 +1,9 @@
 //! Reads a returned workbook (.xlsx, .xlsm, .xls, .xlsb, .ods) with calamine: finds the
 //! header row and columns by their text in any language, and the questions by their ids
 //! wherever they are, so inserted rows or columns, reordered rows, blank lines and renamed
-//! sheets do not matter.
+//! sheets do not matter. The options of a multiple-choice question are found the same way,
+//! by the ids of their rows (`WRK_Q06.none`, template 2); a return made from template 1
+//! has them in the question's own cell, separated by `;`, and reads as before.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Cursor, Read};
@@ -9,11 +11,11 @@ use std::path::{Path, PathBuf};
 
 use calamine::{open_workbook_from_rs, Data, Range, Reader, Sheets};
 
-use super::answer::{Date, RawCell};
-use super::layout::{Column, META_REC, META_REC_COUNTRY, META_SHEET};
+use super::answer::{telling_option, Date, OptionCell, RawCell, Tick};
+use super::layout::{split_option_id, Column, META_REC, META_REC_COUNTRY, META_SHEET};
 use super::limits::{check_ods, inflate, sheet_range, Limits, Parts};
 use super::CellRef;
-use crate::framework::Framework;
+use crate::framework::{Framework, QuestionType};
 use crate::i18n::Lang;
 
 /// What the hidden `_hrcities` sheet says about the workbook.
@@ -30,21 +32,25 @@ pub struct Template {
     pub recommendations: Vec<String>,
 }
 
-/// One answer cell found in a workbook.
+/// One answer found in a workbook: a question's answer cell or, for a multiple-choice
+/// question written one option per row, its option rows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Found {
     /// The question id.
     pub question: String,
     /// The sheet it was found in.
     pub sheet: String,
-    /// The answer cell.
+    /// The answer cell; for option rows, the row that speaks for the answer
+    /// ([`telling_option`]: the first that cannot be read, else the first ticked, …).
     pub cell: CellRef,
-    /// What the cell holds.
+    /// What the cell holds ([`RawCell::Options`] for option rows).
     pub raw: RawCell,
     /// The Source / evidence column, if any.
     pub source: Option<String>,
     /// The Comment column, if any.
     pub comment: Option<String>,
+    /// The "Who answers" column (the department that answers), if any.
+    pub who: Option<String>,
 }
 
 /// A row of the breakdown sheet with an answer, as written: the validator resolves its
@@ -506,6 +512,8 @@ fn read_sniffed(
     let known: HashMap<&str, usize> =
         fw.questions.iter().enumerate().map(|(i, q)| (q.id.as_str(), i)).collect();
     let mut found: BTreeMap<usize, Found> = BTreeMap::new();
+    // The option rows of multiple-choice questions (`WRK_Q06.none`), by question.
+    let mut options: BTreeMap<usize, Vec<OptionCell>> = BTreeMap::new();
     let mut groups: Vec<FoundGroup> = Vec::new();
     let mut followup_sheet = None;
     let mut followup: Vec<FoundFollowUp> = Vec::new();
@@ -611,6 +619,31 @@ fn read_sniffed(
         }
         for r in header_row + 1..range.height() {
             let Some(id) = range.get((r, id_col)).and_then(text_of) else { continue };
+            // The row of an option of a multiple-choice question, wherever it is.
+            let option = split_option_id(&id).and_then(|(qid, code)| {
+                let &index = known.get(qid)?;
+                let q = &fw.questions[index];
+                let choice = q.choices.iter().find(|c| c.code == code)?;
+                (q.qtype == QuestionType::MultiChoice).then(|| (index, choice.code.clone()))
+            });
+            if let Some((index, code)) = option {
+                let cell = cell_at(r, answer_col);
+                let rows = options.entry(index).or_default();
+                if let Some(first) = rows.iter().find(|o| o.code == code) {
+                    notices.push(Notice::Duplicate {
+                        question: id,
+                        sheet: sheet.clone(),
+                        cell,
+                        first: format!("{}!{}", first.sheet, first.cell),
+                    });
+                } else {
+                    let label =
+                        text_at(r, columns.get(&Column::Question)).unwrap_or_else(|| code.clone());
+                    let raw = answer_at(r, cell);
+                    rows.push(OptionCell { code, label, sheet: sheet.clone(), cell, raw });
+                }
+                continue;
+            }
             let Some(&index) = known.get(id.as_str()) else {
                 if looks_like_id(&id) {
                     unknown_ids.push(id.clone());
@@ -657,6 +690,10 @@ fn read_sniffed(
                     raw,
                     source: text_at(r, columns.get(&Column::Source)),
                     comment: text_at(r, columns.get(&Column::Comment)),
+                    who: text_at(
+                        r,
+                        columns.get(&Column::WhoAnswers).or(columns.get(&Column::Department)),
+                    ),
                 },
             );
         }
@@ -664,6 +701,7 @@ fn read_sniffed(
     if !any_header {
         return Err(ReadError::NoQuestions);
     }
+    merge_options(fw, &mut found, options);
     match &template {
         None => notices.insert(0, Notice::NoTemplate),
         // An older template of the same framework whose every id still exists reads as
@@ -700,9 +738,47 @@ fn read_sniffed(
     })
 }
 
-/// An id-like token: letters, digits and `_`, with a `_` (HOU_Q01, city_name).
+/// A multiple-choice question's answer from its option rows (template 2), or, when none
+/// of them is written but the question's own answer cell is (template 1: the options'
+/// codes or labels separated by `;`), from that cell as before. Written option rows win
+/// over the question's cell, which the template locks. The answer's cell is the option row
+/// that speaks for it; the question row keeps its sources, comment and who answers.
+fn merge_options(
+    fw: &Framework,
+    found: &mut BTreeMap<usize, Found>,
+    options: BTreeMap<usize, Vec<OptionCell>>,
+) {
+    for (index, rows) in options {
+        let written = rows.iter().any(|o| Tick::of(&o.raw) != Tick::Blank);
+        let own_cell = found.get(&index).is_some_and(|f| f.raw != RawCell::Empty);
+        if own_cell && !written {
+            continue;
+        }
+        let Some(tell) = telling_option(&rows) else { continue };
+        let (sheet, cell) = (tell.sheet.clone(), tell.cell);
+        let f = found.entry(index).or_insert_with(|| Found {
+            question: fw.questions[index].id.clone(),
+            sheet: sheet.clone(),
+            cell,
+            raw: RawCell::Empty,
+            source: None,
+            comment: None,
+            who: None,
+        });
+        f.sheet = sheet;
+        f.cell = cell;
+        f.raw = RawCell::Options(rows);
+    }
+}
+
+/// An id-like token: letters, digits and `_`, with a `_` (HOU_Q01, city_name), or the id
+/// of an option row (`WRK_Q06.none`).
 fn looks_like_id(s: &str) -> bool {
-    s.contains('_') && s.len() <= 40 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    let limit = if s.contains('.') { 80 } else { 40 };
+    s.contains('_')
+        && s.len() <= limit
+        && s.matches('.').count() <= 1
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
 }
 
 /// The first line of an error message, at most 200 characters.

@@ -62,6 +62,18 @@ impl Reporter<'_> {
             context! { label => tr(lang, "report.fig_countries"), value => format_number(countries.len() as f64, 0, lang) },
             context! { label => trf(lang, "report.fig_committed", &[("year", &year)]), value => format_number(committed, 0, lang) },
         ];
+        // Structural measures lost since each government's previous return.
+        let lost: Vec<&crate::charts::data::ValueRow> = data
+            .values
+            .iter()
+            .filter(|v| v.year == year)
+            .filter(|v| fw.indicator(&v.indicator_id).is_some_and(|i| super::city::lost(i, v)))
+            .collect();
+        let losing: BTreeSet<&str> = lost.iter().map(|v| v.city_id.as_str()).collect();
+        figures.push(context! {
+            label => tr(lang, "report.fig_lost"),
+            value => trf(lang, "report.fig_lost_value", &[("n", &format_number(lost.len() as f64, 0, lang)), ("governments", &losing.len())]),
+        });
         if !passed.is_empty() {
             figures.push(
                 context! { label => tr(lang, "report.fig_milestones"), value => passed.join(", ") },

@@ -19,6 +19,96 @@ const TOP: usize = 5;
 /// Indicator scores at or above this are strengths; below [`GAP`], things to improve.
 const STRENGTH: f64 = 75.0;
 const GAP: f64 = 50.0;
+/// The fewest governments a regional median is shown for; with fewer, the campaign's.
+const MIN_PEERS: usize = 5;
+
+/// Why the value of `row` is to be checked, in `lang`: its answers got a plausibility
+/// warning (`W-IMPLAUSIBLE`, `W-JUMP`, `W-REPEAT`), it lies outside the indicator's usual
+/// range, or it is an outlier among the governments. Empty when nothing is in doubt.
+pub(super) fn to_check(
+    ind: &crate::framework::Indicator,
+    row: &ValueRow,
+    responses: &[crate::store::ResponseRow],
+    lang: Lang,
+) -> Vec<String> {
+    if row.status != "ok" {
+        return Vec::new();
+    }
+    let inputs = ind.formula.node.questions();
+    let codes: Vec<&str> = responses
+        .iter()
+        .filter(|r| inputs.contains(&r.question_id.as_str()))
+        .filter_map(|r| r.diagnostic_code.as_deref())
+        .collect();
+    let outside = ind.plausible.as_ref().zip(row.value).is_some_and(|(p, v)| !p.holds(v));
+    let mut out = Vec::new();
+    if outside || codes.contains(&"W-IMPLAUSIBLE") {
+        out.push(tr(lang, "report.check.implausible").to_string());
+    }
+    if codes.contains(&"W-JUMP") {
+        out.push(tr(lang, "report.check.jump").to_string());
+    }
+    if codes.contains(&"W-REPEAT") {
+        out.push(tr(lang, "report.check.repeat").to_string());
+    }
+    if row.outlier {
+        out.push(tr(lang, "report.check.outlier").to_string());
+    }
+    out
+}
+
+/// Whether `row` records a structural measure lost or weakened since the previous return
+/// (a yes turned no, a 0–2 scale that went down), its definition unchanged.
+pub(super) fn lost(ind: &crate::framework::Indicator, row: &ValueRow) -> bool {
+    // A measure is in place or not (yes/no), or in place to some degree (a points scale);
+    // a structural quantity that moves a little (litres of a free water block) is a change,
+    // not a measure lost.
+    let measure = matches!(ind.unit.as_str(), "yes_no" | "score");
+    measure
+        && ind.kind == crate::framework::IndicatorKind::Structural
+        && row.status == "ok"
+        && !row.definition_changed
+        && !row.carried_forward
+        && row.value.is_some()
+        && row.change.is_some_and(|c| worse(ind, c))
+}
+
+/// Whether a change of `change` is for the worse for `ind`.
+fn worse(ind: &crate::framework::Indicator, change: f64) -> bool {
+    match ind.direction {
+        Direction::HigherIsBetter => change < 0.0,
+        Direction::LowerIsBetter => change > 0.0,
+    }
+}
+
+/// A change as a reader needs it: its size with the unit (percentage points for a share),
+/// and whether it is better or worse for this indicator; for a yes/no measure, "adopted"
+/// or "lost".
+fn change_words(
+    fw: &crate::framework::Framework,
+    ind: &crate::framework::Indicator,
+    change: Option<f64>,
+    lang: Lang,
+) -> String {
+    let Some(c) = change else { return "–".into() };
+    if is_yes_no(fw, &ind.unit) {
+        return match c {
+            c if c < 0.0 => tr(lang, "report.change.lost").into(),
+            c if c > 0.0 => tr(lang, "report.change.adopted").into(),
+            _ => tr(lang, "report.change.same").into(),
+        };
+    }
+    let size = show_change(Some(c), 1, lang);
+    if size.chars().all(|d| matches!(d, '0' | '.' | ',')) {
+        return tr(lang, "report.change.same").into();
+    }
+    let unit = match fw.vocab.units.get(&ind.unit).map(|u| u.format) {
+        Some(crate::framework::UnitFormat::Percent) => format!(" {}", tr(lang, "report.pp")),
+        _ => String::new(),
+    };
+    let way = if worse(ind, c) { "report.change.worse" } else { "report.change.better" };
+    format!("{size}{unit} ({})", tr(lang, way))
+}
 
 /// A score as printed, or "–".
 fn show_score(score: Option<f64>, lang: Lang) -> String {
@@ -122,13 +212,13 @@ fn annex(r: &Reporter<'_>, lang: Lang) -> Vec<Value> {
                         goalposts => goalposts,
                         mechanisms => capitalised(&i.mechanisms(lang, true)),
                         version => version_note(i, lang),
-                        source => i.source.clone(),
+                        source => i.source.get(lang).to_string(),
                     }
                 })
                 .collect();
             context! {
                 title => right.title.get(lang).to_string(),
-                source => right.source.clone(),
+                source => right.source.get(lang).to_string(),
                 indicators => indicators,
             }
         })
@@ -153,6 +243,23 @@ pub(super) fn method_text(r: &Reporter<'_>, lang: Lang) -> Vec<String> {
     ]
 }
 
+/// The abbreviations the reports use, with what they stand for, in `lang`: the instruments
+/// (in the language's own abbreviations), General Comments and Recommendations, the SDGs,
+/// the UPR and the Charter-Agenda.
+pub(super) fn glossary(lang: Lang) -> Value {
+    let mut entries: Vec<Value> = crate::i18n::instruments(lang)
+        .into_iter()
+        .map(|(abbr, name)| context! { abbr => abbr, name => name })
+        .collect();
+    for key in ["gc", "gr", "sdg", "upr", "ca", "pp"] {
+        entries.push(context! {
+            abbr => tr(lang, &format!("glossary.{key}.abbr")),
+            name => tr(lang, &format!("glossary.{key}.name")),
+        });
+    }
+    context! { heading => tr(lang, "glossary.heading"), entries => entries }
+}
+
 /// Where the methodology document of `lang` goes under the reports folder.
 pub fn methodology_path(lang: Lang) -> PathBuf {
     PathBuf::from("methodology").join(format!("methodology-{}", lang.code()))
@@ -168,6 +275,7 @@ impl Reporter<'_> {
             w_formula => tr(lang, "report.formula"),
             w_goalposts => tr(lang, "report.goalposts"),
             w_source => tr(lang, "report.source"),
+            glossary => glossary(lang),
         }
     }
 
@@ -225,6 +333,27 @@ impl Reporter<'_> {
             .position(|r| r.city_id == city && r.year == year)
             .map_or(&[], |i| &self.ds.answers[i]);
 
+        // Values to be checked: implausible, an unusual change, a fact reported differently,
+        // or far from the other governments'. They are printed, marked, and never listed as
+        // strengths.
+        let responses: &[crate::store::ResponseRow] = self
+            .ds
+            .returns
+            .iter()
+            .position(|r| r.city_id == city && r.year == year)
+            .map_or(&[], |i| &self.ds.responses[i]);
+        let checks: std::collections::HashMap<&str, String> = rows
+            .iter()
+            .filter_map(|row| {
+                let ind = fw.indicator(&row.indicator_id)?;
+                let reasons = to_check(ind, row, responses, lang);
+                (!reasons.is_empty()).then(|| {
+                    let label = tr(lang, "report.check.label");
+                    (row.indicator_id.as_str(), format!("{label}: {}", reasons.join("; ")))
+                })
+            })
+            .collect();
+
         // The scores of the city, its region this year, and its previous return.
         let own: Vec<&ScoreRow> =
             data.city_scores(city).filter(|s| !s.carried_forward && s.year <= year).collect();
@@ -233,8 +362,38 @@ impl Reporter<'_> {
             own.iter().find(|s| Some(s.year) == y && s.right_id == right).copied()
         };
         let score_of = |right: &str, y: Option<i32>| row_of(right, y).and_then(|s| s.score);
-        let region_median =
-            |right: &str| data.region_median(year, profile.region.as_deref(), right);
+        // The median to compare with: the region's when at least MIN_PEERS governments of the
+        // region reported this year, else the whole campaign's; the table says which, and of
+        // how many governments.
+        let region = profile.region.as_deref();
+        let in_region = data.governments_in(year, region);
+        let in_campaign = data.governments_in(year, None);
+        let by_region = region.is_some() && in_region >= MIN_PEERS;
+        let region_median = |right: &str| {
+            if by_region {
+                data.region_median(year, region, right)
+            } else {
+                data.campaign_median(year, right)
+            }
+        };
+        let median_note = if by_region {
+            trf(
+                lang,
+                "report.median_region",
+                &[("region", &labels.region(region)), ("n", &in_region)],
+            )
+        } else {
+            trf(
+                lang,
+                "report.median_campaign",
+                &[
+                    ("region", &labels.region(region)),
+                    ("n", &in_region),
+                    ("min", &MIN_PEERS),
+                    ("all", &in_campaign),
+                ],
+            )
+        };
 
         let mut summary = Vec::new();
         let mut rights = Vec::new();
@@ -274,12 +433,26 @@ impl Reporter<'_> {
                 };
                 let change = if row.definition_changed {
                     tr(lang, "report.definition_changed").into()
-                } else if is_yes_no(fw, &ind.unit) {
-                    "–".into()
                 } else {
-                    show_change(row.change, 1, lang)
+                    change_words(fw, ind, row.change, lang)
                 };
+                let scale = ind.goalposts.map(|g| {
+                    let (worst, best) = match ind.direction {
+                        Direction::HigherIsBetter => (g.lo, g.hi),
+                        Direction::LowerIsBetter => (g.hi, g.lo),
+                    };
+                    trf(
+                        lang,
+                        "report.scale",
+                        &[
+                            ("worst", &self.show_value(&ind.unit, worst, lang)),
+                            ("best", &self.show_value(&ind.unit, best, lang)),
+                        ],
+                    )
+                });
                 indicators.push(context! {
+                    scale => scale,
+                    doubt => checks.get(ind.id.as_str()),
                     id => ind.id.clone(),
                     title => ind.title.get(lang).to_string(),
                     kind => fw.vocab.kinds.get(ind.kind.name()).map_or(ind.kind.name().to_string(), |k| k.get(lang).to_string()),
@@ -305,6 +478,7 @@ impl Reporter<'_> {
                 right => labels.right(&ind.right),
                 value => self.show_value(&ind.unit, row.value?, lang),
                 score => show_score(row.score, lang),
+                doubt => checks.get(ind.id.as_str()),
             })
         };
         let mut scored: Vec<&ValueRow> =
@@ -315,19 +489,26 @@ impl Reporter<'_> {
                 .total_cmp(&a.score.unwrap_or(0.0))
                 .then(a.indicator_id.cmp(&b.indicator_id))
         });
-        let strengths: Vec<Value> = scored
+        let strong: Vec<&&ValueRow> = scored
             .iter()
             .filter(|r| r.score.unwrap_or(0.0) >= STRENGTH)
-            .take(TOP)
-            .filter_map(item)
+            .filter(|r| !checks.contains_key(r.indicator_id.as_str()))
             .collect();
-        let improve: Vec<Value> = scored
-            .iter()
-            .rev()
-            .filter(|r| r.score.unwrap_or(100.0) < GAP)
-            .take(TOP)
-            .filter_map(item)
-            .collect();
+        let weak: Vec<&&ValueRow> =
+            scored.iter().rev().filter(|r| r.score.unwrap_or(100.0) < GAP).collect();
+        // How many there are, and whether the list shows them all.
+        let shown = |n: usize| {
+            if n == 0 {
+                String::new()
+            } else if n > TOP {
+                trf(lang, "report.list_top", &[("top", &TOP), ("n", &n)])
+            } else {
+                trf(lang, "report.list_all", &[("n", &n)])
+            }
+        };
+        let (strong_count, weak_count) = (shown(strong.len()), shown(weak.len()));
+        let strengths: Vec<Value> = strong.into_iter().take(TOP).filter_map(item).collect();
+        let improve: Vec<Value> = weak.into_iter().take(TOP).filter_map(item).collect();
         let missing: Vec<&&ValueRow> = rows.iter().filter(|r| r.status == "missing").collect();
         let mut to_fill: Vec<&str> = missing
             .iter()
@@ -407,6 +588,114 @@ impl Reporter<'_> {
             ],
         ));
 
+        // Structural measures lost since the previous return: a retrogressive step that
+        // needs full justification (CESCR General Comment 3, para. 9).
+        let losses: Vec<Value> = rows
+            .iter()
+            .filter_map(|row| {
+                let ind = fw.indicator(&row.indicator_id)?;
+                if !lost(ind, row) {
+                    return None;
+                }
+                let (value, change) = (row.value?, row.change?);
+                Some(context! {
+                    title => ind.title.get(lang).to_string(),
+                    id => ind.id.clone(),
+                    right => labels.right(&ind.right),
+                    from_to => trf(lang, "report.from_to", &[
+                        ("before", &self.show_value(&ind.unit, value - change, lang)),
+                        ("now", &self.show_value(&ind.unit, value, lang)),
+                    ]),
+                })
+            })
+            .collect();
+        let losses_intro = match (last_year, losses.len()) {
+            (None, _) => None,
+            (Some(y), 0) => Some(trf(lang, "report.losses_none", &[("year", &y)])),
+            (Some(y), n) => Some(trf(lang, "report.losses_intro", &[("year", &y), ("n", &n)])),
+        };
+
+        // The one-page summary in plain words: what improved and what worsened most (in
+        // score points, values to be checked left out), the measures lost, the data to check
+        // and what to do next.
+        let moves: Vec<(f64, Value)> = rows
+            .iter()
+            .filter(|r| r.status == "ok" && !r.definition_changed)
+            .filter(|r| !checks.contains_key(r.indicator_id.as_str()))
+            .filter_map(|row| {
+                let ind = fw.indicator(&row.indicator_id)?;
+                if lost(ind, row) {
+                    return None; // listed with the measures lost
+                }
+                let g = ind.goalposts?;
+                let (value, change) = (row.value?, row.change?);
+                if g.hi <= g.lo || change == 0.0 {
+                    return None;
+                }
+                let points = match ind.direction {
+                    Direction::HigherIsBetter => change,
+                    Direction::LowerIsBetter => -change,
+                } / (g.hi - g.lo)
+                    * 100.0;
+                Some((
+                    points,
+                    context! {
+                        title => ind.title.get(lang).to_string(),
+                        from_to => trf(lang, "report.from_to", &[
+                            ("before", &self.show_value(&ind.unit, value - change, lang)),
+                            ("now", &self.show_value(&ind.unit, value, lang)),
+                        ]),
+                    },
+                ))
+            })
+            .collect();
+        let mut better: Vec<&(f64, Value)> = moves.iter().filter(|(p, _)| *p >= 1.0).collect();
+        better.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut worse_moves: Vec<&(f64, Value)> =
+            moves.iter().filter(|(p, _)| *p <= -1.0).collect();
+        worse_moves.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let to_confirm: Vec<Value> = rows
+            .iter()
+            .filter_map(|row| {
+                let doubt = checks.get(row.indicator_id.as_str())?;
+                let ind = fw.indicator(&row.indicator_id)?;
+                Some(context! { title => ind.title.get(lang).to_string(), why => doubt })
+            })
+            .collect();
+        let mut next: Vec<String> = Vec::new();
+        if !losses.is_empty() {
+            next.push(trf(lang, "report.next_losses", &[("n", &losses.len())]));
+        }
+        if !to_confirm.is_empty() {
+            next.push(trf(lang, "report.next_check", &[("n", &to_confirm.len())]));
+        }
+        if !missing.is_empty() {
+            next.push(trf(lang, "report.next_missing", &[("n", &missing.len())]));
+        }
+        if !improve.is_empty() {
+            next.push(tr(lang, "report.next_improve").to_string());
+        }
+        let summary_page = context! {
+            heading => tr(lang, "report.h_at_a_glance"),
+            intro => last_year.map_or_else(
+                || tr(lang, "report.glance_first").to_string(),
+                |y| trf(lang, "report.glance_intro", &[("year", &y)]),
+            ),
+            h_better => tr(lang, "report.glance_better"),
+            h_worse => tr(lang, "report.glance_worse"),
+            h_losses => tr(lang, "report.h_losses"),
+            h_check => tr(lang, "report.glance_check"),
+            h_next => tr(lang, "report.glance_next"),
+            better => better.iter().take(3).map(|(_, v)| v.clone()).collect::<Vec<_>>(),
+            worse => worse_moves.iter().take(3).map(|(_, v)| v.clone()).collect::<Vec<_>>(),
+            losses => losses.clone(),
+            check_more => (to_confirm.len() > 4).then(|| trf(lang, "report.glance_more", &[("n", &to_confirm.len())])),
+            check => to_confirm.into_iter().take(4).collect::<Vec<_>>(),
+            next => next,
+            none => tr(lang, "report.none"),
+            compared => last_year.is_some(),
+        };
+
         let (left_behind, group_files) = self.left_behind(city, year, lang);
         let (followup, followup_files) = self.followup_section(city, year, lang);
         let chart = crate::charts::right_profile(data, labels, city, year);
@@ -426,15 +715,20 @@ impl Reporter<'_> {
             summary => summary,
             h_right => tr(lang, "report.h_right"),
             h_score => tr(lang, "report.h_score"),
-            h_median => tr(lang, "report.h_median"),
+            h_median => tr(lang, if by_region { "report.h_median" } else { "report.h_median_campaign" }),
+            median_note => median_note,
             h_kinds => ["report.h_structural", "report.h_process", "report.h_outcome"].map(|k| tr(lang, k)),
             h_by_kind => tr(lang, "report.h_by_kind"),
             h_previous => last_year.map_or_else(|| tr(lang, "report.h_previous").to_string(), |y| y.to_string()),
+            glance => summary_page,
+            h_losses => tr(lang, "report.h_losses"),
+            losses_intro => losses_intro,
+            losses => losses,
             h_strengths => tr(lang, "report.h_strengths"),
             h_improve => tr(lang, "report.h_improve"),
             h_gaps => tr(lang, "report.h_gaps"),
-            strengths_intro => trf(lang, "report.strengths_intro", &[("score", &STRENGTH)]),
-            improve_intro => trf(lang, "report.improve_intro", &[("score", &GAP)]),
+            strengths_intro => format!("{} {strong_count}", trf(lang, "report.strengths_intro", &[("score", &STRENGTH)])),
+            improve_intro => format!("{} {weak_count}", trf(lang, "report.improve_intro", &[("score", &GAP)])),
             none => tr(lang, "report.none"),
             strengths => strengths,
             improve => improve,
@@ -453,6 +747,15 @@ impl Reporter<'_> {
         let mut files = vec![("charts/rights.svg".to_string(), chart.svg.into_bytes())];
         files.extend(group_files);
         files.extend(followup_files);
+        // The report's charts, by file, for slides and other documents.
+        let names: Vec<&str> =
+            files.iter().map(|(name, _)| name.as_str()).filter(|n| n.ends_with(".svg")).collect();
+        let charts_note = trf(
+            lang,
+            "report.charts_files",
+            &[("files", &names.join(", ")), ("city", &city), ("year", &year)],
+        );
+        let ctx = context! { charts_note => charts_note, glossary => glossary(lang), ..ctx };
         let path = PathBuf::from(file_part(city)).join(format!(
             "{}-{year}-{}",
             file_part(city),

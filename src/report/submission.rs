@@ -277,7 +277,7 @@ impl Reporter<'_> {
             let mut refs = ind.mechanisms_where(lang, false, Some(&when));
             for gc in &ind.general_comment {
                 refs.push_str(" · ");
-                refs.push_str(gc);
+                refs.push_str(&crate::i18n::treaty_ref(gc, lang));
             }
             Some((text, refs))
         };

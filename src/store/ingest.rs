@@ -144,7 +144,8 @@ fn append(
     let new = new.map_err(err)?;
     let mut all = match table::read_table(path)? {
         Some(old) => {
-            let mut old = table::retain_returns(old, keep).map_err(err)?;
+            let old = table::retain_returns(old, keep).map_err(err)?;
+            let mut old = table::with_columns_of(old, &new).map_err(err)?;
             old.vstack_mut(&new).map_err(err)?;
             old.rechunk_mut();
             old
@@ -277,6 +278,7 @@ fn response_rows(fw: &Framework, item: &Ingest<'_>) -> Vec<ResponseRow> {
                 cell: a.cell.map(|c| c.to_string()),
                 source: a.source.clone(),
                 comment: a.comment.clone(),
+                answered_by: item.checked.who.get(&a.question).cloned(),
                 diagnostic_code: item
                     .diagnostics
                     .iter()

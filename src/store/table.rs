@@ -66,6 +66,9 @@ pub struct ResponseRow {
     pub cell: Option<String>,
     pub source: Option<String>,
     pub comment: Option<String>,
+    /// The "Who answers" column: the department that answered (`None` in a store made
+    /// before hrcities 0.3, and for returns whose template had no such column).
+    pub answered_by: Option<String>,
     /// The code of the answer's first diagnostic, if it has one.
     pub diagnostic_code: Option<String>,
 }
@@ -369,6 +372,7 @@ pub(super) fn responses_frame(rows: &[ResponseRow]) -> PolarsResult<DataFrame> {
         Column::new("cell".into(), o(|r| r.cell.as_deref())),
         Column::new("source".into(), o(|r| r.source.as_deref())),
         Column::new("comment".into(), o(|r| r.comment.as_deref())),
+        Column::new("answered_by".into(), o(|r| r.answered_by.as_deref())),
         Column::new("diagnostic_code".into(), o(|r| r.diagnostic_code.as_deref())),
     ])
 }
@@ -430,6 +434,7 @@ pub(super) fn read_responses(
     let Some(df) = read_table(path)? else { return Ok(vec![Vec::new(); shas.len()]) };
     let c = Cols { df: &df, path };
     let (year, number) = (c.num::<Int32Type>("year")?, c.num::<Float64Type>("value_number")?);
+    let has_answered_by = df.column("answered_by").is_ok();
     by_return(&df, path, shas, |i| {
         let status = c.status(i)?;
         Ok(ResponseRow {
@@ -446,6 +451,7 @@ pub(super) fn read_responses(
             cell: c.opt("cell", i)?,
             source: c.opt("source", i)?,
             comment: c.opt("comment", i)?,
+            answered_by: if has_answered_by { c.opt("answered_by", i)? } else { None },
             diagnostic_code: c.opt("diagnostic_code", i)?,
         })
     })
@@ -474,6 +480,25 @@ pub(super) fn read_diagnostics(
             hint: c.opt("hint", i)?,
         })
     })
+}
+
+/// `old` with the columns of `like`, in its order: a column that a table written by an
+/// earlier hrcities lacks (`answered_by` in `responses`) is added, empty, so that new rows
+/// can be appended to it.
+pub(super) fn with_columns_of(old: DataFrame, like: &DataFrame) -> PolarsResult<DataFrame> {
+    if old.get_column_names() == like.get_column_names() {
+        return Ok(old);
+    }
+    let height = old.height();
+    let columns = like
+        .columns()
+        .iter()
+        .map(|c| match old.column(c.name()) {
+            Ok(kept) => kept.clone(),
+            Err(_) => Column::full_null(c.name().clone(), height, c.dtype()),
+        })
+        .collect();
+    DataFrame::new(height, columns)
 }
 
 /// Keeps the rows of `df` (read from `path`) whose return is one of `keep`.
@@ -517,7 +542,7 @@ impl ResponseRow {
 
 /// The current responses with their provenance, for export (Contract 4): `city_id,
 /// city_name, year, question_id, right_id, raw, value_number, value_text, status,
-/// diagnostic_code, file, sheet, cell, sha256, source, comment`.
+/// diagnostic_code, file, sheet, cell, sha256, source, comment, answered_by`.
 pub fn responses_export(
     returns: &[ReturnRecord],
     responses: &[Vec<ResponseRow>],
@@ -548,6 +573,7 @@ pub fn responses_export(
         "sha256",
         "source",
         "comment",
+        "answered_by",
     ];
     responses_frame(&rows)?
         .lazy()

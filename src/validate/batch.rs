@@ -129,10 +129,13 @@ pub fn check_files(
                 .filter(|&&j| j != i)
                 .map(|&j| results[j].path.display().to_string())
                 .collect();
+            // The city as people know it, its id (how the analyst files it) in brackets.
+            let name = results[i].checked.as_ref().and_then(|c| c.city_name.clone());
+            let who = name.map_or_else(|| city.clone(), |n| format!("{n} ({city})"));
             let message = trf(
                 lang,
                 "diag.duplicate_return",
-                &[("city", &city), ("year", &year), ("other", &others.join(", "))],
+                &[("city", &who), ("year", &year), ("other", &others.join(", "))],
             );
             let r = &mut results[i];
             r.diagnostics.push(Diagnostic {
@@ -147,6 +150,7 @@ pub fn check_files(
             });
         }
     }
+    super::across::across_years(fw, &mut results, lang);
     results
 }
 
@@ -171,10 +175,23 @@ pub fn json_report(results: &[FileResult]) -> serde_json::Value {
     json!({ "files": files, "diagnostics": all })
 }
 
-/// Every diagnostic as CSV (one row each), guarded against formula injection.
-pub fn write_csv<W: std::io::Write>(out: W, results: &[FileResult]) -> csv::Result<()> {
+/// The byte order mark that starts `validation.csv`: without it, Excel reads a UTF-8
+/// file in the computer's legacy code page and shows "Ã©" for "é". Readers of CSV for
+/// programs skip it (Rust's csv, pandas, R's readr; Python's csv module with
+/// `encoding="utf-8-sig"`).
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The columns of `validation.csv`, stable codes for programs (the messages themselves
+/// are in the language of `--lang`).
+pub const CSV_COLUMNS: [&str; 8] =
+    ["file", "sheet", "cell", "question", "severity", "code", "message", "hint"];
+
+/// Every diagnostic as CSV (one row each), guarded against formula injection: UTF-8 with a
+/// byte order mark ([`UTF8_BOM`]), comma-separated, a header of [`CSV_COLUMNS`].
+pub fn write_csv<W: std::io::Write>(mut out: W, results: &[FileResult]) -> csv::Result<()> {
+    out.write_all(UTF8_BOM)?;
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(["file", "sheet", "cell", "question", "severity", "code", "message", "hint"])?;
+    w.write_record(CSV_COLUMNS)?;
     for d in results.iter().flat_map(|r| &r.diagnostics) {
         let row = [
             d.file.clone(),
@@ -190,4 +207,92 @@ pub fn write_csv<W: std::io::Write>(out: W, results: &[FileResult]) -> csv::Resu
     }
     w.flush()?;
     Ok(())
+}
+
+/// The diagnostics as a workbook for people, in `lang`: a sheet of problems (a row per
+/// diagnostic: file, city, year, sheet, cell, question id and text, severity, what is
+/// wrong, how to fix it, and the code last, for the analyst), then a sheet of the files
+/// checked with their counts. Headers, severities and question texts are in `lang`; both
+/// sheets have a frozen header with filters.
+pub fn write_xlsx(
+    path: &Path,
+    results: &[FileResult],
+    fw: &Framework,
+    lang: Lang,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    use polars::prelude::{Column, DataFrame};
+    let err =
+        |e: polars::prelude::PolarsError| rust_xlsxwriter::XlsxError::ParameterError(e.to_string());
+    let who = |r: &FileResult| {
+        let c = r.checked.as_ref();
+        (c.and_then(|c| c.city_name.clone()), c.and_then(|c| c.year))
+    };
+    let rows: Vec<(&FileResult, &Diagnostic)> =
+        results.iter().flat_map(|r| r.diagnostics.iter().map(move |d| (r, d))).collect();
+    let text = |f: &dyn Fn(&FileResult, &Diagnostic) -> Option<String>| -> Vec<Option<String>> {
+        rows.iter().map(|(r, d)| f(r, d)).collect()
+    };
+    let severity = |d: &Diagnostic| match d.severity {
+        Severity::Error => crate::i18n::capitalised(tr(lang, "word.error")),
+        Severity::Warning => crate::i18n::capitalised(tr(lang, "word.warning")),
+    };
+    let problems = DataFrame::new_infer_height(vec![
+        Column::new("file".into(), text(&|_, d| Some(d.file.clone()))),
+        Column::new("city".into(), text(&|r, _| who(r).0)),
+        Column::new("year".into(), rows.iter().map(|(r, _)| who(r).1).collect::<Vec<_>>()),
+        Column::new("sheet".into(), text(&|_, d| d.sheet.clone())),
+        Column::new("cell".into(), text(&|_, d| d.cell.map(|c| c.to_string()))),
+        Column::new("question".into(), text(&|_, d| d.question.clone())),
+        Column::new(
+            "question_text".into(),
+            text(&|_, d| {
+                let q = fw.question(d.question.as_deref()?)?;
+                Some(q.text.get(lang).to_string())
+            }),
+        ),
+        Column::new("severity".into(), text(&|_, d| Some(severity(d)))),
+        Column::new("message".into(), text(&|_, d| Some(crate::i18n::capitalised(&d.message)))),
+        Column::new("hint".into(), text(&|_, d| d.hint.as_deref().map(crate::i18n::capitalised))),
+        Column::new("code".into(), text(&|_, d| Some(d.code.clone()))),
+    ])
+    .map_err(err)?;
+    let count = |r: &FileResult, s: Severity| {
+        r.diagnostics.iter().filter(|d| d.severity == s).count() as u32
+    };
+    let files = DataFrame::new_infer_height(vec![
+        Column::new(
+            "file".into(),
+            results.iter().map(|r| r.path.display().to_string()).collect::<Vec<_>>(),
+        ),
+        Column::new("city".into(), results.iter().map(|r| who(r).0).collect::<Vec<_>>()),
+        Column::new(
+            "city_id".into(),
+            results
+                .iter()
+                .map(|r| r.checked.as_ref().and_then(|c| c.city_id.clone()))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new("year".into(), results.iter().map(|r| who(r).1).collect::<Vec<_>>()),
+        Column::new(
+            "errors".into(),
+            results.iter().map(|r| count(r, Severity::Error)).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "warnings".into(),
+            results.iter().map(|r| count(r, Severity::Warning)).collect::<Vec<_>>(),
+        ),
+    ])
+    .map_err(err)?;
+    let labels = |df: &DataFrame| {
+        df.get_column_names()
+            .iter()
+            .map(|c| tr(lang, &format!("validation.column.{c}")).to_string())
+            .collect::<Vec<_>>()
+    };
+    let mut first = crate::export::Sheet::new(tr(lang, "validation.sheet.problems"), &problems);
+    first.header = crate::export::Header::Labels(labels(&problems));
+    first.wrapped = vec!["message".into(), "hint".into()];
+    let mut second = crate::export::Sheet::new(tr(lang, "validation.sheet.files"), &files);
+    second.header = crate::export::Header::Labels(labels(&files));
+    crate::export::write_workbook(path, &[], &[first, second])
 }

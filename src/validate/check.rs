@@ -7,6 +7,8 @@ use super::Diagnostic;
 
 mod followup;
 mod groups;
+pub mod plausible;
+mod words;
 use crate::formula::{self, State};
 use crate::framework::{is_version, Framework, MissingStrategy, Question, QuestionType, Severity};
 use crate::i18n::{fold, tr, trf, Lang};
@@ -54,6 +56,9 @@ pub struct Checked {
     pub groups: Vec<GroupAnswer>,
     /// The follow-up of UN recommendations, in sheet order (Contract 6).
     pub followup: Vec<FollowUpAnswer>,
+    /// The "Who answers" column of the question sheets (the department that answers), by
+    /// question id.
+    pub who: std::collections::BTreeMap<String, String>,
 }
 
 impl Checked {
@@ -98,6 +103,9 @@ impl Checked {
             }
             if let Some(c) = &a.comment {
                 fill.comments.insert(a.question.clone(), c.clone());
+            }
+            if let Some(w) = self.who.get(&a.question) {
+                fill.who.insert(a.question.clone(), w.clone());
             }
         }
         // Breakdowns as written, and the names the city gave its neighbourhoods, in order.
@@ -215,6 +223,7 @@ pub fn validate(fw: &Framework, wb: &Workbook, lang: Lang) -> Checked {
     // 1. Every answer by its question's type.
     let mut answers: Vec<Answer> = Vec::new();
     let mut readings: Vec<Reading> = Vec::new();
+    let mut who = std::collections::BTreeMap::new();
     for q in &fw.questions {
         let found = wb.get(&q.id);
         let raw = found.map_or(RawCell::Empty, |f| f.raw.clone());
@@ -240,6 +249,9 @@ pub fn validate(fw: &Framework, wb: &Workbook, lang: Lang) -> Checked {
             continue;
         }
         let reading = read_answer(q, &raw, wb_lang);
+        if let Some(w) = found.and_then(|f| f.who.clone()) {
+            who.insert(q.id.clone(), w);
+        }
         answers.push(Answer {
             question: q.id.clone(),
             sheet: found.map(|f| f.sheet.clone()),
@@ -296,11 +308,9 @@ pub fn validate(fw: &Framework, wb: &Workbook, lang: Lang) -> Checked {
         if applies[i] != Some(false) || answers[i].status == ResponseStatus::NotAsked {
             continue;
         }
-        let a = &mut answers[i];
+        let a = &answers[i];
         if matches!(a.status, ResponseStatus::Answered | ResponseStatus::Invalid) {
-            let because = q.relevant_in(version).map_or(String::new(), |f| f.text.clone());
-            let message =
-                trf(lang, "diag.not_applicable", &[("raw", &a.raw), ("condition", &because)]);
+            let message = not_applicable_message(fw, q, version, a, &answers, &applies, lang);
             let a2 = a.clone();
             cx.at(
                 &a2,
@@ -341,6 +351,9 @@ pub fn validate(fw: &Framework, wb: &Workbook, lang: Lang) -> Checked {
 
     // 4. Consistency rules.
     rules(&mut cx, fw, &answers);
+
+    // 4a. Usual ranges.
+    plausible::plausible(&mut cx, fw, &answers);
 
     // 4b. Breakdowns, against the totals.
     let groups = groups::groups(&mut cx, fw, wb, &answers, wb_lang);
@@ -393,6 +406,7 @@ pub fn validate(fw: &Framework, wb: &Workbook, lang: Lang) -> Checked {
         template_version,
         groups,
         followup,
+        who,
     }
 }
 
@@ -569,6 +583,37 @@ fn as_formula_answer(a: &Answer) -> formula::Answer<'_> {
     }
 }
 
+/// The message of W-NOT-APPLICABLE: the answer as written, the condition in words (its
+/// formula only when it is not simple) and what the return gives for the questions the
+/// condition depends on.
+fn not_applicable_message(
+    fw: &Framework,
+    q: &Question,
+    version: Option<&str>,
+    a: &Answer,
+    answers: &[Answer],
+    applies: &[Option<bool>],
+    lang: Lang,
+) -> String {
+    let Some(f) = q.relevant_in(version) else {
+        return trf(lang, "diag.not_applicable_plain", &[("raw", &a.raw)]);
+    };
+    let condition = words::condition(fw, &f.node, lang).unwrap_or_else(|| f.text.clone());
+    let by_id: HashMap<&str, &Answer> = answers.iter().map(|a| (a.question.as_str(), a)).collect();
+    let applies = |id: &str| {
+        fw.questions.iter().position(|q| q.id == id).is_none_or(|j| applies[j] != Some(false))
+    };
+    let given = words::answers_given(&f.node.questions(), &by_id, &applies, lang);
+    if given.is_empty() {
+        return trf(lang, "diag.not_applicable_plain", &[("raw", &a.raw)]);
+    }
+    trf(
+        lang,
+        "diag.not_applicable",
+        &[("raw", &a.raw), ("condition", &condition), ("given", &given)],
+    )
+}
+
 fn rules(cx: &mut Cx<'_>, fw: &Framework, answers: &[Answer]) {
     let by_id: HashMap<&str, &Answer> = answers.iter().map(|a| (a.question.as_str(), a)).collect();
     for rule in &fw.rules {
@@ -614,17 +659,29 @@ fn rules(cx: &mut Cx<'_>, fw: &Framework, answers: &[Answer]) {
             .filter_map(|id| by_id.get(id))
             .find(|a| a.cell.is_some())
             .copied();
-        let detail = trf(
+        // The answers as the city wrote them, and the comparison in words when it is
+        // simple; the rule's id (for the analyst, who looks up its formula) is in the hint.
+        let mut ids = rule.left.node.questions();
+        for id in rule.right_side.node.questions() {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        let answers = words::answers_as_written(&ids, &by_id, cx.lang);
+        let expected = words::expectation(
+            fw,
+            &rule.left.node,
+            rule.op,
+            &rule.right_side.node,
+            right.number(),
             cx.lang,
-            "diag.rule_detail",
-            &[
-                ("left", &rule.left.text),
-                ("lvalue", &crate::questionnaire::answer::format_plain(l)),
-                ("op", &rule.op.symbol()),
-                ("right", &rule.right_side.text),
-                ("rvalue", &crate::questionnaire::answer::format_plain(r)),
-            ],
         );
+        let detail = match expected {
+            Some(expected) => {
+                trf(cx.lang, "diag.rule_detail", &[("answers", &answers), ("expected", &expected)])
+            }
+            None => trf(cx.lang, "diag.rule_answers", &[("answers", &answers)]),
+        };
         let message = format!("{} ({detail})", rule.message.get(cx.lang));
         let code = if rule.severity == Severity::Error { "E-RULE" } else { "W-RULE" };
         let hint = trf(cx.lang, "diag.hint.rule", &[("id", &rule.id)]);

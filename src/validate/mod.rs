@@ -1,6 +1,7 @@
 //! Stage 3: validation of returns — types, ranges, required answers, skip logic and the
 //! framework's consistency rules — as diagnostics that name the file, sheet and cell.
 
+pub mod across;
 pub mod batch;
 mod check;
 

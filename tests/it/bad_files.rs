@@ -64,8 +64,13 @@ fn every_bad_file_gets_its_diagnostic_and_the_batch_goes_on() {
     let (code, diagnostics) = validate(&[], &[dir.clone(), good]);
     assert_eq!(code, Some(3), "some returns have errors");
     for (name, want) in &want {
+        // The fixtures' made-up figures are often implausible, and change from one fixture
+        // of a city to the next: that is not what they test, unless EXPECTED.tsv says so.
+        const PLAUSIBILITY: [&str; 3] = ["W-IMPLAUSIBLE", "W-JUMP", "W-REPEAT"];
+        let plausibility = want.iter().any(|w| PLAUSIBILITY.contains(&w.1.as_str()));
         let mut got: Vec<(String, String, String)> = of(&diagnostics, name)
             .iter()
+            .filter(|d| plausibility || !PLAUSIBILITY.iter().any(|c| d["code"].as_str() == Some(c)))
             .map(|d| {
                 let s = |k: &str| d[k].as_str().unwrap_or("").to_string();
                 (s("severity"), s("code"), place(d))

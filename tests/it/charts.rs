@@ -245,9 +245,9 @@ fn a_highlighted_city_whose_indicator_does_not_apply_is_told_so() {
         .arg(&store)
         .arg("--out")
         .arg(&out));
-    // EDU_I03 does not apply to Villa Esperanza del Sur in 2026 (its answers make it so).
+    // INF_I05 does not apply to Villa Esperanza del Sur in 2026 (its answers make it so).
     let svg = std::fs::read_to_string(
-        out.join("charts/cities/COL-villa-esperanza-del-sur/EDU_I03-2026.svg"),
+        out.join("charts/cities/COL-villa-esperanza-del-sur/INF_I05-2026.svg"),
     )
     .expect("the strip plot");
     let (_, desc, text) = parse_svg(&svg);

@@ -188,9 +188,10 @@ fn issue_14_a_run_with_nothing_to_file_says_so_and_exits_3() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("None of the"), "{stderr}");
-    assert!(stderr.contains("validation.csv"), "{stderr}");
+    assert!(stderr.contains("validation.xlsx"), "{stderr}");
     assert!(!stderr.contains("hrcities ingest"), "no advice to ingest: {stderr}");
     assert!(out.join("validation.csv").is_file());
+    assert!(out.join("validation.xlsx").is_file());
     assert!(!out.join("reports").exists());
 }
 

@@ -28,6 +28,8 @@ fn the_default_framework_checks_clean() {
     assert!(stdout.contains("0 error(s)"), "{stdout}");
     // Every right has each kind of indicator, every Charter-Agenda article two of them.
     assert!(!stdout.contains("F-KINDS") && !stdout.contains("F-COVERAGE"), "{stdout}");
+    // Every text, the sources included, is in the three languages.
+    assert!(!stdout.contains("F-MISSING-TRANSLATION"), "{stdout}");
     // The same files read from disk give the same result.
     let (code, stdout, _) =
         output(hrcities().args(["framework", "check"]).arg(default_framework()));
@@ -50,7 +52,7 @@ unit = "percent"
 direction = "higher_is_better"
 goalposts = { lo = 0, hi = 100 }
 sdg = ["11.1.1"]
-source = "test"
+source = { en = "test", es = "prueba", fr = "essai" }
 "#;
     std::fs::write(&housing, format!("{original}\n{block}")).expect("write");
     let (code, stdout, _) = output(hrcities().args(["framework", "check"]).arg(dir.path()));
@@ -97,7 +99,7 @@ unit = "percent"
 direction = "higher_is_better"
 goalposts = { lo = 0, hi = 100 }
 sdg = ["11.1.1"]
-source = "test"
+source = { en = "test", es = "prueba", fr = "essai" }
 "#;
     std::fs::write(&housing, format!("{original}\n{block}")).expect("write");
     let formula_line = original.lines().count() + 3 + 4;
@@ -208,7 +210,7 @@ direction = "higher_is_better"
 goalposts = { lo = 0, hi = 100 }
 sdg_related = ["11.1.1", "99.99.99"]
 sdg_when = [{ code = "1.2.1", when = "HOU_Q99 = 1" }]
-source = "test"
+source = { en = "test", es = "prueba", fr = "essai" }
 "#;
     std::fs::write(
         &housing,
@@ -314,4 +316,31 @@ fn help_explains_every_command_with_an_example() {
     }
     let (code, _, err) = output(hrcities().args(["framework", "frobnicate"]));
     assert_eq!(code, 2, "bad usage exits 2: {err}");
+}
+
+// See issue 19: a city can give a multidimensional poverty headcount; only a national index
+// maps to SDG 1.2.2, and the global MPI maps to no SDG code.
+#[test]
+fn issue_19_a_national_multidimensional_poverty_index_maps_to_sdg_1_2_2() {
+    use hrcities::framework::load_embedded;
+    use hrcities::i18n::Lang;
+    use hrcities::questionnaire::answer::choice_code;
+
+    let fw = load_embedded(Lang::En).framework;
+    let q = fw.question("SOC_Q04").expect("SOC_Q04");
+    for (code, es) in [
+        ("mpi_national", "Índice nacional de pobreza multidimensional (incidencia)"),
+        ("mpi_global", "Índice de Pobreza Multidimensional global, OPHI/PNUD (incidencia)"),
+    ] {
+        assert_eq!(choice_code(q, es).as_deref(), Some(code), "{es}");
+    }
+    let when: Vec<(&str, &str)> = fw
+        .indicator("SOC_I04")
+        .expect("SOC_I04")
+        .sdg_when
+        .iter()
+        .map(|w| (w.code.as_str(), w.when.text.as_str()))
+        .collect();
+    assert!(when.contains(&("1.2.2", "SOC_Q04 = \"mpi_national\"")), "{when:?}");
+    assert!(!when.iter().any(|(_, w)| w.contains("mpi_global")), "{when:?}");
 }

@@ -14,6 +14,7 @@ mod fuzz_regressions;
 mod groups;
 mod interrupted;
 mod layers;
+mod people;
 mod questionnaire;
 mod recommendations;
 mod report;

@@ -646,3 +646,80 @@ fn a_city_report_whose_groups_are_not_left_behind_says_so_with_the_threshold() {
         assert!(!section.contains("#table("), "{lang:?}: no table of groups");
     }
 }
+
+/// A value to be checked (its answer got W-IMPLAUSIBLE) is printed with the reason, and
+/// never listed among the strengths, even with a top score.
+#[test]
+fn a_value_to_be_checked_is_marked_and_never_a_strength() {
+    let mut f = fixture();
+    let year = 2026;
+    // Villa Esperanza del Sur says 82.4 % of its budget went to culture: a top score.
+    let row = f
+        .data
+        .values
+        .iter_mut()
+        .find(|v| v.city_id == VILLA && v.year == year && v.indicator_id == "CUL_I03")
+        .expect("CUL_I03");
+    row.value = Some(82.4);
+    row.score = Some(100.0);
+    row.status = "ok".into();
+    let i = f.ds.returns.iter().position(|r| r.city_id == VILLA && r.year == year).expect("return");
+    let answer =
+        f.ds.responses[i].iter_mut().find(|r| r.question_id == "CUL_Q07").expect("CUL_Q07");
+    answer.diagnostic_code = Some("W-IMPLAUSIBLE".into());
+    let reporter = f.reporter();
+    for lang in [Lang::En, Lang::Es, Lang::Fr] {
+        let typ = reporter.city(VILLA, year, lang).expect("renders").typ;
+        let title = markup(f.fw.indicator("CUL_I03").expect("CUL_I03").title.get(lang));
+        let strengths = hrcities::i18n::tr(lang, "report.h_strengths");
+        let improve = hrcities::i18n::tr(lang, "report.h_improve");
+        let (from, to) = (
+            typ.find(&format!("== {}", markup(strengths))).expect("strengths"),
+            typ.find(&format!("== {}", markup(improve))).expect("improve"),
+        );
+        assert!(!typ[from..to].contains(&title), "{lang:?}: listed as a strength");
+        let label = hrcities::i18n::tr(lang, "report.check.label");
+        let reason = hrcities::i18n::tr(lang, "report.check.implausible");
+        let mark = markup(&format!("{label}: {reason}"));
+        let at = typ[to..].find(&title).map(|p| to + p).expect("in the indicator table");
+        assert!(typ[at..].contains(&mark), "{lang:?}: not marked");
+    }
+}
+
+/// Every word in the reader's language: the Spanish and French city reports, campaign
+/// report and methodology print no English treaty abbreviation and no English source text
+/// (read from the PDFs, as a reader sees them).
+#[test]
+fn spanish_and_french_reports_print_no_english_abbreviation_or_source() {
+    let f = fixture();
+    let reporter = f.reporter();
+    let dir = f.out();
+    // English abbreviations and the words that open the framework's English sources.
+    const ENGLISH: [&str; 10] = [
+        "ICESCR",
+        "ICCPR",
+        "UDHR",
+        " GC ",
+        " GR ",
+        "para. ",
+        "Our ",
+        "informed by",
+        "Goalposts",
+        "our choice",
+    ];
+    for lang in [Lang::Es, Lang::Fr] {
+        let documents = [
+            reporter.city(VILLA, 2027, lang).expect("city report"),
+            reporter.campaign(2027, lang, false).expect("campaign report"),
+            reporter.methodology(lang).expect("methodology"),
+        ];
+        for doc in documents {
+            let pdf = doc.write(&dir).expect("written");
+            let Some(text) = pdf_text(&pdf) else { return };
+            let text = text.replace('\n', " ");
+            for word in ENGLISH {
+                assert!(!text.contains(word), "{}: {word:?} in the {lang:?} text", pdf.display());
+            }
+        }
+    }
+}

@@ -17,13 +17,14 @@ fn the_demo_writes_data_charts_reports_and_what_to_fix() {
     // The sample UN recommendations are imported first.
     assert!(stdout.contains("32 recommendations in"), "{stdout}");
     assert_eq!(std::fs::read_dir(out.join("recommendations")).expect("recs").count(), 2);
-    assert!(stdout.contains("validation.csv"));
+    assert!(stdout.contains("validation.xlsx"));
     for stage in ["validate", "ingest", "compute", "charts", "reports"] {
         assert!(stdout.contains(&format!("{stage} ")), "time of {stage}: {stdout}");
     }
     assert_eq!(std::fs::read_dir(out.join("returns")).expect("returns").count(), 39);
     let validation = std::fs::read_to_string(out.join("validation.csv")).expect("validation");
-    assert!(validation.starts_with("file,sheet,cell,question,severity,code,message,hint"));
+    // A byte order mark, so that Excel reads the UTF-8 (issue 19).
+    assert!(validation.starts_with("\u{feff}file,sheet,cell,question,severity,code,message,hint"));
     assert_eq!(validation.lines().filter(|l| l.contains(",error,")).count(), 8);
     assert!(out.join("validation.json").is_file());
     for table in [

@@ -71,7 +71,7 @@ unit = "percent"
 direction = "higher_is_better"
 goalposts = { lo = 0, hi = 100 }
 sdg = ["11.1.1"]
-source = "test"
+source = { en = "test", es = "prueba", fr = "essai" }
 "#;
     std::fs::write(&housing, format!("{original}\n{block}")).expect("write");
     let dir = tmp.path().to_str().expect("path");

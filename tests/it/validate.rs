@@ -88,9 +88,12 @@ fn a_filled_questionnaire_reads_back_exactly_in_every_language() {
         write_workbook(&fw, lang, &fill, &Layout::default(), &path).expect("writes");
         let wb = read_workbook(&path, &fw).expect("reads");
         let checked = validate(&fw, &wb, Lang::En);
+        // The fill's figures are made up (0.5 everywhere), not plausible ones: plausibility
+        // is tested elsewhere.
         let report: Vec<String> = checked
             .diagnostics
             .iter()
+            .filter(|d| d.code != "W-IMPLAUSIBLE")
             .map(|d| format!("{} {} {}", d.place(), d.code, d.message))
             .collect();
         assert!(report.is_empty(), "{lang}: nothing to report, got:\n{}", report.join("\n"));
@@ -234,8 +237,12 @@ fn xlsx_ods_and_xls_read_back_identically() {
         let path = dir.join(format!("complete-return.{ext}"));
         let wb = read_workbook(&path, &fw).unwrap_or_else(|e| panic!("{ext}: {e}"));
         let checked = validate(&fw, &wb, Lang::En);
-        let errors: Vec<String> =
-            checked.diagnostics.iter().map(|d| format!("{} {}", d.code, d.message)).collect();
+        let errors: Vec<String> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.code != "W-IMPLAUSIBLE")
+            .map(|d| format!("{} {}", d.code, d.message))
+            .collect();
         assert!(errors.is_empty(), "{ext}: {errors:?}");
         let answers: Vec<(String, ResponseStatus, Option<Value>)> = checked
             .answers

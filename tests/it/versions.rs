@@ -60,16 +60,16 @@ fn f64s(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
 #[test]
 fn questions_newer_than_a_template_are_not_asked_and_leave_coverage() {
     let fw = load_embedded(Lang::En).framework;
-    assert_eq!(fw.version, "2026.3");
+    assert_eq!(fw.version, "2026.4");
     let (_tmp, results, ds) =
         results(&["villa-esperanza-del-sur-2026.xlsx", "villa-esperanza-del-sur-2027.xlsx"]);
     // The template each return was made from is filed with it.
     let versions: Vec<(i32, Option<&str>)> =
         ds.returns.iter().map(|r| (r.year, r.template_version.as_deref())).collect();
-    assert_eq!(versions, [(2026, Some("2026.1")), (2027, Some("2026.3"))]);
+    assert_eq!(versions, [(2026, Some("2026.1")), (2027, Some("2026.4"))]);
 
     // Answers: every question new since 2026.1 is `not_asked` in 2026 and asked in 2027
-    // (whose template is 2026.3), the derived follow-up counts included.
+    // (whose template is 2026.4), the derived follow-up counts included.
     let new: Vec<&str> = fw
         .questions
         .iter()

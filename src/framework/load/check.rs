@@ -180,7 +180,7 @@ impl Cx {
             {
                 self.error("F-NO-MAPPING", at, Some(id), trf(lang, "fw.no_mapping", &[]), None);
             }
-            if r.source.trim().is_empty() {
+            if r.source.as_ref().is_none_or(|s| s.get_ref().is_blank()) {
                 self.warn("F-NO-SOURCE", at, Some(id), trf(lang, "fw.no_source", &[]), None);
             }
             let when: Vec<S<String>> =
@@ -436,6 +436,58 @@ impl Cx {
             } else if q.qtype != QuestionType::Integer || q.relevant.is_some() || q.required {
                 let msg = trf(lang, "fw.derived_shape", &[]);
                 self.error("F-DERIVED", q.loc.offset, Some(&q.id), msg, None);
+            }
+        }
+        // Plausibility ranges: a range that can hold a value, a positive yearly change, a
+        // divisor that is a question (for questions only), a source; a dating question
+        // that gives a year.
+        let ranges = fw
+            .questions
+            .iter()
+            .map(|q| (&q.id, (q.loc.file, q.loc.offset), q.plausible.as_ref(), true))
+            .chain(
+                fw.indicators
+                    .iter()
+                    .map(|i| (&i.id, (i.loc.file, i.loc.offset), i.plausible.as_ref(), false)),
+            );
+        for (id, (file, offset), p, question) in ranges {
+            let Some(p) = p else { continue };
+            self.current = file;
+            let mut bad = |key: &str, args: &[(&str, &dyn std::fmt::Display)]| {
+                self.error("F-PLAUSIBLE", offset, Some(id), trf(lang, key, args), None);
+            };
+            if let (Some(lo), Some(hi)) = (p.lo, p.hi) {
+                if lo >= hi {
+                    bad("fw.plausible_range", &[("lo", &lo), ("hi", &hi)]);
+                }
+            }
+            if p.jump.is_some_and(|j| j <= 0.0) || p.scale <= 0.0 {
+                bad("fw.plausible_positive", &[]);
+            }
+            match (&p.per, question) {
+                (Some(per), true) if fw.question(per).is_none() => {
+                    bad("fw.plausible_per", &[("per", per)]);
+                }
+                (Some(per), false) => bad("fw.plausible_per", &[("per", per)]),
+                _ => {}
+            }
+            if p.lo.is_none() && p.hi.is_none() && p.jump.is_none() {
+                bad("fw.plausible_empty", &[]);
+            }
+            if p.source.trim().is_empty() {
+                let msg = trf(lang, "fw.plausible_source", &[]);
+                self.warn("F-PLAUSIBLE", offset, Some(id), msg, None);
+            }
+        }
+        for q in &fw.questions {
+            let Some(by) = &q.dated_by else { continue };
+            let year = fw
+                .question(by)
+                .is_some_and(|d| matches!(d.qtype, QuestionType::Year | QuestionType::Date));
+            if !year || by == &q.id {
+                self.current = q.loc.file;
+                let msg = trf(lang, "fw.dated_by", &[("by", by)]);
+                self.error("F-PLAUSIBLE", q.loc.offset, Some(&q.id), msg, None);
             }
         }
         // The UHRI crosswalk: each theme once, to rights and indicators that exist; a right

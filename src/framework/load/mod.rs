@@ -183,6 +183,30 @@ impl Cx {
         self.text3(raw.span().start, item, field, [&t.en, &t.es, &t.fr])
     }
 
+    /// Converts a `source`: a table like any text, or one string (frameworks before 2026.4),
+    /// which is read as English in every language, with a warning for each missing one.
+    fn source(&mut self, raw: Option<&S<RawSource>>, item: &str) -> Text {
+        let Some(raw) = raw else { return Text::default() };
+        let offset = raw.span().start;
+        match raw.get_ref() {
+            RawSource::Text(t) => self.text3(offset, item, "source", [&t.en, &t.es, &t.fr]),
+            RawSource::English(en) => {
+                if !en.trim().is_empty() {
+                    for lang in [Lang::Es, Lang::Fr] {
+                        let msg = trf(
+                            self.lang,
+                            "fw.missing_translation",
+                            &[("lang", &lang), ("field", &"source")],
+                        );
+                        let hint = trf(self.lang, "fw.hint.source_english", &[]);
+                        self.warn("F-MISSING-TRANSLATION", offset, Some(item), msg, Some(hint));
+                    }
+                }
+                Text { en: en.clone(), es: en.clone(), fr: en.clone() }
+            }
+        }
+    }
+
     fn text3(
         &mut self,
         offset: usize,
@@ -324,7 +348,7 @@ impl Cx {
                 charter_agenda: plain(&r.charter_agenda),
                 treaty: plain(&r.treaty),
                 general_comment: plain(&r.general_comment),
-                source: r.source.clone(),
+                source: self.source(r.source.as_ref(), &id),
                 attributes: attributes.clone(),
                 loc: Loc { file: self.current, offset },
                 id,
@@ -372,6 +396,8 @@ impl Cx {
                     }
                 }),
                 derived: q.derived.as_ref().map(|d| d.get_ref().clone()),
+                plausible: q.plausible.as_ref().map(|p| p.get_ref().clone()),
+                dated_by: q.dated_by.as_ref().map(|d| d.get_ref().clone()),
                 loc: Loc { file: self.current, offset },
                 id,
             };
@@ -418,9 +444,10 @@ impl Cx {
                     general_comment: plain(&r.general_comment),
                     charter_agenda: plain(&r.charter_agenda),
                     upr_themes: plain(&r.upr_themes),
-                    source: r.source.clone(),
+                    source: self.source(r.source.as_ref(), &id),
                     since: r.since.as_ref().map(|v| v.get_ref().clone()),
                     changed: r.changed.as_ref().map(|c| self.change(c, &id)),
+                    plausible: r.plausible.as_ref().map(|p| p.get_ref().clone()),
                     loc: Loc { file: self.current, offset },
                     id,
                 };
@@ -766,6 +793,34 @@ source = "s"
         assert!(codes.contains(&"F-KINDS"), "no process indicator: {found:?}");
         // the label clash is on the line of the second choice
         assert!(found.contains(&("r.toml".into(), "F-CHOICE-CLASH", 29)), "{found:?}");
+    }
+
+    #[test]
+    fn a_source_is_a_text_in_three_languages() {
+        let load = |source: &str| {
+            let right = RIGHT.replace("source = \"s\"\n", &format!("source = {source}\n"));
+            load_sources(
+                vec![
+                    SourceFile { name: "framework.toml".into(), text: META.into() },
+                    SourceFile { name: "r.toml".into(), text: right },
+                ],
+                Lang::En,
+            )
+        };
+        let translations = |loaded: &Loaded| -> Vec<Severity> {
+            let problems = loaded.problems.iter();
+            problems.filter(|p| p.code == "F-MISSING-TRANSLATION").map(|p| p.severity).collect()
+        };
+        let loaded = load(r#"{ en = "Our source", es = "Fuente", fr = "Source" }"#);
+        assert_eq!(loaded.framework.indicator("I1").expect("I1").source.get(Lang::Es), "Fuente");
+        assert!(translations(&loaded).is_empty());
+        // A table without one language is an error, like any other text (both indicators).
+        let loaded = load(r#"{ en = "Our source", es = "Fuente" }"#);
+        assert_eq!(translations(&loaded), [Severity::Error; 2]);
+        // One string, as before 2026.4, is read as English, with a warning per language.
+        let loaded = load("\"s\"");
+        assert_eq!(translations(&loaded), [Severity::Warning; 4]);
+        assert_eq!(loaded.framework.indicator("I2").expect("I2").source.fr, "s");
     }
 
     #[test]

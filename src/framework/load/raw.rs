@@ -11,6 +11,47 @@ pub(super) struct RawText {
     pub(super) fr: Option<String>,
 }
 
+/// Where a right or an indicator comes from: `source = { en, es, fr }` like any text, or,
+/// as frameworks before 2026.4 gave it, one string, read as English.
+pub(super) enum RawSource {
+    English(String),
+    Text(RawText),
+}
+
+impl RawSource {
+    /// Whether it says nothing in any language.
+    pub(super) fn is_blank(&self) -> bool {
+        let blank = |s: &Option<String>| s.as_ref().is_none_or(|s| s.trim().is_empty());
+        match self {
+            RawSource::English(s) => s.trim().is_empty(),
+            RawSource::Text(t) => blank(&t.en) && blank(&t.es) && blank(&t.fr),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawSource {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawSource;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a table { en, es, fr } or a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<RawSource, E> {
+                Ok(RawSource::English(s.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<RawSource, A::Error> {
+                let map = serde::de::value::MapAccessDeserializer::new(map);
+                RawText::deserialize(map).map(RawSource::Text)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawLabelled {
@@ -123,8 +164,7 @@ pub(super) struct RawRight {
     pub(super) treaty: Vec<S<String>>,
     #[serde(default)]
     pub(super) general_comment: Vec<S<String>>,
-    #[serde(default)]
-    pub(super) source: String,
+    pub(super) source: Option<S<RawSource>>,
     #[serde(default)]
     pub(super) attribute: Vec<S<RawAttribute>>,
 }
@@ -159,6 +199,8 @@ pub(super) struct RawQuestion {
     pub(super) changed: Option<S<RawChange>>,
     pub(super) asked_before: Option<S<RawAskedBefore>>,
     pub(super) derived: Option<S<String>>,
+    pub(super) plausible: Option<S<Plausible>>,
+    pub(super) dated_by: Option<S<String>>,
 }
 
 /// `changed = { version = "2026.2", what = { en, es, fr } }`.
@@ -221,10 +263,10 @@ pub(super) struct RawIndicator {
     pub(super) charter_agenda: Vec<S<String>>,
     #[serde(default)]
     pub(super) upr_themes: Vec<S<String>>,
-    #[serde(default)]
-    pub(super) source: String,
+    pub(super) source: Option<S<RawSource>>,
     pub(super) since: Option<S<String>>,
     pub(super) changed: Option<S<RawChange>>,
+    pub(super) plausible: Option<S<Plausible>>,
 }
 
 #[derive(Deserialize)]

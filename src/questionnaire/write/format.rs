@@ -7,6 +7,7 @@ pub(super) const HEADER_FILL: u32 = 0x1F4E79;
 pub(super) const SECTION_FILL: u32 = 0xDDEBF7;
 pub(super) const ANSWER_FILL: u32 = 0xFFF2CC;
 pub(super) const EDIT_FILL: u32 = 0xFFFBEF;
+pub(super) const NO_ANSWER_FILL: u32 = 0xEDEDED;
 pub(super) const GREY_TEXT: u32 = 0x595959;
 pub(super) const ACCENT: u32 = 0x1F4E79;
 
@@ -25,6 +26,15 @@ pub(super) struct Styles {
     pub(super) answer_date: Format,
     pub(super) answer_percent: Format,
     pub(super) edit: Format,
+    /// The answer cell of a question answered in its option rows: locked, shaded.
+    pub(super) no_answer: Format,
+    /// A locked cell with nothing to write in it.
+    pub(super) plain: Format,
+    /// An option row's id and label.
+    pub(super) option_id: Format,
+    pub(super) option: Format,
+    /// An option row's copy of its question's "Who answers".
+    pub(super) who_copy: Format,
     // Instructions sheet.
     pub(super) doc_title: Format,
     pub(super) doc_subtitle: Format,
@@ -77,6 +87,14 @@ impl Styles {
             answer_date: answer().set_num_format("yyyy-mm-dd"),
             answer_percent: answer().set_num_format("0%"),
             edit: cell().set_text_wrap().set_unlocked().set_background_color(Color::RGB(EDIT_FILL)),
+            no_answer: cell().set_background_color(Color::RGB(NO_ANSWER_FILL)),
+            plain: cell(),
+            option_id: cell()
+                .set_text_wrap()
+                .set_font_size(8)
+                .set_font_color(Color::RGB(GREY_TEXT)),
+            option: cell().set_text_wrap().set_indent(1),
+            who_copy: cell().set_text_wrap().set_font_color(Color::RGB(GREY_TEXT)),
             doc_title: Format::new()
                 .set_bold()
                 .set_font_size(18)
@@ -122,6 +140,7 @@ pub(super) fn width(c: Column) -> f64 {
         Column::Help => 60.0,
         Column::Source => 30.0,
         Column::Comment => 30.0,
+        Column::WhoAnswers => 20.0,
         Column::Dimension => 22.0,
         Column::Category => 26.0,
         Column::Reference => 20.0,

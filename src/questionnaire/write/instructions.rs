@@ -2,16 +2,61 @@
 
 use super::*;
 
-/// The instructions sheet: what the questionnaire is, how to answer, where to send it,
-/// and a table of contents with links to the sheets.
-pub(super) fn instructions(ctx: &Ctx<'_>, sheets: &[SheetPlan<'_>]) -> Result<Worksheet, Fault> {
+/// A sheet the contents list names besides the question sheets (breakdowns,
+/// recommendations): its name, its title and what it asks.
+pub(super) struct OtherSheet {
+    pub(super) name: String,
+    pub(super) title: String,
+    pub(super) what: String,
+}
+
+/// The minutes a question of type `t` takes, at least and at most, gathering included: a
+/// yes/no or a choice is known or found quickly; a figure often has to be asked of another
+/// department, looked up in a register or worked out.
+pub(super) fn minutes(t: QuestionType) -> (u32, u32) {
+    match t {
+        QuestionType::YesNo | QuestionType::Choice | QuestionType::Year | QuestionType::Date => {
+            (1, 2)
+        }
+        QuestionType::MultiChoice => (2, 4),
+        QuestionType::Text => (2, 5),
+        QuestionType::Number | QuestionType::Integer | QuestionType::Percent => (2, 6),
+    }
+}
+
+/// The time `questions` take, at least and at most, in minutes.
+pub(super) fn time_needed<'a>(questions: impl Iterator<Item = &'a Question>) -> (u32, u32) {
+    questions.map(|q| minutes(q.qtype)).fold((0, 0), |(a, b), (lo, hi)| (a + lo, b + hi))
+}
+
+/// A time range for people: minutes rounded to 5 (`10–25 min`) up to an hour and a half,
+/// else whole hours (`5–15 h`).
+pub(super) fn time_words(lo: u32, hi: u32, lang: Lang) -> String {
+    if hi <= 90 {
+        let lo = (lo / 5 * 5).max(5);
+        let hi = hi.div_ceil(5) * 5;
+        trf(lang, "workbook.time.minutes", &[("lo", &lo), ("hi", &hi.max(lo))])
+    } else {
+        let (lo, hi) = ((lo / 60).max(1), hi.div_ceil(60));
+        trf(lang, "workbook.time.hours", &[("lo", &lo), ("hi", &hi.max(lo))])
+    }
+}
+
+/// The instructions sheet: what the questionnaire is, the time it takes and how to share
+/// it out, how to answer, where to send it, and a table of contents with links to the
+/// sheets, numbered as their tabs are.
+pub(super) fn instructions(
+    ctx: &Ctx<'_>,
+    sheets: &[SheetPlan<'_>],
+    others: &[OtherSheet],
+) -> Result<Worksheet, Fault> {
     let st = ctx.styles;
     let lang = ctx.lang;
     let fw = ctx.fw;
     let mut ws = Worksheet::new();
     ws.set_name(layout::instructions_sheet(lang))?;
     // A: margin, B: step numbers, C: text, D: counts in the contents table.
-    let widths = [2.0, 5.0, 95.0, 34.0];
+    let widths = [2.0, 5.0, 95.0, 40.0];
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
@@ -54,9 +99,31 @@ pub(super) fn instructions(ctx: &Ctx<'_>, sheets: &[SheetPlan<'_>]) -> Result<Wo
         row += 1;
     }
 
+    let header = |c: Column| c.header(lang);
+    heading(&mut ws, row, "workbook.instructions.plan_heading")?;
+    row += 1;
+    let questions = || sheets.iter().flat_map(|s| s.questions());
+    let (lo, hi) = time_needed(questions());
+    let time = trf(
+        lang,
+        "workbook.instructions.time",
+        &[
+            ("count", &questions().count()),
+            ("required", &questions().filter(|q| q.required).count()),
+            ("time", &time_words(lo, hi, lang)),
+        ],
+    );
+    paragraph(&mut ws, row, &time)?;
+    row += 1;
+    if ctx.columns().contains(&Column::WhoAnswers) {
+        let share =
+            trf(lang, "workbook.instructions.share", &[("who", &header(Column::WhoAnswers))]);
+        paragraph(&mut ws, row, &share)?;
+        row += 1;
+    }
+
     heading(&mut ws, row, "workbook.instructions.how_heading")?;
     row += 1;
-    let header = |c: Column| c.header(lang);
     let (yes, no) = layout::yes_no_labels(lang);
     let profile = sheets.first().map_or("", |s| s.name.as_str());
     let example = fw
@@ -68,16 +135,29 @@ pub(super) fn instructions(ctx: &Ctx<'_>, sheets: &[SheetPlan<'_>]) -> Result<Wo
         trf(lang, "workbook.instructions.step_sheets", &[("profile", &profile)]),
         trf(
             lang,
-            "workbook.instructions.step_answer",
+            if ctx.columns().contains(&Column::WhoAnswers) {
+                "workbook.instructions.step_answer"
+            } else {
+                "workbook.instructions.step_answer_1"
+            },
             &[
                 ("answer", &header(Column::Answer)),
                 ("source", &header(Column::Source)),
                 ("comment", &header(Column::Comment)),
+                ("who", &header(Column::WhoAnswers)),
             ],
         ),
         trf(lang, "workbook.instructions.step_numbers", &[("unit", &header(Column::Unit))]),
         tr(lang, "workbook.instructions.step_percent").to_string(),
-        trf(lang, "workbook.instructions.step_lists", &[("yes", &yes), ("no", &no)]),
+        trf(
+            lang,
+            if ctx.layout.multi_choice_in_one_cell {
+                "workbook.instructions.step_lists_1"
+            } else {
+                "workbook.instructions.step_lists"
+            },
+            &[("yes", &yes), ("no", &no)],
+        ),
         tr(lang, "workbook.instructions.step_dates").to_string(),
         tr(lang, "workbook.instructions.step_not_available").to_string(),
         trf(
@@ -125,18 +205,29 @@ pub(super) fn instructions(ctx: &Ctx<'_>, sheets: &[SheetPlan<'_>]) -> Result<Wo
         &st.doc_table_head,
     )?;
     row += 1;
-    for (i, sheet) in sheets.iter().enumerate() {
+    let link = |name: &str| format!("internal:'{}'!A1", name.replace('\'', "''"));
+    for sheet in sheets {
         let count = sheet.questions().count();
         let required = sheet.questions().filter(|q| q.required).count();
-        let link = format!("internal:'{}'!A1", sheet.name.replace('\'', "''"));
-        ws.write_string_with_format(row, 1, format!("{}.", i + 1), &st.doc_number)?;
-        ws.write_url_with_format(row, 2, Url::new(link).set_text(sheet.title), &st.doc_link)?;
+        let (lo, hi) = time_needed(sheet.questions());
+        // The number on the sheet's tab (the profile has none).
+        if let Some(n) = sheet.number {
+            ws.write_string_with_format(row, 1, format!("{n:02}"), &st.doc_number)?;
+        }
+        let url = Url::new(link(&sheet.name)).set_text(sheet.title);
+        ws.write_url_with_format(row, 2, url, &st.doc_link)?;
         let counts = trf(
             lang,
             "workbook.instructions.contents_count",
-            &[("count", &count), ("required", &required)],
+            &[("count", &count), ("required", &required), ("time", &time_words(lo, hi, lang))],
         );
         ws.write_string(row, 3, counts)?;
+        row += 1;
+    }
+    for other in others {
+        let url = Url::new(link(&other.name)).set_text(&other.title);
+        ws.write_url_with_format(row, 2, url, &st.doc_link)?;
+        ws.write_string(row, 3, &other.what)?;
         row += 1;
     }
 
@@ -160,6 +251,8 @@ pub(super) fn meta_sheet(
     let version = layout.framework_version.as_deref().unwrap_or(&fw.version);
     for (row, key) in layout::META_KEYS.iter().enumerate() {
         let value = match *key {
+            // Template 1 wrote multiple choices in one cell.
+            "template_version" if layout.multi_choice_in_one_cell => "1",
             "template_version" => layout::TEMPLATE_VERSION,
             "framework_id" => fw.id.as_str(),
             "framework_version" => version,

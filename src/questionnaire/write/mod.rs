@@ -1,27 +1,39 @@
 //! Writes the questionnaire workbook (Contract 2) with rust_xlsxwriter: an instructions
 //! sheet, the profile sheet, one sheet per right and the hidden `_hrcities` sheet.
 //!
-//! A question sheet looks like this (columns shift right by [`Layout::extra_cols`], rows
-//! down by [`Layout::extra_rows`]):
+//! A question sheet (tab `05 Work`: the right's number, as in the contents list of the
+//! instructions sheet, and its short title) looks like this (columns shift right by
+//! [`Layout::extra_cols`], rows down by [`Layout::extra_rows`]):
 //!
 //! ```text
-//!     A         B                          C          D        E            F        G
-//!  1  Right to adequate housing                                                          (title)
-//!  2  Everyone should have a home where they can live in security, peace and …          (summary)
+//!     A          B                          C         D       E            F       G        H
+//!  1  Right to work and to just and favourable conditions of work                         (title)
+//!  2  Everyone should have the opportunity to gain their living by work …                (summary)
 //!  3
-//!  4  ID        Question                   Answer     Unit     Help         Source   Comment
-//!  5            Habitability                                                    (section, shaded)
-//!  6  HOU_Q04   According to the latest …  [      ]   househ…  Use the UN…  [    ]   [     ]
-//!  7  …
+//!  4  ID         Question                   Answer    Unit    Help         Source  Comment  Who answers
+//!  5             Access to decent work                                            (section, shaded)
+//!  6  WRK_Q01    On 31 December …, did …    [     ]           …            [    ]  [     ]  [         ]
+//!  …
+//! 12  WRK_Q06    Which of these labour …    (shaded)          Answer in …  [    ]  [     ]  [         ]
+//! 13  WRK_Q06.   All its own employees …    [Yes  ]                                         (= H12)
+//!     own_living_wage
+//! 14  WRK_Q06.   Its procurement rules …    [No   ]                                         (= H12)
+//!     contractor_living_wage
+//!  …
 //! ```
 //!
-//! Only the answer, source and comment cells are unlocked; the sheet is protected without
-//! a password. Answer cells carry data validation (drop-downs, ranges) with error style
-//! "warning", so `N/A` can still be typed, and an input message with the help text.
+//! Questions are in id order, under the title of their OHCHR attribute. A multiple-choice
+//! question is answered in one yes/no row per option below it (template 2; with
+//! [`Layout::multi_choice_in_one_cell`], as template 1 did, in its own cell, options
+//! separated by `;`). Only the answer, source, comment and "Who answers" cells are
+//! unlocked; the sheet is protected without a password, and rows and columns can still be
+//! inserted, resized and filtered (a filter on the header row lets each department show
+//! its own questions). Answer cells carry data validation (drop-downs, ranges) with error
+//! style "warning", so `N/A` can still be typed, and an input message with the help text.
 //! Every text comes from the catalog `src/i18n/workbook.toml`. The same input gives the
 //! same bytes: the creation date is derived from the framework version.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{
@@ -34,9 +46,10 @@ use super::fill::{CellValue, Fill, Layout};
 use super::layout::{self, Column};
 use super::CellRef;
 use crate::formula::{Binary, Func, Kind, Node};
-use crate::framework::{Framework, Question, QuestionType, Right};
+use crate::framework::{Choice, Framework, Question, QuestionType, Right};
 use crate::i18n::number::format_shortest;
 use crate::i18n::{tr, trf, Lang};
+use crate::questionnaire::answer::choice_code;
 
 mod answer;
 mod breakdown;
@@ -146,9 +159,26 @@ fn workbook_bytes(
     let breakdowns = breakdown_sheet(&mut ctx)?;
     let recommendations = recommendations_sheet(&mut ctx)?;
 
+    let mut others = Vec::new();
+    if breakdowns.is_some() {
+        others.push(OtherSheet {
+            name: layout::breakdown_sheet(lang).to_string(),
+            title: tr(lang, "workbook.breakdown.title").to_string(),
+            what: tr(lang, "workbook.instructions.contents_optional").to_string(),
+        });
+    }
+    if recommendations.is_some() {
+        let n = fill.recommendations.len();
+        others.push(OtherSheet {
+            name: layout::recommendations_sheet(lang).to_string(),
+            title: tr(lang, "workbook.rec.title").to_string(),
+            what: trf(lang, "workbook.instructions.contents_recommendations", &[("n", &n)]),
+        });
+    }
+
     let mut workbook = Workbook::new();
     workbook.set_properties(&properties(fw, lang)?);
-    workbook.push_worksheet(instructions(&ctx, &sheets)?);
+    workbook.push_worksheet(instructions(&ctx, &sheets, &others)?);
     for ws in question_sheets {
         workbook.push_worksheet(ws);
     }
@@ -182,6 +212,21 @@ impl Ctx<'_> {
     fn col(&self, c: Column) -> u16 {
         let index = Column::ALL.iter().position(|x| *x == c).unwrap_or(0) as u32;
         self.layout.extra_cols.saturating_add(index).min(u16::MAX as u32) as u16
+    }
+
+    /// The columns of a question sheet, in order: all of them, or those of template 1
+    /// (without "Who answers") when the layout writes multiple choices in one cell.
+    fn columns(&self) -> &'static [Column] {
+        if self.layout.multi_choice_in_one_cell {
+            &Column::ALL[..7]
+        } else {
+            &Column::ALL
+        }
+    }
+
+    /// Whether question `q` is written one option per row.
+    fn by_option(&self, q: &Question) -> bool {
+        q.qtype == QuestionType::MultiChoice && !self.layout.multi_choice_in_one_cell
     }
 }
 
@@ -253,6 +298,7 @@ mod tests {
             Column::Help => "help",
             Column::Source => "source",
             Column::Comment => "comment",
+            Column::WhoAnswers => "who",
             Column::Dimension => "dimension",
             Column::Category => "category",
             _ => "recommendations sheet",
@@ -337,16 +383,25 @@ mod tests {
                 let (row, cols) = header(&range).expect("a header row");
                 assert_eq!(row, 3, "{lang} {sheet}: title, summary, blank, header");
                 let order: Vec<u32> = Column::ALL.iter().map(|c| cols[name(*c)]).collect();
-                assert_eq!(order, (0..7).collect::<Vec<u32>>(), "{lang} {sheet}");
+                assert_eq!(order, (0..8).collect::<Vec<u32>>(), "{lang} {sheet}");
                 for c in Column::ALL {
                     assert_eq!(text(range.get_value((row, cols[name(c)]))), c.header(lang));
                 }
             }
             let (rows, dupes) = read_rows(&path);
             assert!(dupes.is_empty(), "{lang}: ids seen twice: {dupes:?}");
-            let want: BTreeSet<&str> =
-                fw.questions.iter().filter(|q| q.on_sheet()).map(|q| q.id.as_str()).collect();
-            let got: BTreeSet<&str> = rows.keys().map(String::as_str).collect();
+            // Every question, and below each multiple-choice question a row per option.
+            let mut want: BTreeSet<String> =
+                fw.questions.iter().filter(|q| q.on_sheet()).map(|q| q.id.clone()).collect();
+            for q in fw.questions.iter().filter(|q| q.qtype == QuestionType::MultiChoice) {
+                for (i, c) in q.choices.iter().enumerate() {
+                    let id = layout::option_id(&q.id, &c.code);
+                    assert_eq!(rows[&id].row, rows[&q.id].row + 1 + i as u32, "{lang} {id}");
+                    assert_eq!(text(rows[&id].cells.get("question")), c.label.get(lang));
+                    want.insert(id);
+                }
+            }
+            let got: BTreeSet<String> = rows.keys().cloned().collect();
             assert_eq!(got, want, "{lang}");
             assert_eq!(rows["city_name"].sheet, layout::profile_sheet(&fw, lang));
             assert_eq!(rows["city_name"].row, 4, "the first row below the header");
@@ -359,31 +414,52 @@ mod tests {
         }
     }
 
+    // See issue 19: questions appeared in the order of the right's attributes (HOU_Q04,
+    // HOU_Q06, …, HOU_Q01), not in the order of their ids.
     #[test]
-    fn sections_follow_the_attributes_of_the_right() {
+    fn questions_are_in_id_order_under_the_title_of_their_attribute() {
         let fw = framework();
         let (_dir, path) = write(&fw, Lang::En, &Fill::default(), &Layout::default());
         let mut wb = open_workbook_auto(&path).expect("opens");
-        let housing = fw.right("housing").expect("housing");
-        let range =
-            wb.worksheet_range(&layout::right_sheet(&fw, housing, Lang::En)).expect("sheet");
-        assert_eq!(text(range.get_value((0, 0))), housing.title.en);
-        assert_eq!(text(range.get_value((1, 0))), housing.summary.en);
-        // Section rows: no id, the attribute title in the question column.
-        let sections: Vec<String> = (4..=range.end().map_or(0, |e| e.0))
-            .filter(|r| text(range.get_value((*r, 0))).is_empty())
-            .map(|r| text(range.get_value((r, 1))))
-            .collect();
-        let want: Vec<String> = housing
-            .attributes
-            .iter()
-            .filter(|a| {
-                fw.questions_of(Some("housing")).any(|q| q.attribute.as_deref() == Some(&a.id))
-            })
-            .map(|a| a.title.en.clone())
-            .collect();
-        assert_eq!(sections, want);
-        assert_eq!(text(range.get_value((5, 0))), "HOU_Q04", "first question of habitability");
+        for right in &fw.rights {
+            let range =
+                wb.worksheet_range(&layout::right_sheet(&fw, right, Lang::En)).expect("sheet");
+            assert_eq!(text(range.get_value((0, 0))), right.title.en);
+            assert_eq!(text(range.get_value((1, 0))), right.summary.en);
+            // Below the header: section rows (no id, the attribute's title) and questions.
+            let mut shown = Vec::new();
+            let mut section = None;
+            for r in 4..=range.end().map_or(0, |e| e.0) {
+                let id = text(range.get_value((r, 0)));
+                if id.is_empty() {
+                    section = Some(text(range.get_value((r, 1))));
+                } else if !id.contains('.') {
+                    let q = fw.question(&id).expect("a question");
+                    let attribute = right
+                        .attributes
+                        .iter()
+                        .find(|a| Some(&a.id) == q.attribute.as_ref())
+                        .map(|a| a.title.en.clone());
+                    assert_eq!(section, attribute, "{id} is under its attribute");
+                    shown.push(id);
+                }
+            }
+            let mut sorted = shown.clone();
+            sorted.sort_by_cached_key(|id| sheets::id_order(id));
+            assert_eq!(shown, sorted, "{}: questions in id order", right.id);
+            let want: Vec<&str> = fw
+                .questions_of(Some(&right.id))
+                .filter(|q| q.on_sheet())
+                .map(|q| q.id.as_str())
+                .collect();
+            assert_eq!(shown.len(), want.len(), "{}", right.id);
+        }
+        let range = wb
+            .worksheet_range(&layout::right_sheet(&fw, fw.right("housing").expect("h"), Lang::En))
+            .expect("sheet");
+        assert_eq!(text(range.get_value((5, 0))), "HOU_Q01", "first question, under its section");
+        assert!(sheets::id_order("HOU_Q2") < sheets::id_order("HOU_Q10"));
+        assert!(sheets::id_order("HOU_Q10") < sheets::id_order("HOU_STATE"));
     }
 
     #[test]
@@ -409,6 +485,8 @@ mod tests {
                 .answer("CUL_Q01", CellValue::YesNo(false));
             fill.sources.insert("population".into(), "Census 2020".into());
             fill.comments.insert("HOU_Q03".into(), "estimate".into());
+            fill.who.insert("HOU_Q03".into(), "Housing department".into());
+            fill.who.insert("WRK_Q06".into(), "Human resources".into());
             let (_dir, path) = write(&fw, lang, &fill, &Layout::default());
             let (rows, _) = read_rows(&path);
             let answer = |id: &str| rows[id].cells.get("answer").cloned().unwrap_or(Data::Empty);
@@ -437,16 +515,163 @@ mod tests {
                 answer("HOU_Q06"),
                 Data::String(label("HOU_Q06", "estimate").expect("estimate"))
             );
-            let want = format!(
-                "{}; {}",
-                label("WRK_Q06", "own_living_wage").expect("label"),
-                label("WRK_Q06", "none").expect("label")
+            // A multiple choice: "Yes" in the rows of the options ticked, "No" in the others,
+            // nothing in the question's own (locked) cell.
+            assert_eq!(answer("WRK_Q06"), Data::Empty);
+            for c in &fw.question("WRK_Q06").expect("WRK_Q06").choices {
+                let ticked = ["own_living_wage", "none"].contains(&c.code.as_str());
+                let want = if ticked { yes } else { no };
+                assert_eq!(
+                    answer(&layout::option_id("WRK_Q06", &c.code)),
+                    Data::String(want.into())
+                );
+            }
+            assert_eq!(text(rows["HOU_Q03"].cells.get("who")), "Housing department");
+            assert_eq!(
+                text(rows["WRK_Q06.none"].cells.get("who")),
+                "Human resources",
+                "option rows repeat their question's department"
             );
-            assert_eq!(answer("WRK_Q06"), Data::String(want));
             assert_eq!(text(rows["population"].cells.get("source")), "Census 2020");
             assert_eq!(text(rows["HOU_Q03"].cells.get("comment")), "estimate");
             assert_eq!(answer("HOU_Q07"), Data::Empty);
         }
+    }
+
+    #[test]
+    fn template_1_writes_multiple_choices_in_one_cell() {
+        let fw = framework();
+        let mut fill = Fill::default();
+        fill.answer("WRK_Q06", CellValue::Choices(vec!["own_living_wage".into(), "none".into()]));
+        let layout = Layout { multi_choice_in_one_cell: true, ..Layout::default() };
+        let (_dir, path) = write(&fw, Lang::Es, &fill, &layout);
+        let (rows, _) = read_rows(&path);
+        let label = |code: &str| {
+            let q = fw.question("WRK_Q06").expect("WRK_Q06");
+            q.choices.iter().find(|c| c.code == code).map(|c| c.label.es.clone()).expect("label")
+        };
+        let want = format!("{}; {}", label("own_living_wage"), label("none"));
+        assert_eq!(rows["WRK_Q06"].cells.get("answer"), Some(&Data::String(want)));
+        assert!(!rows.keys().any(|id| id.contains('.')), "no option rows");
+        assert!(!rows["WRK_Q06"].cells.contains_key("who"), "no column Who answers");
+        let mut wb = open_workbook_auto(&path).expect("opens");
+        let meta = wb.worksheet_range(layout::META_SHEET).expect("meta");
+        assert_eq!(text(meta.get_value((0, 1))), "1", "template_version");
+    }
+
+    #[test]
+    fn option_rows_take_last_years_answer_as_it_was_written() {
+        let fw = framework();
+        let q = fw.question("EQU_Q17").expect("EQU_Q17");
+        let values = |v: CellValue| option_values(q, Some(&v));
+        let yes_no = |m: &BTreeMap<String, CellValue>| -> Vec<(String, bool)> {
+            m.iter()
+                .filter_map(|(k, v)| match v {
+                    CellValue::YesNo(b) => Some((k.clone(), *b)),
+                    _ => None,
+                })
+                .filter(|(_, b)| *b)
+                .collect()
+        };
+        // Codes, or a template-1 answer by label in any language.
+        let ticked = vec![("schooling".to_string(), true)];
+        assert_eq!(yes_no(&values(CellValue::Choices(vec!["schooling".into()]))), ticked);
+        let written = CellValue::Text("Écoles ou éducation de la petite enfance".into());
+        assert_eq!(yes_no(&values(written)), ticked);
+        assert_eq!(values(CellValue::Choices(vec![])).len(), q.choices.len(), "all No");
+        // "Not available" in every row; anything else in the first, to be corrected.
+        let na = values(CellValue::Text("N/A".into()));
+        assert!(na.values().all(|v| *v == CellValue::Text("N/A".into())) && na.len() == 6);
+        let odd = values(CellValue::Text("some of them".into()));
+        assert_eq!(odd.len(), 1);
+        assert_eq!(odd.get(&q.choices[0].code), Some(&CellValue::Text("some of them".into())));
+    }
+
+    /// The `<sheetProtection …/>` element of each worksheet part of the workbook at `path`.
+    fn protections(path: &Path) -> Vec<String> {
+        use std::io::Read;
+        let mut zip =
+            zip::ZipArchive::new(std::fs::File::open(path).expect("file")).expect("a zip");
+        let mut out = Vec::new();
+        for i in 0..zip.len() {
+            let mut part = zip.by_index(i).expect("part");
+            if !part.name().expect("name").starts_with("xl/worksheets/sheet") {
+                continue;
+            }
+            let mut xml = String::new();
+            part.read_to_string(&mut xml).expect("utf-8");
+            if let Some(start) = xml.find("<sheetProtection") {
+                let end = xml[start..].find("/>").map_or(xml.len(), |e| start + e + 2);
+                out.push(xml[start..end].to_string());
+            }
+        }
+        out
+    }
+
+    // See issue 19: the instructions said rows and columns may be inserted, but the
+    // protection forbade it.
+    #[test]
+    fn protection_allows_what_the_instructions_say() {
+        let fw = framework();
+        let (_dir, path) = write(&fw, Lang::Fr, &Fill::default(), &Layout::default());
+        let found = protections(&path);
+        assert_eq!(found.len(), fw.rights.len() + 2, "every sheet of answers: {found:?}");
+        for p in &found {
+            // In OOXML an attribute set to 0 is a thing the protection does not forbid.
+            for allowed in ["insertRows=\"0\"", "insertColumns=\"0\"", "autoFilter=\"0\""] {
+                assert!(p.contains(allowed), "{allowed} in {p}");
+            }
+            assert!(!p.contains("deleteRows=\"0\"") && !p.contains("password"), "{p}");
+        }
+        let text = tr(Lang::Fr, "workbook.instructions.step_ids");
+        assert!(text.contains("insérer des lignes ou des colonnes"), "{text}");
+        let protection = protection();
+        assert!(protection.insert_rows && protection.insert_columns && !protection.delete_rows);
+    }
+
+    // See issue 19: the instructions numbered the sheets unlike their tabs, and said only
+    // "a few hours".
+    #[test]
+    fn contents_are_numbered_as_the_tabs_and_give_the_time_needed() {
+        let fw = framework();
+        for lang in Lang::ALL {
+            let (_dir, path) = write(&fw, lang, &Fill::default(), &Layout::default());
+            let mut wb = open_workbook_auto(&path).expect("opens");
+            let range = wb.worksheet_range(layout::instructions_sheet(lang)).expect("sheet");
+            let cells: Vec<(String, String, String)> = (0..=range.end().map_or(0, |e| e.0))
+                .map(|r| {
+                    let at = |c: u32| text(range.get_value((r, c)));
+                    (at(1), at(2), at(3))
+                })
+                .collect();
+            for right in &fw.rights {
+                let tab = layout::right_sheet(&fw, right, lang);
+                let row = cells
+                    .iter()
+                    .find(|(_, title, _)| title == right.title.get(lang))
+                    .unwrap_or_else(|| panic!("{lang}: {} in the contents", right.id));
+                assert_eq!(row.0, tab[..2], "{lang}: {tab}");
+                assert!(row.2.ends_with(" min") || row.2.ends_with(" h"), "{lang}: {}", row.2);
+            }
+            let profile = cells.iter().find(|(_, t, _)| t == fw.profile.title.get(lang));
+            assert_eq!(
+                profile.map(|r| r.0.as_str()),
+                Some(""),
+                "{lang}: the profile has no number"
+            );
+            let breakdowns = tr(lang, "workbook.breakdown.title");
+            assert!(cells.iter().any(|(_, t, _)| t == breakdowns), "{lang}: breakdowns listed");
+            // The time in all, from the questions on the sheets.
+            let on_sheets = fw.questions.iter().filter(|q| q.on_sheet());
+            let (lo, hi) = time_needed(on_sheets);
+            let time = time_words(lo, hi, lang);
+            assert!(time.ends_with(" h"), "{time}");
+            let stated = cells.iter().any(|(a, b, _)| a.contains(&time) || b.contains(&time));
+            assert!(stated, "{lang}: {time} stated");
+        }
+        assert_eq!(time_words(12, 40, Lang::En), "10–40 min");
+        assert_eq!(time_words(2, 3, Lang::En), "5–5 min");
+        assert_eq!(time_words(316, 849, Lang::Es), "5–15 h");
     }
 
     #[test]
@@ -462,6 +687,7 @@ mod tests {
             without_meta: true,
             framework_version: None,
             added_recommendations: 0,
+            multi_choice_in_one_cell: false,
         };
         let (_dir, path) = write(&fw, Lang::Es, &fill, &layout);
         let mut wb = open_workbook_auto(&path).expect("opens");
@@ -541,8 +767,12 @@ mod tests {
         // The help cell carries it; a question new in this version says so first.
         assert!(help_text(&fw, fw.question("HOU_Q10").expect("q"), Lang::En)
             .starts_with("Answer only if"));
-        assert!(help_text(&fw, fw.question("HOU_STATE").expect("q"), Lang::En)
-            .starts_with("New question in 2026.3.\n"));
+        let new = fw.questions.iter().find(|q| q.since.as_deref() == Some(fw.version.as_str()));
+        if let Some(q) = new {
+            let want = format!("New question in {}.", fw.version);
+            assert!(help_text(&fw, q, Lang::En).starts_with(&want), "{}", q.id);
+        }
+        assert!(!help_text(&fw, fw.question("HOU_Q10").expect("q"), Lang::En).contains("New"));
     }
 
     #[test]
