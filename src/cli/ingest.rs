@@ -36,7 +36,8 @@ pub struct Args {
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
     let fw = global.framework()?;
     let lang = global.lang();
-    let results = check_paths(&fw, &args.paths, lang, &global.limits())?;
+    let mut results = check_paths(&fw, &args.paths, lang, &global.limits())?;
+    crate::store::compare_with_store(&fw, &mut results, &args.store.store, lang)?;
     let problems = render_text(&results, lang, true);
     if !problems.is_empty() {
         global.say(problems.trim_end())?;

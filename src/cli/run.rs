@@ -184,8 +184,9 @@ fn run_on(
         anyhow::bail!(tr(lang, "cli.validate_no_files").to_string());
     }
     let pb = bar(files.len(), tr(lang, "cli.stage_validate").to_string(), global.quiet);
-    let results = check_files(&fw, &files, lang, &global.limits(), &|| pb.inc(1));
+    let mut results = check_files(&fw, &files, lang, &global.limits(), &|| pb.inc(1));
     pb.finish_and_clear();
+    crate::store::compare_with_store(&fw, &mut results, &store_dir, lang)?;
     // People are pointed to the workbook; the CSV and JSON are for programs.
     let validation = out.join("validation.xlsx");
     write_xlsx(&validation, &results, &fw, lang)?;

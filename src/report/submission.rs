@@ -199,7 +199,19 @@ impl Reporter<'_> {
             }
             let mut entries = Vec::new();
             for row in &ok {
-                let value = self.show_value(&ind.unit, row.value?, lang);
+                let mut value = self.show_value(&ind.unit, row.value?, lang);
+                // A value to be checked is printed marked, with the reason.
+                let responses: &[crate::store::ResponseRow] = self
+                    .ds
+                    .returns
+                    .iter()
+                    .position(|r| r.city_id == row.city_id && r.year == year)
+                    .map_or(&[], |i| &self.ds.responses[i]);
+                let doubts = super::city::to_check(ind, row, responses, lang);
+                if !doubts.is_empty() {
+                    let label = tr(lang, "report.check.label");
+                    value = format!("{value} ({label}: {})", doubts.join("; "));
+                }
                 let previous = data
                     .values
                     .iter()

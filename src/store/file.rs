@@ -19,6 +19,39 @@ pub struct Filed {
     pub skipped: Vec<(PathBuf, String)>,
 }
 
+/// Checks each return of `results` against the government's latest earlier return in the
+/// store at `store_dir` (`W-JUMP`, `W-REPEAT`), when the batch itself has no return of that
+/// government in between: returns arrive over weeks, and last year's is usually filed
+/// already. Nothing happens without a store.
+pub fn compare_with_store(
+    fw: &Framework,
+    results: &mut [FileResult],
+    store_dir: &Path,
+    lang: Lang,
+) -> Result<(), StoreError> {
+    let Ok(store) = Store::open(store_dir) else { return Ok(()) };
+    let current = store.current()?;
+    let key = |r: &FileResult| r.checked.as_ref().and_then(|c| Some((c.city_id.clone()?, c.year?)));
+    let in_batch: Vec<(String, i32)> = results.iter().filter_map(key).collect();
+    for result in results.iter_mut() {
+        let Some((city, year)) = key(result) else { continue };
+        let Some(previous) =
+            current.iter().filter(|r| r.city_id == city && r.year < year).max_by_key(|r| r.year)
+        else {
+            continue;
+        };
+        // The batch's own returns are compared with each other.
+        if in_batch.iter().any(|(c, y)| *c == city && *y >= previous.year && *y < year) {
+            continue;
+        }
+        let rows = store.responses(&[previous.sha256.as_str()])?;
+        let answers: Vec<crate::validate::Answer> =
+            rows.iter().flatten().map(|r| r.to_answer(fw)).collect();
+        crate::validate::across::against(fw, result, previous.year, &answers, lang);
+    }
+    Ok(())
+}
+
 /// Files the readable returns of `results` in the store at `store_dir` (made if needed).
 pub fn file_results(
     fw: &Framework,

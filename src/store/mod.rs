@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 
 pub use crate::export::sha256_hex;
 pub use crate::questionnaire::answer::ResponseStatus;
-pub use file::{file_results, Filed};
+pub use file::{compare_with_store, file_results, Filed};
 pub use ingest::{Ingest, IngestOutcome, Skipped};
 pub use table::{responses_export, FollowUpRow, GroupRow, ResponseRow, ReturnRecord};
 

@@ -62,6 +62,31 @@ pub fn across_years(fw: &Framework, results: &mut [FileResult], lang: Lang) {
     }
 }
 
+/// Adds `W-JUMP` and `W-REPEAT` to `result` against `previous`, the answers of the same
+/// government's return for `previous_year` (e.g. the one a store already holds).
+pub fn against(
+    fw: &Framework,
+    result: &mut FileResult,
+    previous_year: i32,
+    previous: &[Answer],
+    lang: Lang,
+) {
+    let Some(year) = result.checked.as_ref().and_then(|c| c.year) else { return };
+    let Some(checked) = &result.checked else { return };
+    let found = compare(fw, previous, &checked.answers, (previous_year, year), lang);
+    let file = result.path.display().to_string();
+    result.diagnostics.extend(found.into_iter().map(|(a, code, message, hint)| Diagnostic {
+        file: file.clone(),
+        sheet: a.sheet.clone(),
+        cell: a.cell,
+        question: Some(a.question.clone()),
+        severity: Severity::Warning,
+        code: code.into(),
+        message,
+        hint: Some(hint),
+    }));
+}
+
 type Found = (Answer, &'static str, String, String);
 
 /// What changed implausibly between the answers of `years.0` and those of `years.1`.

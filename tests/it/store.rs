@@ -360,3 +360,38 @@ fn issue_14_a_store_made_by_0_1_is_read_and_keeps_its_ids() {
     // One series: 2028's values have 2027's as their previous values.
     assert!(indicators.iter().any(|r| r["year"] == "2028" && r["previous_year"] == "2027"));
 }
+
+/// Returns arrive over weeks: a return is checked against the government's previous one in
+/// the store, so the same election reported with another turnout is caught (`W-REPEAT`)
+/// when last year's return was filed in an earlier batch.
+#[test]
+fn a_return_is_compared_with_last_years_in_the_store() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let store = tmp.path().join("store");
+    let ingest = |file: &str| {
+        hrcities().args(["-q", "ingest", "--store"]).arg(&store).arg(sample(file)).assert().code(0);
+    };
+    ingest("marisol-de-la-costa-2026.xlsx");
+    ingest("marisol-de-la-costa-2027.xlsx");
+    let list = hrcities()
+        .args(["--format", "json", "store", "list", "--store"])
+        .arg(&store)
+        .output()
+        .expect("runs");
+    let list: serde_json::Value = serde_json::from_slice(&list.stdout).expect("JSON");
+    let rows = list.as_array().or_else(|| list["returns"].as_array()).expect("rows").clone();
+    let warnings = |year: i64| {
+        rows.iter().find(|r| r["year"] == year).map(|r| r["warnings"].clone()).expect("a row")
+    };
+    // 2026: its documented thousands separator; 2027: only the turnout of the same
+    // election, which it does not get when it is filed alone.
+    assert_eq!(warnings(2026), 1, "{list}");
+    assert_eq!(warnings(2027), 1, "the turnout of the same election: {list}");
+    let o = hrcities()
+        .args(["--format", "json", "validate"])
+        .arg(sample("marisol-de-la-costa-2027.xlsx"))
+        .output()
+        .expect("runs");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(v["diagnostics"].as_array().map(Vec::len), Some(0), "{v}");
+}
