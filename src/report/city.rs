@@ -315,33 +315,18 @@ impl Reporter<'_> {
         let labels = Labels { fw, lang };
         let rows: Vec<&ValueRow> =
             data.city_values(city).filter(|r| r.year == year && !r.carried_forward).collect();
-        let profile = self
-            .ds
-            .returns
-            .iter()
-            .zip(&self.ds.profiles)
-            .find(|(r, _)| r.city_id == city && r.year == year)
-            .map(|(_, p)| p);
+        let at = self.return_of(city, year);
+        let profile = at.map(|i| &self.ds.profiles[i]);
         let (Some(profile), false) = (profile, rows.is_empty()) else {
             anyhow::bail!(trf(lang, "report.no_return", &[("city", &city), ("year", &year)]));
         };
         let name = profile.city_name.clone();
-        let answers: &[crate::validate::Answer] = self
-            .ds
-            .returns
-            .iter()
-            .position(|r| r.city_id == city && r.year == year)
-            .map_or(&[], |i| &self.ds.answers[i]);
+        let answers: &[crate::validate::Answer] = at.map_or(&[], |i| &self.ds.answers[i]);
 
         // Values to be checked: implausible, an unusual change, a fact reported differently,
         // or far from the other governments'. They are printed, marked, and never listed as
         // strengths.
-        let responses: &[crate::store::ResponseRow] = self
-            .ds
-            .returns
-            .iter()
-            .position(|r| r.city_id == city && r.year == year)
-            .map_or(&[], |i| &self.ds.responses[i]);
+        let responses: &[crate::store::ResponseRow] = at.map_or(&[], |i| &self.ds.responses[i]);
         let checks: std::collections::HashMap<&str, String> = rows
             .iter()
             .filter_map(|row| {

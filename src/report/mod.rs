@@ -117,6 +117,11 @@ pub struct Reporter<'a> {
 }
 
 impl<'a> Reporter<'a> {
+    /// Where the return of `city` for `year` is in the dataset.
+    fn return_of(&self, city: &str, year: i32) -> Option<usize> {
+        self.ds.returns.iter().position(|r| r.city_id == city && r.year == year)
+    }
+
     /// A reporter with the built-in templates.
     pub fn new(
         fw: &'a Framework,

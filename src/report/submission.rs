@@ -201,12 +201,8 @@ impl Reporter<'_> {
             for row in &ok {
                 let mut value = self.show_value(&ind.unit, row.value?, lang);
                 // A value to be checked is printed marked, with the reason.
-                let responses: &[crate::store::ResponseRow] = self
-                    .ds
-                    .returns
-                    .iter()
-                    .position(|r| r.city_id == row.city_id && r.year == year)
-                    .map_or(&[], |i| &self.ds.responses[i]);
+                let responses: &[crate::store::ResponseRow] =
+                    self.return_of(&row.city_id, year).map_or(&[], |i| &self.ds.responses[i]);
                 let doubts = super::city::to_check(ind, row, responses, lang);
                 if !doubts.is_empty() {
                     let label = tr(lang, "report.check.label");

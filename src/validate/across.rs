@@ -38,26 +38,11 @@ pub fn across_years(fw: &Framework, results: &mut [FileResult], lang: Lang) {
         returns.sort();
         returns.dedup_by_key(|(y, _)| *y);
         for pair in returns.windows(2) {
-            let [(y0, i0), (y1, i1)] = [pair[0], pair[1]];
-            let found = {
-                let (Some(before), Some(after)) = (&results[i0].checked, &results[i1].checked)
-                else {
-                    continue;
-                };
-                compare(fw, &before.answers, &after.answers, (y0, y1), lang)
+            let [(y0, i0), (_, i1)] = [pair[0], pair[1]];
+            let Some(before) = results[i0].checked.as_ref().map(|c| c.answers.clone()) else {
+                continue;
             };
-            let r = &mut results[i1];
-            let file = r.path.display().to_string();
-            r.diagnostics.extend(found.into_iter().map(|(a, code, message, hint)| Diagnostic {
-                file: file.clone(),
-                sheet: a.sheet.clone(),
-                cell: a.cell,
-                question: Some(a.question.clone()),
-                severity: Severity::Warning,
-                code: code.into(),
-                message,
-                hint: Some(hint),
-            }));
+            against(fw, &mut results[i1], y0, &before, lang);
         }
     }
 }
@@ -71,8 +56,8 @@ pub fn against(
     previous: &[Answer],
     lang: Lang,
 ) {
-    let Some(year) = result.checked.as_ref().and_then(|c| c.year) else { return };
     let Some(checked) = &result.checked else { return };
+    let Some(year) = checked.year else { return };
     let found = compare(fw, previous, &checked.answers, (previous_year, year), lang);
     let file = result.path.display().to_string();
     result.diagnostics.extend(found.into_iter().map(|(a, code, message, hint)| Diagnostic {
