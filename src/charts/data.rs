@@ -203,6 +203,10 @@ pub struct ChartData {
     index: OnceLock<Index>,
 }
 
+/// The fewest governments of a region whose median a city is compared with; with fewer,
+/// the campaign's median is used instead, and the reports say so.
+pub const MIN_PEERS: usize = 5;
+
 /// Where each city's rows are, and the regional medians, built on first use: a run draws a
 /// chart and writes a report for each of thousands of cities, and scanning every row for
 /// each of them made the time grow with the square of the number of cities.

@@ -182,6 +182,20 @@ fn write(r: &Rendered, dir: &Path, global: &GlobalArgs) -> anyhow::Result<PathBu
     r.write(dir).with_context(|| global.cannot_write(&dir.join(&r.path)))
 }
 
+/// Writes `r` as [`write`] does, and its charts as PNG too beside their SVG (for slides): for
+/// one city's report, not for `--all`, where drawing a PNG of every chart of every city
+/// would take longer than the reports.
+fn write_with_png(r: &Rendered, dir: &Path, global: &GlobalArgs) -> anyhow::Result<PathBuf> {
+    let pdf = write(r, dir, global)?;
+    for (name, bytes) in r.files.iter().filter(|(n, _)| n.ends_with(".svg")) {
+        let path = dir.join(&r.path).join(name).with_extension("png");
+        let svg = String::from_utf8_lossy(bytes);
+        let png = crate::charts::png(&svg, 2.0).map_err(|e| anyhow::anyhow!("{e}"))?;
+        crate::export::write_atomic(&path, &png).with_context(|| global.cannot_write(&path))?;
+    }
+    Ok(pdf)
+}
+
 /// Today's date (or `SOURCE_DATE_EPOCH`'s), as (year, month, day).
 fn today() -> (i32, u8, u8) {
     let now = crate::store::now_utc();
@@ -228,8 +242,15 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
                     &[("city", &city), ("year", &a.year.map_or("–".into(), |y| y.to_string()))]
                 ));
             }
+            let one = |rendered: &Rendered| {
+                if a.all {
+                    write(rendered, &dir, global)
+                } else {
+                    write_with_png(rendered, &dir, global)
+                }
+            };
             let results: Vec<anyhow::Result<PathBuf>> =
-                render_all(&jobs, |(city, year)| write(&r.city(city, *year, lang)?, &dir, global))?;
+                render_all(&jobs, |(city, year)| one(&r.city(city, *year, lang)?))?;
             let methodology = write(&r.methodology(lang)?, &dir, global)?;
             let mut failed = 0;
             for (res, (city, year)) in results.iter().zip(&jobs) {

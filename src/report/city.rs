@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use minijinja::{context, Value};
 
 use super::{capitalised, is_yes_no, Rendered, Reporter};
-use crate::charts::data::{ScoreRow, ValueRow};
+use crate::charts::data::{ScoreRow, ValueRow, MIN_PEERS};
 use crate::charts::{file_part, Labels};
 use crate::framework::Direction;
 use crate::i18n::{format_number, tr, trf, Lang};
@@ -19,8 +19,6 @@ const TOP: usize = 5;
 /// Indicator scores at or above this are strengths; below [`GAP`], things to improve.
 const STRENGTH: f64 = 75.0;
 const GAP: f64 = 50.0;
-/// The fewest governments a regional median is shown for; with fewer, the campaign's.
-const MIN_PEERS: usize = 5;
 
 /// Why the value of `row` is to be checked, in `lang`: its answers got a plausibility
 /// warning (`W-IMPLAUSIBLE`, `W-JUMP`, `W-REPEAT`), it lies outside the indicator's usual

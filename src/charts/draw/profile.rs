@@ -20,8 +20,22 @@ pub fn right_profile(data: &ChartData, l: Labels<'_>, city: &str, year: i32) -> 
         .filter(|r| Some(r.year) == previous_year)
         .map(|r| (r.right_id.as_str(), r.score))
         .collect();
-    let median = |right: &str| data.region_median(year, region.as_deref(), right);
-    let region_name = l.region(region.as_deref());
+    // The region's median when enough of its governments reported, else the campaign's
+    // (as the city report's table does).
+    let by_region = region.is_some()
+        && data.governments_in(year, region.as_deref()) >= crate::charts::data::MIN_PEERS;
+    let median = |right: &str| {
+        if by_region {
+            data.region_median(year, region.as_deref(), right)
+        } else {
+            data.campaign_median(year, right)
+        }
+    };
+    let region_name = if by_region {
+        l.region(region.as_deref())
+    } else {
+        l.t("chart.whole_campaign").to_string()
+    };
     let title = trf(l.lang, "chart.profile_title", &[("city", &name), ("year", &year)]);
     let subtitle = trf(l.lang, "chart.profile_subtitle", &[("region", &region_name)]);
     let rights: Vec<&str> = l.fw.rights.iter().map(|r| r.id.as_str()).collect();
