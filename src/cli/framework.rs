@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::{Format, GlobalArgs, Outcome};
 use crate::framework::{Framework, Indicator, Question, Right, Rule, Text};
-use crate::i18n::{tr, trf, Lang};
+use crate::i18n::{tr, treaty_ref, trf, Lang};
 
 /// Inspect, check and export the indicator framework.
 ///
@@ -188,8 +188,7 @@ fn list(fw: &Framework, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     for (n, r) in fw.rights.iter().enumerate() {
         let _ = writeln!(out, "\n{}. {} [{}]", n + 1, r.title.get(lang), r.id);
         let mut refs: Vec<String> = r.charter_agenda.iter().map(|c| format!("CA {c}")).collect();
-        refs.extend(r.treaty.iter().cloned());
-        refs.extend(r.general_comment.iter().cloned());
+        refs.extend(r.treaty.iter().chain(&r.general_comment).map(|t| treaty_ref(t, lang)));
         if !refs.is_empty() {
             let _ = writeln!(out, "   {}", refs.join(" · "));
         }
