@@ -301,8 +301,8 @@ pub fn check_package(data: &Path) -> Checked {
 
 /// What Python's `frictionless validate` says of the package in `data`: `None` when
 /// python3 or its `frictionless` module is not installed (`pip install frictionless`; CI
-/// installs it and sets HRCITIES_REQUIRE_TOOLS, which makes it required), else the errors
-/// it reports (empty when the package is valid).
+/// sets HRCITIES_REQUIRE_FRICTIONLESS when it installed it, which makes it required), else
+/// the errors it reports (empty when the package is valid).
 pub fn frictionless_errors(data: &Path) -> Option<Vec<String>> {
     let script = r#"
 import sys, frictionless
@@ -317,7 +317,7 @@ for error in report.flatten(["type", "message"]):
         .output()
         .ok()?;
     if String::from_utf8_lossy(&o.stderr).contains("No module named 'frictionless'") {
-        let required = std::env::var_os("HRCITIES_REQUIRE_TOOLS").is_some();
+        let required = std::env::var_os("HRCITIES_REQUIRE_FRICTIONLESS").is_some();
         assert!(!required, "Python's frictionless is required (pip install frictionless)");
         return None;
     }
