@@ -33,21 +33,35 @@ pub fn compare_with_store(
     let current = store.current()?;
     let key = |r: &FileResult| r.checked.as_ref().and_then(|c| Some((c.city_id.clone()?, c.year?)));
     let in_batch: Vec<(String, i32)> = results.iter().filter_map(key).collect();
-    for result in results.iter_mut() {
-        let Some((city, year)) = key(result) else { continue };
-        let Some(previous) =
-            current.iter().filter(|r| r.city_id == city && r.year < year).max_by_key(|r| r.year)
-        else {
-            continue;
-        };
-        // The batch's own returns are compared with each other.
-        if in_batch.iter().any(|(c, y)| *c == city && *y >= previous.year && *y < year) {
-            continue;
-        }
-        let rows = store.responses(&[previous.sha256.as_str()])?;
+    // Which stored return each result is compared with.
+    let pairs: Vec<(usize, &super::ReturnRecord)> = results
+        .iter()
+        .enumerate()
+        .filter_map(|(i, result)| {
+            let (city, year) = key(result)?;
+            let previous = current
+                .iter()
+                .filter(|r| r.city_id == city && r.year < year)
+                .max_by_key(|r| r.year)?;
+            // The batch's own returns are compared with each other.
+            let between =
+                in_batch.iter().any(|(c, y)| *c == city && (previous.year..year).contains(y));
+            (!between).then_some((i, previous))
+        })
+        .collect();
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    // One read of the store for all of them.
+    let mut shas: Vec<&str> = pairs.iter().map(|(_, r)| r.sha256.as_str()).collect();
+    shas.sort_unstable();
+    shas.dedup();
+    let stored = store.responses(&shas)?;
+    for (i, previous) in &pairs {
+        let Ok(at) = shas.binary_search(&previous.sha256.as_str()) else { continue };
         let answers: Vec<crate::validate::Answer> =
-            rows.iter().flatten().map(|r| r.to_answer(fw)).collect();
-        crate::validate::across::against(fw, result, previous.year, &answers, lang);
+            stored[at].iter().map(|r| r.to_answer(fw)).collect();
+        crate::validate::across::against(fw, &mut results[*i], previous.year, &answers, lang);
     }
     Ok(())
 }

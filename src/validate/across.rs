@@ -82,12 +82,10 @@ fn compare(
     (y0, y1): (i32, i32),
     lang: Lang,
 ) -> Vec<Found> {
-    let index = |answers: &[Answer]| -> HashMap<String, Answer> {
-        answers.iter().map(|a| (a.question.clone(), a.clone())).collect()
-    };
-    let (b, a) = (index(before), index(after));
-    let b_ref: HashMap<&str, &Answer> = b.iter().map(|(k, v)| (k.as_str(), v)).collect();
-    let a_ref: HashMap<&str, &Answer> = a.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    fn index(answers: &[Answer]) -> HashMap<&str, &Answer> {
+        answers.iter().map(|a| (a.question.as_str(), a)).collect()
+    }
+    let (b_ref, a_ref) = (index(before), index(after));
     let years = (y1 - y0).max(1);
     let mut out = Vec::new();
     let common = |key: &str, args: &[(&str, &dyn std::fmt::Display)]| trf(lang, key, args);

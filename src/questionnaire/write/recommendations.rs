@@ -116,20 +116,9 @@ pub(super) fn recommendations_sheet(ctx: &mut Ctx<'_>) -> Result<Option<Workshee
                 None => ws.write_blank(row, col(c), format)?,
             };
         }
-        ws.add_data_validation(
-            row,
-            col(Column::Competence),
-            row,
-            col(Column::Competence),
-            &competence_dv,
-        )?;
-        ws.add_data_validation(
-            row,
-            col(Column::FollowStatus),
-            row,
-            col(Column::FollowStatus),
-            &status_dv,
-        )?;
+        for (c, dv) in [(Column::Competence, &competence_dv), (Column::FollowStatus, &status_dv)] {
+            ws.add_data_validation(row, col(c), row, col(c), dv)?;
+        }
         let action = answer.and_then(|a| a.action.as_deref()).unwrap_or("");
         ws.set_row_height(
             row,
