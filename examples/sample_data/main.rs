@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use hrcities::formula::{self, State};
-use hrcities::framework::{load_embedded, Framework, Question, QuestionType};
+use hrcities::framework::{load_embedded, Framework, Question, QuestionType, COMPETENCES};
 use hrcities::i18n::Lang;
 use hrcities::questionnaire::fill::{CellValue, Fill, FollowUp, Layout, Listed};
 use hrcities::questionnaire::limits::Limits;
@@ -219,6 +219,9 @@ fn answer(q: &Question, city: &City, year: i32, rng: &mut Rng) -> Option<CellVal
         "country" => CellValue::Text(city.country.into()),
         "region" => CellValue::Choice(city.region.into()),
         "government_level" => CellValue::Choice(city.level.into()),
+        COMPETENCES => {
+            CellValue::Choices(competences_of(city)?.iter().map(|c| c.to_string()).collect())
+        }
         "metropolis_member" => CellValue::YesNo(city.population > 1_000_000.0),
         "forum_of_regions_member" => CellValue::YesNo(city.level == "regional"),
         "population" => CellValue::Number(pop.round()),
@@ -336,9 +339,17 @@ fn as_formula<'a>(v: Option<&'a CellValue>) -> formula::Answer<'a> {
     }
 }
 
-/// Removes answers to questions that do not apply, and adjusts numbers until every
-/// consistency rule holds.
+/// Removes answers to questions that do not apply (about a service the government does
+/// not hold, or left out by skip logic), and adjusts numbers until every consistency rule
+/// holds.
 fn make_consistent(fw: &Framework, fill: &mut Fill) {
+    if let Some(CellValue::Choices(held)) = fill.answers.get(COMPETENCES).cloned() {
+        if !held.is_empty() {
+            fill.answers.retain(|id, _| {
+                fw.question(id).and_then(|q| q.competence.as_ref()).is_none_or(|c| held.contains(c))
+            });
+        }
+    }
     for _ in 0..20 {
         let mut changed = false;
         for q in &fw.questions {
@@ -580,6 +591,71 @@ fn keep_subsets(fill: &mut Fill) {
             }
         }
     }
+}
+
+/// The services a sample government says, in its 2027 return, that it is responsible for
+/// (the profile's `competences`), as governments of its country and level commonly are;
+/// `None` leaves the question blank (every question then applies). The reasons are in
+/// sample-data/README.md.
+fn competences_of(city: &City) -> Option<&'static [&'static str]> {
+    Some(match city.name {
+        // Colombia's police is national: everything else, in whole or in part.
+        "Villa Esperanza del Sur" => &[
+            "education",
+            "childcare",
+            "health",
+            "water",
+            "housing",
+            "social_protection",
+            "employment",
+            "environment",
+        ],
+        "Puerto Lumbre" => {
+            &["childcare", "health", "social_protection", "employment", "environment"]
+        }
+        "Marisol de la Costa" => &[
+            "police",
+            "education",
+            "childcare",
+            "water",
+            "housing",
+            "social_protection",
+            "environment",
+        ],
+        "Valbrume-sur-Loirette" => {
+            &["police", "education", "childcare", "housing", "social_protection", "environment"]
+        }
+        "Lumenstad" => &[
+            "education",
+            "childcare",
+            "water",
+            "housing",
+            "social_protection",
+            "employment",
+            "environment",
+        ],
+        "Port-Aurore" => {
+            &["education", "childcare", "health", "housing", "social_protection", "environment"]
+        }
+        // A Kenyan county's functions (Constitution of Kenya, Fourth Schedule, Part 2),
+        // delegated to the municipality: pre-primary education and childcare, health, water,
+        // housing, refuse and pollution; not police, social protection or employment.
+        "Nyota Bay" => &["education", "childcare", "health", "water", "housing", "environment"],
+        "Kalamé-les-Collines" => {
+            &["education", "health", "social_protection", "employment", "environment"]
+        }
+        "Tamarind Cove" => {
+            &["childcare", "health", "housing", "social_protection", "employment", "environment"]
+        }
+        "Harborview Heights" => {
+            &["police", "childcare", "water", "housing", "social_protection", "environment"]
+        }
+        "Cedar Gate" => &["environment"],
+        "Nuevo Alborán" => {
+            &["police", "childcare", "water", "housing", "social_protection", "environment"]
+        }
+        _ => return None,
+    })
 }
 
 /// Which breakdowns a sample city gives in its 2027 return (Contract 5): sex and age for

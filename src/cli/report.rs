@@ -9,7 +9,7 @@ use super::{GlobalArgs, Outcome, StoreArgs};
 use crate::charts::Prepared;
 use crate::compute::Method;
 use crate::i18n::{tr, trf};
-use crate::report::submission::{Mechanism, Options};
+use crate::report::submission::{Mechanism, Options, Plan};
 use crate::report::{render_all, write_fonts, Rendered, Reporter};
 use crate::store::Store;
 
@@ -22,7 +22,9 @@ use crate::store::Store;
 ///   hrcities report city --city COL-villa-esperanza-del-sur --out results
 ///   hrcities --lang es report city --all --out results
 ///   hrcities --lang fr report campaign --year 2026 --out results
-///   hrcities report submission --country COL --mechanism upr --organisation "Red X" --out results
+///   hrcities --lang es report submission --country COL --mechanism upr --session "…" --out results
+///   hrcities --lang es report submission --country COL --mechanism upr --write-plan plan.toml
+///   hrcities report submission --plan plan.toml --out results
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -88,22 +90,31 @@ pub struct CampaignArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct SubmissionArgs {
-    /// The country, as an ISO 3166-1 alpha-3 code (e.g. COL).
-    #[arg(long, value_name = "ISO3")]
-    pub country: String,
+    /// The country, as an ISO 3166-1 alpha-3 code (e.g. COL); not needed with --plan.
+    #[arg(long, value_name = "ISO3", required_unless_present = "plan")]
+    pub country: Option<String>,
     /// The mechanism: upr (Universal Periodic Review), cescr (Committee on Economic, Social
-    /// and Cultural Rights), hrc (a Human Rights Council call for input).
-    #[arg(long, value_enum)]
-    pub mechanism: Mechanism,
+    /// and Cultural Rights), hrc (a Human Rights Council call for input); not needed with
+    /// --plan.
+    #[arg(long, value_enum, required_unless_present = "plan")]
+    pub mechanism: Option<Mechanism>,
     /// Only these governments (ids, comma-separated; default: every one of the country).
     #[arg(long, value_name = "ID,…", value_delimiter = ',')]
     pub cities: Vec<String>,
-    /// Who submits (printed on the cover).
-    #[arg(long, value_name = "NAME")]
-    pub organisation: Option<String>,
-    /// The review or call addressed, e.g. "4th UPR cycle, 50th session".
+    /// Who submits, as it is registered with OHCHR (default: the government, or the
+    /// governments jointly).
+    #[arg(long, value_name = "NAME", alias = "organisation")]
+    pub submitter: Option<String>,
+    /// A short description of the submitter (default: from the governments' profiles).
     #[arg(long, value_name = "TEXT")]
-    pub review: Option<String>,
+    pub description: Option<String>,
+    /// The submitter's contact (default: a single government's contact e-mail).
+    #[arg(long, value_name = "TEXT")]
+    pub contact: Option<String>,
+    /// The session the submission is for, e.g. "4th cycle, 48th session of the UPR Working
+    /// Group (January 2027)"; printed on the cover.
+    #[arg(long, value_name = "TEXT", alias = "review")]
+    pub session: Option<String>,
     /// The reporting year (default: the latest with a return from the country).
     #[arg(long, value_name = "YEAR")]
     pub year: Option<i32>,
@@ -111,9 +122,19 @@ pub struct SubmissionArgs {
     /// see README for sources; check the current call).
     #[arg(long, value_name = "N")]
     pub word_limit: Option<usize>,
-    /// A joint submission (a higher UPR word limit).
+    /// A joint submission (several submitters; a higher UPR word limit).
     #[arg(long)]
     pub joint: bool,
+    /// Write the submission plan (issues, findings, recommendations) to FILE, to edit and
+    /// use with --plan; no document is written.
+    #[arg(long, value_name = "FILE", conflicts_with = "plan")]
+    pub write_plan: Option<PathBuf>,
+    /// With --write-plan: replace FILE if it exists.
+    #[arg(long, requires = "write_plan")]
+    pub force: bool,
+    /// Render the submission from a plan file (written by --write-plan and edited).
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
     #[command(flatten)]
     pub common: Common,
 }
@@ -296,27 +317,62 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
         Kind::Submission(a) => {
             let loaded = load(global, &a.common)?;
             let r = reporter(&loaded, &a.common)?;
+            let date = today();
+            let (plan, s) = match &a.plan {
+                Some(file) => {
+                    let plan = Plan::read(file, lang)?;
+                    let s = r.submission(&plan, date, Some(&file.display().to_string()))?;
+                    (plan, s)
+                }
+                None => {
+                    let opts = Options {
+                        country: a.country.clone().unwrap_or_default(),
+                        mechanism: a.mechanism.unwrap_or(Mechanism::Upr),
+                        cities: a.cities.clone(),
+                        submitter: a.submitter.clone(),
+                        description: a.description.clone(),
+                        contact: a.contact.clone(),
+                        session: a.session.clone(),
+                        year: a.year,
+                        word_limit: a.word_limit,
+                        joint: a.joint,
+                        date,
+                    };
+                    if let Some(file) = &a.write_plan {
+                        let plan = r.submission_plan(&opts, lang)?;
+                        if file.exists() && !a.force {
+                            anyhow::bail!(trf(
+                                lang,
+                                "cli.plan_exists",
+                                &[("file", &file.display())]
+                            ));
+                        }
+                        crate::export::write_atomic(file, plan.to_toml(lang).as_bytes())
+                            .with_context(|| global.cannot_write(file))?;
+                        say(file.display().to_string())?;
+                        say(trf(
+                            lang,
+                            "cli.plan_written",
+                            &[("n", &plan.issues.len()), ("file", &file.display())],
+                        ))?;
+                        return Ok(Done::new(Outcome::Success).count("issues", plan.issues.len()));
+                    }
+                    r.submission_default(&opts, lang)?
+                }
+            };
+            let _ = plan;
             let dir = a.common.out.join("reports");
             write_fonts(&dir)?;
-            let date = today();
-            let opts = Options {
-                country: a.country.clone(),
-                mechanism: a.mechanism,
-                cities: a.cities.clone(),
-                organisation: a.organisation.clone(),
-                year: a.year,
-                word_limit: a.word_limit,
-                joint: a.joint,
-                review: a.review.clone(),
-                date,
-            };
-            let s = r.submission(&opts, lang)?;
             let pdf = write(&r.submission_pdf(&s, date)?, &dir, global)?;
             let docx = pdf.with_extension("docx");
             crate::export::write_atomic(&docx, &s.docx()?)
                 .with_context(|| global.cannot_write(&docx))?;
+            let check = dir.join(format!("{}-check.txt", s.path.display()));
+            crate::export::write_atomic(&check, s.check.as_bytes())
+                .with_context(|| global.cannot_write(&check))?;
             say(pdf.display().to_string())?;
             say(docx.display().to_string())?;
+            say(check.display().to_string())?;
             if s.over_limit() {
                 eprintln!("{}", trf(lang, "cli.words_over", &[("line", &s.word_line)]));
             } else {
@@ -325,9 +381,13 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
             if s.left_out > 0 {
                 say(trf(lang, "cli.sub_left_out", &[("n", &s.left_out)]))?;
             }
+            for w in &s.warnings {
+                eprintln!("{}: {w}", tr(lang, "cli.warning"));
+            }
             global.report_warnings(&r);
             Ok(Done::new(Outcome::Success)
                 .count("reports", 1)
+                .count("issues", s.issues)
                 .count("words", s.words)
                 .count("word_limit", s.limit))
         }

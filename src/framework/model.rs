@@ -289,6 +289,9 @@ impl Serialize for Formula {
     }
 }
 
+/// The profile question where a government ticks the services it is responsible for.
+pub const COMPETENCES: &str = "competences";
+
 /// A question of the workbook.
 #[derive(Clone, Debug, Serialize)]
 pub struct Question {
@@ -322,6 +325,10 @@ pub struct Question {
     /// survey): two returns that give the same year should give the same answer
     /// (`W-REPEAT`).
     pub dated_by: Option<String>,
+    /// The service the question is about (a choice of the profile's `competences`
+    /// question): where a government says it is not responsible for it, the question does
+    /// not apply.
+    pub competence: Option<String>,
     #[serde(skip)]
     pub loc: Loc,
 }

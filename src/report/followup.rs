@@ -21,7 +21,18 @@ pub fn status_label(status: Option<&str>, lang: Lang) -> String {
 }
 
 /// `text` cut to about `max` characters at a word, with "…".
-fn clip(text: &str, max: usize) -> String {
+/// `text` with its first letter lowercased, unless it starts an abbreviation.
+fn lower(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() => {
+            a.to_lowercase().chain(std::iter::once(b)).chain(chars).collect()
+        }
+        _ => text.to_string(),
+    }
+}
+
+pub(super) fn clip(text: &str, max: usize) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if flat.chars().count() <= max {
         return flat;
@@ -67,6 +78,41 @@ impl Reporter<'_> {
                     ind.title.get(lang),
                     self.show_value(&ind.unit, v, lang)
                 ));
+            }
+        }
+        out
+    }
+
+    /// For a submission: at most three of the values that bear on `rec` in `city`'s return,
+    /// the government's own and not flagged when the return was checked, as "title: value".
+    fn submission_evidence(
+        &self,
+        rec: &Recommendation,
+        city: &str,
+        year: i32,
+        lang: Lang,
+    ) -> Vec<String> {
+        let linked = links::link(self.fw, rec);
+        let responses = self.return_of(city, year).map_or(&[][..], |i| &self.ds.responses[i]);
+        let mut out = Vec::new();
+        for id in links::indicators(&linked) {
+            let Some(ind) = self.fw.indicator(id) else { continue };
+            let Some(row) = self.data.city_values(city).find(|v| {
+                v.year == year && v.indicator_id == id && v.status == "ok" && !v.carried_forward
+            }) else {
+                continue;
+            };
+            let Some(v) = row.value else { continue };
+            if ind.unit == "ratio" || !super::city::to_check(ind, row, responses, lang).is_empty() {
+                continue;
+            }
+            out.push(format!(
+                "{}: {}",
+                lower(ind.title.get(lang)),
+                self.show_value(&ind.unit, v, lang)
+            ));
+            if out.len() == 3 {
+                break;
             }
         }
         out
@@ -342,7 +388,7 @@ impl Reporter<'_> {
                         sentence.push('.');
                     }
                 }
-                let evidence = self.evidence(rec, &f.city_id, year, lang);
+                let evidence = self.submission_evidence(rec, &f.city_id, year, lang);
                 if !evidence.is_empty() {
                     sentence.push(' ');
                     sentence.push_str(&trf(
@@ -357,51 +403,5 @@ impl Reporter<'_> {
             out.push((text, String::new()));
         }
         (out, symbol)
-    }
-
-    /// The governments' own suggested recommendations: the answers of `cities` in `year` to
-    /// each right's "what should the State do?" question, attributed.
-    pub(super) fn suggested_recommendations(
-        &self,
-        cities: &[(&str, &str)],
-        year: i32,
-        lang: Lang,
-    ) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        for right in &self.fw.rights {
-            let Some(q) = self.fw.questions_of(Some(&right.id)).find(|q| {
-                q.id.ends_with("_STATE") && q.qtype == crate::framework::QuestionType::Text
-            }) else {
-                continue;
-            };
-            let index = self.fw.questions.iter().position(|x| x.id == q.id);
-            for (city, name) in cities {
-                let Some(i) =
-                    self.ds.returns.iter().position(|r| r.city_id == *city && r.year == year)
-                else {
-                    continue;
-                };
-                let answer = index.and_then(|k| self.ds.answers[i].get(k));
-                let Some(crate::questionnaire::answer::Value::Text(t)) = answer
-                    .filter(|a| a.status == crate::store::ResponseStatus::Answered)
-                    .and_then(|a| a.value.clone())
-                else {
-                    continue;
-                };
-                out.push((
-                    trf(
-                        lang,
-                        "report.sub_suggested",
-                        &[
-                            ("right", &right.short_title.get(lang)),
-                            ("city", name),
-                            ("text", &clip(&t, 400)),
-                        ],
-                    ),
-                    String::new(),
-                ));
-            }
-        }
-        out
     }
 }

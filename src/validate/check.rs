@@ -529,6 +529,10 @@ fn relevance(
     if let Some(known) = applies[i] {
         return Some(known);
     }
+    if outside_competence(fw, &fw.questions[i], answers) {
+        applies[i] = Some(false);
+        return Some(false);
+    }
     let Some(f) = fw.questions[i].relevant_in(version) else {
         applies[i] = Some(true);
         return Some(true);
@@ -560,6 +564,22 @@ fn relevance(
         applies[i] = result;
     }
     result
+}
+
+/// Whether question `q` is about a service the government says it is not responsible for:
+/// its profile ticks services (`competences`) and not the question's `competence`. A
+/// government that ticked none is asked everything.
+pub fn outside_competence(fw: &Framework, q: &Question, answers: &[Answer]) -> bool {
+    let Some(c) = &q.competence else { return false };
+    let Some(held) = fw.questions.iter().position(|x| x.id == crate::framework::COMPETENCES) else {
+        return false;
+    };
+    match answers.get(held) {
+        Some(Answer {
+            status: ResponseStatus::Answered, value: Some(Value::Codes(ticks)), ..
+        }) => !ticks.is_empty() && !ticks.contains(c),
+        _ => false,
+    }
 }
 
 impl Answer {
@@ -595,6 +615,14 @@ fn not_applicable_message(
     applies: &[Option<bool>],
     lang: Lang,
 ) -> String {
+    if outside_competence(fw, q, answers) {
+        let service = q.competence.as_deref().unwrap_or_default();
+        let label = fw
+            .question(crate::framework::COMPETENCES)
+            .and_then(|c| c.choices.iter().find(|x| x.code == service))
+            .map_or(service.to_string(), |x| x.label.get(lang).to_string());
+        return trf(lang, "diag.not_competent", &[("raw", &a.raw), ("service", &label)]);
+    }
     let Some(f) = q.relevant_in(version) else {
         return trf(lang, "diag.not_applicable_plain", &[("raw", &a.raw)]);
     };

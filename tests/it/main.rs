@@ -5,6 +5,7 @@
 mod bad_files;
 mod charts;
 mod common;
+mod competences;
 mod compute;
 mod compute_fixture;
 mod datapackage;

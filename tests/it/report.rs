@@ -17,7 +17,7 @@ use hrcities::compute::{compute, Dataset, Method};
 use hrcities::framework::{load_embedded, Framework};
 use hrcities::i18n::{format_percent, Lang};
 use hrcities::report::escape::markup;
-use hrcities::report::submission::{Mechanism, Options};
+use hrcities::report::submission::{Mechanism, Options, MAX_ISSUES, MIN_ISSUES};
 use hrcities::report::Reporter;
 use hrcities::store::Store;
 
@@ -211,19 +211,12 @@ fn return_text_prints_literally_and_non_latin_names_have_glyphs() {
         assert!(String::from_utf8_lossy(&out.stdout).contains("NotoSansArabic"));
     }
 
-    // A submission too, with a hostile organisation.
+    // A submission too, with a hostile submitter.
     let opts = Options {
-        country: "COL".into(),
-        mechanism: Mechanism::Upr,
-        cities: Vec::new(),
-        organisation: Some("=HYPERLINK(\"x\") #emph[o] ]".into()),
-        year: None,
-        word_limit: None,
-        joint: false,
-        review: None,
-        date: (2026, 11, 28),
+        submitter: Some("=HYPERLINK(\"x\") #emph[o] ]".into()),
+        ..options("COL", Mechanism::Upr)
     };
-    let s = reporter.submission(&opts, Lang::En).expect("content");
+    let (_, s) = reporter.submission_default(&opts, Lang::En).expect("content");
     let pdf =
         reporter.submission_pdf(&s, opts.date).expect("renders").write(&dir).expect("written");
     if let Some(text) = pdf_text(&pdf) {
@@ -232,22 +225,33 @@ fn return_text_prints_literally_and_non_latin_names_have_glyphs() {
     }
 }
 
-#[test]
-fn a_submission_counts_its_words_and_flags_an_over_limit() {
-    let f = fixture();
-    let reporter = f.reporter();
-    let mut opts = Options {
-        country: "COL".into(),
-        mechanism: Mechanism::Cescr,
+/// Submission options for `country` and `mechanism`, everything else by default.
+fn options(country: &str, mechanism: Mechanism) -> Options {
+    Options {
+        country: country.into(),
+        mechanism,
         cities: Vec::new(),
-        organisation: Some("Red Ficticia".into()),
+        submitter: None,
+        description: None,
+        contact: None,
+        session: None,
         year: None,
         word_limit: None,
         joint: false,
-        review: Some("CESCR, 80th session".into()),
         date: (2026, 11, 28),
+    }
+}
+
+#[test]
+fn a_submission_counts_its_words_and_keeps_tool_text_out_of_the_document() {
+    let f = fixture();
+    let reporter = f.reporter();
+    let mut opts = Options {
+        submitter: Some("Red Ficticia".into()),
+        session: Some("CESCR, 80th session".into()),
+        ..options("COL", Mechanism::Cescr)
     };
-    let s = reporter.submission(&opts, Lang::En).expect("content");
+    let (plan, s) = reporter.submission_default(&opts, Lang::En).expect("content");
     assert_eq!(s.limit, 5_000);
     assert!(!s.over_limit());
     let n = |x: usize| hrcities::i18n::format_number(x as f64, 0, Lang::En);
@@ -255,24 +259,51 @@ fn a_submission_counts_its_words_and_flags_an_over_limit() {
         s.word_line,
         format!("{} words of 5,000: {} left", n(s.words), n(s.limit - s.words))
     );
-    // Paragraphs are numbered 1, 2, 3… across sections, under ICESCR articles.
+    // Paragraphs are numbered 1, 2, 3… across sections, under ICESCR articles, each
+    // article's section ending with questions for the list of issues.
     let numbers: Vec<usize> =
         s.sections.iter().flat_map(|x| x.paragraphs.iter().map(|p| p.number)).collect();
     assert_eq!(numbers, (1..=numbers.len()).collect::<Vec<_>>());
     assert!(s.sections.iter().any(|x| x.heading.starts_with("ICESCR, article 11")));
+    let articles: Vec<_> =
+        s.sections.iter().filter(|x| x.heading.starts_with("ICESCR, article")).collect();
+    assert!(!articles.is_empty());
+    for a in &articles {
+        let last = &a.paragraphs.last().unwrap().text;
+        assert!(last.starts_with("Questions suggested for the list of issues: (a) "), "{last}");
+    }
+    assert!((MIN_ISSUES..=MAX_ISSUES).contains(&s.issues), "{} issues", s.issues);
+    assert_eq!(s.issues, plan.issues.len());
+    // Every issue paragraph cites its sources in an endnote.
+    assert!(s.notes.iter().any(|n| n.contains("answers to the campaign's 2027 questionnaire")));
+    // The cover names the submitter and the session; no word count, file name or hash is
+    // in the document, but all are in the check file.
+    assert!(s.cover.iter().any(|(_, v)| v == "Red Ficticia"));
+    assert!(s.cover.iter().any(|(_, v)| v == "CESCR, 80th session"));
+    let r = reporter.submission_pdf(&s, opts.date).expect("renders");
+    let sha = &f
+        .ds
+        .returns
+        .iter()
+        .find(|x| x.city_id.starts_with("COL-") && x.year == plan.year)
+        .unwrap()
+        .sha256;
+    for tool_text in [s.word_line.as_str(), "words", ".xlsx", &sha[..12], "sha256"] {
+        assert!(!r.typ.contains(tool_text), "{tool_text} in the document");
+        assert!(!s.docx().unwrap().windows(tool_text.len()).any(|w| w == tool_text.as_bytes()));
+    }
+    assert!(s.check.contains(&s.word_line) && s.check.contains(sha.as_str()));
 
-    // Over the limit, the evidence paragraphs go first; what must stay (the introduction
-    // and the method) is still over 100 words, and the document says so.
+    // Over the limit, the weakest issues go, down to the minimum; the CLI says it is over.
     opts.word_limit = Some(100);
-    let over = reporter.submission(&opts, Lang::En).expect("content");
+    let (_, over) = reporter.submission_default(&opts, Lang::En).expect("content");
     assert!(over.over_limit());
-    assert!(over.left_out > 0 && over.words < s.words, "{} of {}", over.words, s.words);
+    assert_eq!(over.issues, MIN_ISSUES.min(s.issues));
+    assert_eq!(over.left_out, s.issues - over.issues);
     assert_eq!(
         over.word_line,
         format!("{} words: {} over the limit of 100", n(over.words), n(over.words - 100))
     );
-    let r = reporter.submission_pdf(&over, opts.date).expect("renders");
-    assert!(r.typ.contains("over the limit"));
 }
 
 #[test]
@@ -312,6 +343,7 @@ fn the_cli_writes_every_kind_in_three_languages_and_a_stock_typst_compiles_them(
         "100",
     ]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("over its word limit"));
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"));
 
     // Every city and year, in each language.
     let reports = out.join("reports");
@@ -382,9 +414,76 @@ fn the_cli_writes_every_kind_in_three_languages_and_a_stock_typst_compiles_them(
         if let Some(text) = pdf_text(&pdf) {
             assert!(text.contains("Introduction"));
             assert!(text.contains("1.") && text.contains("2.") && text.contains("3."));
-            assert!(text.contains("Annex: methodology"));
+            // The endnotes, which LibreOffice prints at the end.
+            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(flat.contains("answers to the campaign's 2027 questionnaire"), "{flat}");
+            assert!(flat.contains("Standards: "));
         }
+        // LibreOffice reads them as endnotes, not as text.
+        let o = tool(
+            "soffice",
+            &[
+                "--headless",
+                "--convert-to",
+                "odt",
+                "--outdir",
+                lo.to_str().unwrap(),
+                docx.to_str().unwrap(),
+            ],
+        )
+        .expect("soffice ran");
+        assert!(o.status.success());
+        let odt = std::fs::File::open(lo.join("COL-upr-2027-en.odt")).expect("odt");
+        let mut zip = zip::ZipArchive::new(odt).expect("zip");
+        let mut content = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("content.xml").expect("content"),
+            &mut content,
+        )
+        .expect("reads");
+        let endnotes = content.matches("text:note-class=\"endnote\"").count();
+        assert!(endnotes >= 8, "{endnotes} endnotes in LibreOffice's reading");
     }
+
+    // A plan written, edited by hand (one finding rewritten, one issue removed) and used.
+    let plan = tmp.path().join("plan.toml");
+    let args = ["--lang", "es", "report", "submission", "--country", "COL", "--mechanism", "upr"];
+    let o = run(&[&args[..], &["--write-plan", plan.to_str().unwrap()]].concat());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("plan con"));
+    // Written once: a second --write-plan does not overwrite the analyst's edits.
+    let again = hrcities()
+        .args(args)
+        .args(["--write-plan", plan.to_str().unwrap(), "--store"])
+        .arg(&store)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("ya existe"));
+    let text = std::fs::read_to_string(&plan).expect("plan");
+    let parsed = hrcities::report::submission::Plan::parse(&text).expect("parses");
+    assert!((MIN_ISSUES..=MAX_ISSUES).contains(&parsed.issues.len()));
+    let (first, second) = (&parsed.issues[0], &parsed.issues[1]);
+    let mut edited = parsed.clone();
+    edited.issues[0].finding = "Constatación reescrita por la analista: 9 de 11 en 2027.".into();
+    edited.issues.remove(1);
+    std::fs::write(&plan, edited.to_toml(Lang::Es)).expect("writes");
+    let o = run(&["report", "submission", "--plan", plan.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(said.contains("COL-upr-2027-es-check.txt"), "{said}");
+    if let Some(text) = pdf_text(&reports.join("submissions/COL-upr-2027-es.pdf")) {
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains("Constatación reescrita por la analista: 9 de 11 en 2027."));
+        let old_first = first.finding.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(!flat.contains(&old_first));
+        let removed = second.finding.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(!flat.contains(&removed), "the removed issue is gone");
+    }
+    let check = std::fs::read_to_string(reports.join("submissions/COL-upr-2027-es-check.txt"))
+        .expect("check file");
+    assert!(check.contains(&format!("Cuestiones incluidas: {}", edited.issues.len())), "{check}");
+    assert!(check.contains(plan.to_str().unwrap()));
 }
 
 /// The words of the "Who is left behind" sections, per language.
@@ -586,17 +685,14 @@ fn a_submission_mentions_the_groups_left_behind() {
         (Lang::Fr, format!("À {}, groupes laissés de côté : ", g.city_name)),
     ] {
         let opts = Options {
-            country: country.clone(),
-            mechanism: Mechanism::Hrc,
             cities: vec![g.city_id.clone()],
-            organisation: None,
             year: Some(2027),
-            word_limit: None,
-            joint: false,
-            review: None,
-            date: (2027, 11, 28),
+            ..options(&country, Mechanism::Hrc)
         };
-        let s = reporter.submission(&opts, lang).expect("content");
+        // The plan gets an issue on the indicator, as an analyst would add it.
+        let mut plan = reporter.submission_plan(&opts, lang).expect("plan");
+        plan.issues = vec![reporter.issue_for(&plan, &g.indicator_id).expect("issue")];
+        let s = reporter.submission(&plan, opts.date, None).expect("content");
         let paragraphs: Vec<&str> =
             s.sections.iter().flat_map(|x| x.paragraphs.iter().map(|p| p.text.as_str())).collect();
         let with: Vec<&&str> = paragraphs.iter().filter(|p| p.contains(&words)).collect();

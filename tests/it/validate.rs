@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use assert_cmd::Command;
-use hrcities::framework::{load_embedded, Framework, QuestionType};
+use hrcities::framework::{load_embedded, Framework, QuestionType, COMPETENCES};
 use hrcities::i18n::Lang;
 use hrcities::questionnaire::answer::{Date, Value};
 use hrcities::questionnaire::fill::{CellValue, Fill, Layout};
@@ -20,7 +20,8 @@ fn framework() -> Framework {
 }
 
 /// A complete, consistent return: every question answered with a value its type and
-/// range accept, yes/no questions "yes" so every follow-up applies.
+/// range accept, yes/no questions "yes" so every follow-up applies, and every service
+/// ticked on the profile (`competences`) so every question about one applies too.
 fn complete_fill(fw: &Framework) -> (Fill, Vec<(String, Value)>) {
     let mut fill = Fill::default();
     let mut expected = Vec::new();
@@ -54,7 +55,8 @@ fn complete_fill(fw: &Framework) -> (Fill, Vec<(String, Value)>) {
                 (CellValue::Choice(code.clone()), Value::Code(code))
             }
             QuestionType::MultiChoice => {
-                let codes: Vec<String> = q.choices.iter().take(2).map(|c| c.code.clone()).collect();
+                let n = if q.id == COMPETENCES { q.choices.len() } else { 2 };
+                let codes: Vec<String> = q.choices.iter().take(n).map(|c| c.code.clone()).collect();
                 (CellValue::Choices(codes.clone()), Value::Codes(codes))
             }
             QuestionType::Date => (

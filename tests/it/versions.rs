@@ -1,7 +1,8 @@
 //! Framework versions (Contract 1): the sample returns of 2025 and 2026 were made from the
-//! template of framework 2026.1, those of 2027 from 2026.2. Read against 2026.2, the earlier
-//! ones do not ask the new questions, keep their template's skip logic, and no change is
-//! computed across a changed definition; right scores come with a sub-score per kind.
+//! template of framework 2026.1, those of 2027 from the current one (2026.5). Read against
+//! it, the earlier ones do not ask the new questions, keep their template's skip logic, and
+//! no change is computed across a changed definition; right scores come with a sub-score
+//! per kind.
 
 use hrcities::compute::{compute, Dataset, Method};
 use hrcities::framework::{load_embedded, version_lt, IndicatorKind};
@@ -60,16 +61,16 @@ fn f64s(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
 #[test]
 fn questions_newer_than_a_template_are_not_asked_and_leave_coverage() {
     let fw = load_embedded(Lang::En).framework;
-    assert_eq!(fw.version, "2026.4");
+    assert_eq!(fw.version, "2026.5");
     let (_tmp, results, ds) =
         results(&["villa-esperanza-del-sur-2026.xlsx", "villa-esperanza-del-sur-2027.xlsx"]);
     // The template each return was made from is filed with it.
     let versions: Vec<(i32, Option<&str>)> =
         ds.returns.iter().map(|r| (r.year, r.template_version.as_deref())).collect();
-    assert_eq!(versions, [(2026, Some("2026.1")), (2027, Some("2026.4"))]);
+    assert_eq!(versions, [(2026, Some("2026.1")), (2027, Some("2026.5"))]);
 
     // Answers: every question new since 2026.1 is `not_asked` in 2026 and asked in 2027
-    // (whose template is 2026.4), the derived follow-up counts included.
+    // (whose template is 2026.5), the derived follow-up counts included.
     let new: Vec<&str> = fw
         .questions
         .iter()

@@ -479,6 +479,19 @@ impl Cx {
                 self.warn("F-PLAUSIBLE", offset, Some(id), msg, None);
             }
         }
+        // A question's `competence` is a choice of the profile's `competences` question.
+        let held: Vec<&str> = fw
+            .question(COMPETENCES)
+            .map(|c| c.choices.iter().map(|x| x.code.as_str()).collect())
+            .unwrap_or_default();
+        for q in &fw.questions {
+            let Some(c) = &q.competence else { continue };
+            if !held.contains(&c.as_str()) {
+                self.current = q.loc.file;
+                let msg = trf(lang, "fw.competence", &[("code", c), ("known", &held.join(", "))]);
+                self.error("F-COMPETENCE", q.loc.offset, Some(&q.id), msg, None);
+            }
+        }
         for q in &fw.questions {
             let Some(by) = &q.dated_by else { continue };
             let year = fw

@@ -398,6 +398,7 @@ impl Cx {
                 derived: q.derived.as_ref().map(|d| d.get_ref().clone()),
                 plausible: q.plausible.as_ref().map(|p| p.get_ref().clone()),
                 dated_by: q.dated_by.as_ref().map(|d| d.get_ref().clone()),
+                competence: q.competence.as_ref().map(|c| c.get_ref().clone()),
                 loc: Loc { file: self.current, offset },
                 id,
             };

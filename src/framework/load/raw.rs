@@ -201,6 +201,7 @@ pub(super) struct RawQuestion {
     pub(super) derived: Option<S<String>>,
     pub(super) plausible: Option<S<Plausible>>,
     pub(super) dated_by: Option<S<String>>,
+    pub(super) competence: Option<S<String>>,
 }
 
 /// `changed = { version = "2026.2", what = { en, es, fr } }`.
