@@ -558,6 +558,14 @@ fn main() {
             }
             keep_subsets(&mut fill);
             make_consistent(fw, &mut fill);
+            // Its own generator, so that the values drawn after it do not change.
+            sources(
+                fw,
+                city,
+                year,
+                &mut fill,
+                &mut Rng::new(&format!("{}-{year}-sources", city.name)),
+            );
             if year == 2027 {
                 breakdowns(fw, city, &mut fill, &mut rng);
                 followup(fw, city, &all, &mut fill);
@@ -576,6 +584,47 @@ fn main() {
         let path = out.join(format!("{name}.xlsx"));
         write_workbook(fw, *lang, fill, layout, &path).unwrap_or_else(|e| panic!("{name}: {e}"));
         println!("{}", path.display());
+    }
+}
+
+/// The "Source / evidence" column, as governments fill it in: most answers name the
+/// register, survey (with its sample size) or decision they come from; some are left blank.
+fn sources(fw: &Framework, city: &City, year: i32, fill: &mut Fill, rng: &mut Rng) {
+    for q in &fw.questions {
+        let Some(right) = q.right.as_deref() else { continue };
+        if !fill.answers.contains_key(&q.id) || q.qtype == QuestionType::Text || rng.unit() < 0.15 {
+            continue;
+        }
+        let dept = department(right, city.lang);
+        let text = match q.qtype {
+            QuestionType::YesNo | QuestionType::Choice | QuestionType::MultiChoice => {
+                let n = 10 + (rng.unit() * 240.0) as i32;
+                match city.lang {
+                    Lang::En => format!("{dept}: council decision No. {n}/{}", year - 1),
+                    Lang::Es => format!("{dept}: acuerdo municipal n.º {n} de {}", year - 1),
+                    Lang::Fr => format!("{dept} : délibération du conseil n° {n}/{}", year - 1),
+                }
+            }
+            QuestionType::Percent => {
+                let n = 600 + (rng.unit() * 900.0) as i32;
+                let n = hrcities::i18n::format_number(n as f64, 0, city.lang);
+                match city.lang {
+                    Lang::En => format!("Municipal residents' survey {year} (n = {n}) and {dept}"),
+                    Lang::Es => {
+                        format!("Encuesta municipal a residentes {year} (n = {n}) y {dept}")
+                    }
+                    Lang::Fr => format!(
+                        "Enquête municipale auprès des habitants {year} (n = {n}) et {dept}"
+                    ),
+                }
+            }
+            _ => match city.lang {
+                Lang::En => format!("{dept}: administrative records, {year}"),
+                Lang::Es => format!("{dept}: registros administrativos, {year}"),
+                Lang::Fr => format!("{dept} : registres administratifs, {year}"),
+            },
+        };
+        fill.sources.insert(q.id.clone(), text);
     }
 }
 

@@ -55,6 +55,29 @@ pub(super) fn to_check(
     out
 }
 
+/// The service (in `lang`) outside the government's competence that makes `ind` not
+/// applicable to it, from its profile's `competences`; `None` when that is not the reason.
+pub(super) fn outside_competence(
+    fw: &crate::framework::Framework,
+    ind: &crate::framework::Indicator,
+    answers: &[crate::validate::Answer],
+    lang: Lang,
+) -> Option<String> {
+    let q = ind
+        .formula
+        .node
+        .questions()
+        .into_iter()
+        .filter_map(|id| fw.question(id))
+        .find(|q| crate::validate::outside_competence(fw, q, answers))?;
+    let code = q.competence.as_deref()?;
+    let label = fw
+        .question(crate::framework::COMPETENCES)
+        .and_then(|c| c.choices.iter().find(|x| x.code == code))
+        .map_or(code.to_string(), |x| x.label.get(lang).to_lowercase());
+    Some(label)
+}
+
 /// Whether `row` records a structural measure lost or weakened since the previous return
 /// (a yes turned no, a 0–2 scale that went down), its definition unchanged.
 pub(super) fn lost(ind: &crate::framework::Indicator, row: &ValueRow) -> bool {
@@ -403,7 +426,12 @@ impl Reporter<'_> {
                 }
                 let value = match (row.status.as_str(), row.value) {
                     ("ok", Some(v)) => self.show_value(&ind.unit, v, lang),
-                    ("not_applicable", _) => tr(lang, "report.not_applicable").into(),
+                    ("not_applicable", _) => match outside_competence(fw, ind, answers, lang) {
+                        Some(service) => {
+                            trf(lang, "report.outside_competence", &[("service", &service)])
+                        }
+                        None => tr(lang, "report.not_applicable").into(),
+                    },
                     ("not_asked", _) => tr(lang, "report.not_asked").into(),
                     ("undefined", _) => tr(lang, "report.undefined").into(),
                     _ => tr(lang, "report.missing").into(),

@@ -320,6 +320,9 @@ impl Reporter<'_> {
         let mut flagged: Vec<&GroupRow> = data
             .city_groups(city)
             .filter(|g| g.year == year && g.indicator_id == ind.id && g.is_left_behind())
+            // "Other or not stated" mixes people nobody asked about with a small group: not
+            // evidence a submission can state as a group left behind.
+            .filter(|g| !(g.dimension == "sex" && g.category == "other"))
             .collect();
         if flagged.is_empty() || is_yes_no(fw, &ind.unit) {
             return None;

@@ -6,7 +6,8 @@ pub mod batch;
 mod check;
 
 pub use check::{
-    city_id, relevant, slug, validate, Answer, Checked, FollowUpAnswer, GroupAnswer, DERIVED,
+    city_id, outside_competence, relevant, slug, validate, Answer, Checked, FollowUpAnswer,
+    GroupAnswer, DERIVED,
 };
 
 use serde::Serialize;

@@ -819,3 +819,22 @@ fn spanish_and_french_reports_print_no_english_abbreviation_or_source() {
         }
     }
 }
+
+#[test]
+fn a_city_report_says_which_indicators_are_outside_the_governments_competence() {
+    let f = fixture();
+    let reporter = f.reporter();
+    // Villa Esperanza del Sur (Colombia, whose police is national) does not tick the police.
+    let r = reporter.city("COL-villa-esperanza-del-sur", 2027, Lang::Es).expect("renders");
+    assert!(r.typ.contains("fuera de la competencia del gobierno (policía local)"));
+    // And its submission says the matter is the State's.
+    let opts = Options { year: Some(2027), ..options("COL", Mechanism::Upr) };
+    let (_, s) = reporter.submission_default(&opts, Lang::Es).expect("content");
+    let intro = &s.sections[0].paragraphs;
+    assert!(
+        intro
+            .iter()
+            .any(|p| p.text.contains("Corresponden al Estado") && p.text.contains("policía local")),
+        "{intro:?}"
+    );
+}

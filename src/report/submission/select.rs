@@ -233,6 +233,7 @@ impl Reporter<'_> {
         let behind = self
             .data
             .city_groups(&row.city_id)
+            .filter(|g| !(g.dimension == "sex" && g.category == "other"))
             .any(|g| g.year == row.year && g.indicator_id == ind.id && g.is_left_behind());
         if behind {
             p = (p + 10.0).max(40.0);
