@@ -21,17 +21,6 @@ pub fn status_label(status: Option<&str>, lang: Lang) -> String {
 }
 
 /// `text` cut to about `max` characters at a word, with "…".
-/// `text` with its first letter lowercased, unless it starts an abbreviation.
-fn lower(text: &str) -> String {
-    let mut chars = text.chars();
-    match (chars.next(), chars.next()) {
-        (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() => {
-            a.to_lowercase().chain(std::iter::once(b)).chain(chars).collect()
-        }
-        _ => text.to_string(),
-    }
-}
-
 pub(super) fn clip(text: &str, max: usize) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if flat.chars().count() <= max {
@@ -108,7 +97,7 @@ impl Reporter<'_> {
             }
             out.push(format!(
                 "{}: {}",
-                lower(ind.title.get(lang)),
+                super::lower_first(ind.title.get(lang)),
                 self.show_value(&ind.unit, v, lang)
             ));
             if out.len() == 3 {

@@ -195,6 +195,18 @@ pub fn show_value(fw: &Framework, unit: &str, value: f64, lang: Lang) -> String 
     }
 }
 
+/// `text` with its first letter lowercased, to start a list item or follow a colon, unless
+/// it starts with an abbreviation ("ODS", "LGBTI").
+pub(crate) fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() => {
+            a.to_lowercase().chain(std::iter::once(b)).chain(chars).collect()
+        }
+        _ => text.to_string(),
+    }
+}
+
 /// Whether `unit` is a yes/no unit.
 pub fn is_yes_no(fw: &Framework, unit: &str) -> bool {
     fw.vocab.units.get(unit).map(|u| u.format) == Some(UnitFormat::YesNo)

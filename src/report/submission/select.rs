@@ -12,6 +12,7 @@ use crate::charts::data::ValueRow;
 use crate::framework::{Indicator, IndicatorKind};
 use crate::i18n::{and_list, tr, trf, Lang};
 use crate::report::city::{lost, to_check};
+pub(super) use crate::report::lower_first;
 use crate::report::{is_yes_no, Reporter};
 use crate::store::ResponseStatus;
 
@@ -28,18 +29,6 @@ const PER_SECTION: usize = 2;
 const THRESHOLD: f64 = 35.0;
 /// A denominator under this is given as a count ("9 of 11"), not as a percentage.
 const SMALL: f64 = 100.0;
-
-/// Lowercases the first letter of a title that starts a list item, unless it starts with
-/// an abbreviation ("ODS", "LGBTI").
-pub(super) fn lower_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match (chars.next(), chars.next()) {
-        (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() => {
-            a.to_lowercase().chain(std::iter::once(b)).chain(chars).collect()
-        }
-        _ => text.to_string(),
-    }
-}
 
 impl Reporter<'_> {
     /// The default issues for `scope`, sorted by section order, each with its priority and
@@ -66,21 +55,8 @@ impl Reporter<'_> {
                 let Some(row) = self.row(city, &ind.id, scope.year) else { continue };
                 let responses = self.responses_of(city, scope.year);
                 let doubts = to_check(ind, row, responses, lang);
-                if !doubts.is_empty() {
-                    flagged.push(trf(
-                        lang,
-                        "sub.check_flagged",
-                        &[
-                            ("indicator", &ind.id),
-                            ("title", &ind.title.get(lang)),
-                            ("city", name),
-                            ("why", &doubts.join("; ")),
-                        ],
-                    ));
-                    continue;
-                }
-                if let Some(why) = self.doubtful_change(ind, row, lang) {
-                    flagged.push(trf(
+                let flag = |why: &str| {
+                    trf(
                         lang,
                         "sub.check_flagged",
                         &[
@@ -89,7 +65,14 @@ impl Reporter<'_> {
                             ("city", name),
                             ("why", &why),
                         ],
-                    ));
+                    )
+                };
+                if !doubts.is_empty() {
+                    flagged.push(flag(&doubts.join("; ")));
+                    continue;
+                }
+                if let Some(why) = self.doubtful_change(ind, row, lang) {
+                    flagged.push(flag(&why));
                     continue;
                 }
                 let (p, reasons) = self.priority(ind, row, lang);
