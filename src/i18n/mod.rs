@@ -138,6 +138,36 @@ pub fn capitalised(text: &str) -> String {
     chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
+/// The language of a sentence of `text` among en, es and fr, by its most common short
+/// words; `None` when it cannot be told (too short, or none of the three).
+pub fn language_of(text: &str) -> Option<Lang> {
+    const WORDS: [(Lang, &[&str]); 3] = [
+        (Lang::En, &["the", "and", "of", "to", "in", "that", "for", "with", "on", "including"]),
+        // Words the two share ("la", "de", "en", "que") tell them apart from English only.
+        (Lang::Es, &["el", "los", "las", "y", "del", "para", "con", "una", "por", "sus"]),
+        (Lang::Fr, &["le", "les", "et", "des", "du", "pour", "aux", "au", "une", "par", "leurs"]),
+    ];
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let mut best: Option<(Lang, usize)> = None;
+    let mut second = 0;
+    for (lang, common) in WORDS {
+        let n = words.iter().filter(|w| common.contains(&w.as_str())).count();
+        match best {
+            Some((_, b)) if n <= b => second = second.max(n),
+            _ => {
+                second = best.map_or(0, |(_, b)| b);
+                best = Some((lang, n));
+            }
+        }
+    }
+    let (lang, n) = best?;
+    (n >= 3 && n > second * 2).then_some(lang)
+}
+
 /// `names` as a list in a sentence: `A`, `A and B`, `A, B and C` (`y`/`e` in Spanish,
 /// `et` in French).
 pub fn and_list(names: &[String], lang: Lang) -> String {
@@ -162,6 +192,21 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
     use std::path::Path;
+
+    #[test]
+    fn the_language_of_a_recommendation_is_told_by_its_short_words() {
+        let en = "Ensure that municipalities have the resources to extend safe drinking water \
+                  and sanitation to informal settlements.";
+        let es = "Fortalecer la participación de las mujeres y de las comunidades indígenas en \
+                  la toma de decisiones locales.";
+        let fr = "Garantir l'accès des personnes handicapées aux services et aux transports \
+                  publics dans les communes.";
+        assert_eq!(language_of(en), Some(Lang::En));
+        assert_eq!(language_of(es), Some(Lang::Es));
+        assert_eq!(language_of(fr), Some(Lang::Fr));
+        assert_eq!(language_of("A/HRC/55/5"), None);
+        assert_eq!(language_of(""), None);
+    }
 
     fn placeholders(text: &str) -> BTreeSet<String> {
         let mut out = BTreeSet::new();

@@ -343,16 +343,38 @@ impl Reporter<'_> {
                 .as_deref()
                 .map(|p| tr(lang, &format!("report.sub_follow_position.{p}")).to_string())
                 .unwrap_or_default();
-            let mut text = trf(
-                lang,
-                "report.sub_follow_head",
-                &[
-                    ("citation", &rec.citation(para)),
-                    ("by", &who),
-                    ("position", &position),
-                    ("gist", &clip(rec.text_after_number(), 180).trim_end_matches('.')),
-                ],
-            );
+            // The recommendation is quoted in the submission's language; one issued in another
+            // (UHRI exports are in English) is named by the rights it concerns instead.
+            let gist = rec.text_after_number();
+            let mut text = if crate::i18n::language_of(gist).is_none_or(|l| l == lang) {
+                trf(
+                    lang,
+                    "report.sub_follow_head",
+                    &[
+                        ("citation", &rec.citation(para)),
+                        ("by", &who),
+                        ("position", &position),
+                        ("gist", &clip(gist, 180).trim_end_matches('.')),
+                    ],
+                )
+            } else {
+                let linked = links::link(self.fw, rec);
+                let rights: Vec<String> = links::rights(&linked)
+                    .iter()
+                    .filter_map(|id| self.fw.rights.iter().find(|r| r.id == *id))
+                    .map(|r| super::lower_first(r.short_title.get(lang)))
+                    .collect();
+                trf(
+                    lang,
+                    "report.sub_follow_head_on",
+                    &[
+                        ("citation", &rec.citation(para)),
+                        ("by", &who),
+                        ("position", &position),
+                        ("rights", &crate::i18n::and_list(&rights, lang)),
+                    ],
+                )
+            };
             for f in follow {
                 let mut sentence = trf(
                     lang,

@@ -311,14 +311,13 @@ pub fn validate(fw: &Framework, wb: &Workbook, lang: Lang) -> Checked {
         let a = &answers[i];
         if matches!(a.status, ResponseStatus::Answered | ResponseStatus::Invalid) {
             let message = not_applicable_message(fw, q, version, a, &answers, &applies, lang);
+            let hint = if outside_competence(fw, q, &answers) {
+                "diag.hint.not_competent"
+            } else {
+                "diag.hint.not_applicable"
+            };
             let a2 = a.clone();
-            cx.at(
-                &a2,
-                Severity::Warning,
-                "W-NOT-APPLICABLE",
-                message,
-                Some(tr(lang, "diag.hint.not_applicable").into()),
-            );
+            cx.at(&a2, Severity::Warning, "W-NOT-APPLICABLE", message, Some(tr(lang, hint).into()));
             // An invalid answer where the question does not apply is not an error to fix.
             let code_invalid = a.status == ResponseStatus::Invalid;
             if code_invalid {

@@ -838,3 +838,61 @@ fn a_city_report_says_which_indicators_are_outside_the_governments_competence() 
         "{intro:?}"
     );
 }
+
+#[test]
+fn a_flagged_figure_stays_out_of_a_plan_unless_included_and_plan_text_prints_literally() {
+    let f = fixture();
+    let reporter = f.reporter();
+    let opts = Options { year: Some(2027), ..options("COL", Mechanism::Upr) };
+    let (mut plan, s) = reporter.submission_default(&opts, Lang::En).expect("content");
+    // The check file lists the figures the default selection left out as flagged.
+    let flagged = s
+        .check
+        .lines()
+        .skip_while(|l| !l.starts_with("Figures left out because they were flagged"))
+        .nth(1)
+        .and_then(|l| l.trim().strip_prefix("- "))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("a flagged figure in the sample")
+        .to_string();
+    let mut issue = reporter.issue_for(&plan, &flagged).expect("issue");
+    let finding = issue.finding.clone();
+    plan.issues.push(issue.clone());
+    let out = reporter.submission(&plan, opts.date, Some("plan.toml")).expect("content");
+    let texts = |s: &hrcities::report::submission::Submission| -> Vec<String> {
+        s.sections.iter().flat_map(|x| x.paragraphs.iter().map(|p| p.text.clone())).collect()
+    };
+    assert!(!texts(&out).iter().any(|t| t.starts_with(&finding)), "left out");
+    assert!(
+        out.warnings.iter().any(|w| w.contains("include_flagged = true")),
+        "{:?}",
+        out.warnings
+    );
+    assert_eq!(out.issues, s.issues);
+    // Included explicitly, it prints with a caveat.
+    issue.include_flagged = true;
+    *plan.issues.last_mut().unwrap() = issue;
+    let with = reporter.submission(&plan, opts.date, Some("plan.toml")).expect("content");
+    let text = texts(&with).into_iter().find(|t| t.starts_with(&finding)).expect("printed");
+    assert!(text.contains("was flagged when the return was checked"), "{text}");
+
+    // What the analyst writes in a plan is text, in the PDF and in the .docx.
+    let hostile = "#read(\"/etc/passwd\") *x* <script>alert(1)</script> & ]";
+    plan.issues[0].finding = hostile.into();
+    plan.issues[0].recommendations = vec!["</w:t><w:p>".into()];
+    let s = reporter.submission(&plan, opts.date, None).expect("content");
+    let r = reporter.submission_pdf(&s, opts.date).expect("renders");
+    assert!(r.typ.contains(&markup(hostile)));
+    let docx = s.docx().expect("docx");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("zip");
+    let mut doc = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").expect("doc"), &mut doc)
+        .expect("reads");
+    assert!(doc.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; ]"));
+    assert!(doc.contains("&lt;/w:t&gt;&lt;w:p&gt;"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pdf = r.write(dir.path()).expect("written");
+    if let Some(text) = pdf_text(&pdf) {
+        assert!(text.contains("#read(\"/etc/passwd\") *x* <script>alert(1)</script>"));
+    }
+}
