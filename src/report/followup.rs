@@ -21,6 +21,23 @@ pub fn status_label(status: Option<&str>, lang: Lang) -> String {
 }
 
 /// `text` cut to about `max` characters at a word, with "…".
+/// `text` as it stands when written in the submission's language; else quoted, with the
+/// language it was written in (a submission has one language; what a government wrote is
+/// not translated).
+pub(super) fn in_original(text: &str, lang: Lang) -> String {
+    match crate::i18n::language_of(text) {
+        Some(original) if original != lang => trf(
+            lang,
+            "report.in_original",
+            &[
+                ("text", &text.trim().trim_end_matches('.')),
+                ("language", &tr(lang, &format!("language.{}", original.code()))),
+            ],
+        ),
+        _ => text.to_string(),
+    }
+}
+
 pub(super) fn clip(text: &str, max: usize) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if flat.chars().count() <= max {
@@ -394,7 +411,7 @@ impl Reporter<'_> {
                 sentence.push('.');
                 if let Some(a) = &f.action {
                     sentence.push(' ');
-                    sentence.push_str(&clip(a, 220));
+                    sentence.push_str(&in_original(&clip(a, 220), lang));
                     if !sentence.ends_with('.') {
                         sentence.push('.');
                     }

@@ -417,7 +417,8 @@ impl Reporter<'_> {
                     .iter()
                     .find(|r| r.question_id == q.id && r.status == ResponseStatus::Answered)
                     .and_then(|r| r.value_text.clone());
-                if let Some(t) = text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()) {
+                let text = text.map(|t| crate::report::followup::in_original(t.trim(), lang));
+                if let Some(t) = text.filter(|t| !t.is_empty()) {
                     if !out.contains(&t) {
                         out.push(t);
                     }
