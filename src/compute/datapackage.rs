@@ -503,6 +503,7 @@ fn rules(cx: &Cx<'_>, table: &str, column: &str) -> Rules {
                 .iter()
                 .cloned()
                 .chain([ResponseStatus::NotAsked.name().to_string()])
+                .chain([indicators::OUT_OF_RANGE.to_string()])
                 .collect(),
         ),
         ("indicators_by_group", "status") => allowed(cx.formula_statuses.clone()),

@@ -58,6 +58,10 @@ pub struct Dataset {
     pub followup: Vec<Vec<FollowUpRow>>,
     /// The UN recommendations imported into the store.
     pub recommendations: Vec<Recommendation>,
+    /// For each return, the error-level consistency rules it breaks: their answers are
+    /// invalid for computation (the review gate, [`crate::validate::gate`]) unless the
+    /// analyst overrode the gate ([`Dataset::override_gate`]).
+    pub gated: Vec<Vec<String>>,
 }
 
 impl Dataset {
@@ -85,6 +89,7 @@ impl Dataset {
     ) -> Dataset {
         let mut answers = Vec::with_capacity(returns.len());
         let mut profiles = Vec::with_capacity(returns.len());
+        let mut gated = Vec::with_capacity(returns.len());
         for (record, rows) in returns.iter().zip(&responses) {
             let by_id: HashMap<&str, &ResponseRow> =
                 rows.iter().map(|r| (r.question_id.as_str(), r)).collect();
@@ -110,6 +115,8 @@ impl Dataset {
                     },
                 })
                 .collect();
+            let mut these = these;
+            gated.push(crate::validate::gate(fw, &mut these));
             profiles.push(profile(record, &these));
             answers.push(these);
         }
@@ -123,6 +130,29 @@ impl Dataset {
             groups,
             followup,
             recommendations: Vec::new(),
+            gated,
+        }
+    }
+
+    /// Lifts the review gate for the returns whose sha256 is in `overridden` (the analyst
+    /// checked the broken rules with the government and accepted the answers, with a note):
+    /// their answers count again as written.
+    pub fn override_gate(&mut self, fw: &Framework, overridden: &std::collections::HashSet<&str>) {
+        for (i, record) in self.returns.iter().enumerate() {
+            if self.gated[i].is_empty() || !overridden.contains(record.sha256.as_str()) {
+                continue;
+            }
+            let by_id: HashMap<&str, &ResponseRow> =
+                self.responses[i].iter().map(|r| (r.question_id.as_str(), r)).collect();
+            for a in &mut self.answers[i] {
+                if let Some(row) = by_id.get(a.question.as_str()) {
+                    if a.status == ResponseStatus::Invalid && row.status == ResponseStatus::Answered
+                    {
+                        *a = row.to_answer(fw);
+                    }
+                }
+            }
+            self.gated[i].clear();
         }
     }
 

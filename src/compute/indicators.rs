@@ -65,7 +65,22 @@ pub fn indicator_meta(fw: &Framework) -> PolarsResult<DataFrame> {
             inds.iter().map(|i| i.goalposts.map(|g| g.hi)).collect::<Vec<_>>(),
         ),
         Column::new("weight".into(), inds.iter().map(|i| i.weight).collect::<Vec<_>>()),
+        Column::new("share".into(), inds.iter().map(is_share).collect::<Vec<_>>()),
     ])
+}
+
+/// The status of a share (`pct(part, whole)`) outside 0–100 %: it cannot be true, so it is
+/// never `ok` (its answers contradict each other: a consistency rule should say which).
+pub const OUT_OF_RANGE: &str = "out_of_range";
+
+/// Whether `ind` is a share of a whole: a percentage made by `pct(part, whole)`, whose
+/// logical range is 0–100.
+pub fn is_share(ind: &crate::framework::Indicator) -> bool {
+    ind.unit == "percent"
+        && matches!(
+            &ind.formula.node.kind,
+            crate::formula::Kind::Call(crate::formula::Func::Pct, _)
+        )
 }
 
 /// One row per return: `city_id, year, city_name, country, region, government_level,
@@ -193,9 +208,22 @@ pub fn indicator_table(fw: &Framework, ds: &Dataset, method: &Method) -> PolarsR
         col("not_asked").fill_null(lit(false)),
         col("definition_changed").fill_null(lit(false)),
     ])
+    .with_columns([col("share")
+        .and(col("state").eq(lit(0)))
+        .and(col("value").gt(lit(100.0)).or(col("value").lt(lit(0.0))))
+        .fill_null(lit(false))
+        .alias("out_of_range")])
     .with_columns([
-        when(col("not_asked")).then(lit("not_asked")).otherwise(status_expr()).alias("status"),
-        when(col("state").eq(lit(0))).then(col("value")).otherwise(null_f64()).alias("value"),
+        when(col("not_asked"))
+            .then(lit("not_asked"))
+            .when(col("out_of_range"))
+            .then(lit(OUT_OF_RANGE))
+            .otherwise(status_expr())
+            .alias("status"),
+        when(col("state").eq(lit(0)).and(col("out_of_range").not()))
+            .then(col("value"))
+            .otherwise(null_f64())
+            .alias("value"),
     ])
     .with_column(score_expr().alias("score"));
 

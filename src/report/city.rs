@@ -251,6 +251,7 @@ pub(super) fn method_text(r: &Reporter<'_>, lang: Lang) -> Vec<String> {
     let threshold = format!("{:.0}", r.method.coverage_threshold * 100.0);
     vec![
         tr(lang, "report.method_data").to_string(),
+        tr(lang, "report.method_gate").to_string(),
         tr(lang, "report.method_score").to_string(),
         trf(lang, "report.method_right", &[("threshold", &threshold)]),
         tr(lang, "report.method_kinds").to_string(),
@@ -434,6 +435,7 @@ impl Reporter<'_> {
                     },
                     ("not_asked", _) => tr(lang, "report.not_asked").into(),
                     ("undefined", _) => tr(lang, "report.undefined").into(),
+                    ("out_of_range", _) => tr(lang, "report.out_of_range").into(),
                     _ => tr(lang, "report.missing").into(),
                 };
                 let gap = match (row.status.as_str(), row.missing_questions.as_deref()) {

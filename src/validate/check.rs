@@ -641,8 +641,13 @@ fn not_applicable_message(
     )
 }
 
-fn rules(cx: &mut Cx<'_>, fw: &Framework, answers: &[Answer]) {
+/// The rules of `fw` that `answers` break, with the right side's value (for the message).
+fn broken_rules<'f>(
+    fw: &'f Framework,
+    answers: &[Answer],
+) -> Vec<(&'f crate::framework::Rule, Option<f64>)> {
     let by_id: HashMap<&str, &Answer> = answers.iter().map(|a| (a.question.as_str(), a)).collect();
+    let mut out = Vec::new();
     for rule in &fw.rules {
         let lookup =
             |id: &str| by_id.get(id).map_or(formula::Answer::Missing, |a| as_formula_answer(a));
@@ -673,9 +678,42 @@ fn rules(cx: &mut Cx<'_>, fw: &Framework, answers: &[Answer]) {
             formula::Binary::Eq => l == r,
             _ => l != r,
         };
-        if holds {
-            continue;
+        if !holds {
+            out.push((rule, right.number()));
         }
+    }
+    out
+}
+
+/// The review gate (Contract 3): the answers involved in a broken error-level rule count
+/// as invalid for computation — kept as written, out of every indicator — until the return
+/// is corrected or the analyst overrides the gate with a note. Returns the ids of the
+/// rules broken.
+pub fn gate(fw: &Framework, answers: &mut [Answer]) -> Vec<String> {
+    let broken: Vec<(String, Vec<String>)> = broken_rules(fw, answers)
+        .into_iter()
+        .filter(|(rule, _)| rule.severity == Severity::Error)
+        .map(|(rule, _)| {
+            let mut ids: Vec<String> =
+                rule.left.node.questions().into_iter().map(String::from).collect();
+            ids.extend(rule.right_side.node.questions().into_iter().map(String::from));
+            (rule.id.clone(), ids)
+        })
+        .collect();
+    for a in answers.iter_mut() {
+        if a.status == ResponseStatus::Answered
+            && broken.iter().any(|(_, ids)| ids.iter().any(|id| id == &a.question))
+        {
+            a.status = ResponseStatus::Invalid;
+            a.value = None;
+        }
+    }
+    broken.into_iter().map(|(id, _)| id).collect()
+}
+
+fn rules(cx: &mut Cx<'_>, fw: &Framework, answers: &[Answer]) {
+    let by_id: HashMap<&str, &Answer> = answers.iter().map(|a| (a.question.as_str(), a)).collect();
+    for (rule, right_value) in broken_rules(fw, answers) {
         // Point at the first question of the left side that the workbook has.
         let anchor = rule
             .left
@@ -700,7 +738,7 @@ fn rules(cx: &mut Cx<'_>, fw: &Framework, answers: &[Answer]) {
             &rule.left.node,
             rule.op,
             &rule.right_side.node,
-            right.number(),
+            right_value,
             cx.lang,
         );
         let detail = match expected {
@@ -711,7 +749,9 @@ fn rules(cx: &mut Cx<'_>, fw: &Framework, answers: &[Answer]) {
         };
         let message = format!("{} ({detail})", rule.message.get(cx.lang));
         let code = if rule.severity == Severity::Error { "E-RULE" } else { "W-RULE" };
-        let hint = trf(cx.lang, "diag.hint.rule", &[("id", &rule.id)]);
+        let key =
+            if rule.severity == Severity::Error { "diag.hint.rule_gate" } else { "diag.hint.rule" };
+        let hint = trf(cx.lang, key, &[("id", &rule.id)]);
         match anchor {
             Some(a) => cx.at(&a.clone(), rule.severity, code, message, Some(hint)),
             None => cx.push(rule.severity, code, None, None, None, message, Some(hint)),

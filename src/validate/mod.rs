@@ -6,7 +6,7 @@ pub mod batch;
 mod check;
 
 pub use check::{
-    city_id, outside_competence, relevant, slug, validate, Answer, Checked, FollowUpAnswer,
+    city_id, gate, outside_competence, relevant, slug, validate, Answer, Checked, FollowUpAnswer,
     GroupAnswer, DERIVED,
 };
 

@@ -12,6 +12,7 @@ mod datapackage;
 mod foreign;
 mod framework;
 mod fuzz_regressions;
+mod gate;
 mod groups;
 mod interrupted;
 mod layers;
