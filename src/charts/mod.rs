@@ -44,10 +44,52 @@ impl Prepared {
     /// Loads the current returns of `store`, computes them with `method` and makes the
     /// chart data.
     pub fn load(store: &Store, fw: &Framework, method: Method) -> Result<Prepared, PrepareError> {
-        let ds = Dataset::load(store, fw)?;
+        Prepared::load_cut(store, fw, method, &Cut::default())
+    }
+
+    /// [`Prepared::load`] for the governments of one UCLG region and the years up to one,
+    /// as `cut` says.
+    pub fn load_cut(
+        store: &Store,
+        fw: &Framework,
+        method: Method,
+        cut: &Cut,
+    ) -> Result<Prepared, PrepareError> {
+        let mut ds = Dataset::load(store, fw)?;
+        ds.restrict(cut.region.as_deref(), cut.year);
         let results = compute(fw, &ds, &method)?;
         let data = ChartData::from_results(&results)?;
         Ok(Prepared { ds, method, results, data })
+    }
+}
+
+/// Which returns to compute: the governments of one UCLG region, the years up to one.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Cut {
+    /// A UCLG region code (`africa`, `latin_america`, …).
+    pub region: Option<String>,
+    /// The last year.
+    pub year: Option<i32>,
+}
+
+impl Cut {
+    /// Checks the region against the profile's `region` choices: an unknown one is an error
+    /// that lists the known ones.
+    pub fn check(&self, fw: &Framework, lang: crate::i18n::Lang) -> Result<(), String> {
+        let Some(region) = &self.region else { return Ok(()) };
+        let known: Vec<String> = fw
+            .question("region")
+            .map(|q| q.choices.iter().map(|c| c.code.clone()).collect())
+            .unwrap_or_default();
+        if known.iter().any(|k| k == region) {
+            Ok(())
+        } else {
+            Err(crate::i18n::trf(
+                lang,
+                "cli.unknown_region",
+                &[("region", region), ("known", &known.join(", "))],
+            ))
+        }
     }
 }
 

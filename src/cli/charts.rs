@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::manifest::Done;
 use super::{GlobalArgs, Outcome, StoreArgs};
-use crate::charts::{city_charts, every_chart, write_charts, Labels, PngSet, Prepared};
+use crate::charts::{city_charts, every_chart, write_charts, Cut, Labels, PngSet, Prepared};
 use crate::compute::Method;
 use crate::i18n::trf;
 use crate::store::Store;
@@ -24,6 +24,7 @@ use crate::store::Store;
 /// Examples:
 ///   hrcities charts --out results
 ///   hrcities charts --lang fr --out results --city SEN-port-aurore
+///   hrcities charts --out results --region africa --year 2026
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -33,9 +34,15 @@ pub struct Args {
     /// Only this city's charts (its id, as `hrcities store list` shows it).
     #[arg(long, value_name = "ID")]
     pub city: Option<String>,
-    /// The reporting year of the campaign charts (default: the latest).
+    /// The reporting year of the campaign charts (default: the latest); later returns are
+    /// left out.
     #[arg(long, value_name = "YEAR")]
     pub year: Option<i32>,
+    /// Only the governments of this UCLG region (africa, asia_pacific, eurasia, europe,
+    /// latin_america, middle_east_west_asia, north_america); charts go to
+    /// DIR/charts/<region>/.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
     /// Which charts also get a PNG: all, campaign or none (default: campaign; all with
     /// --city). Every chart is written as SVG.
     #[arg(long, value_name = "WHICH")]
@@ -48,8 +55,10 @@ pub struct Args {
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
     let fw = global.framework()?;
     let lang = global.lang();
+    let cut = Cut { region: args.region.clone(), year: args.year };
+    cut.check(&fw, lang).map_err(anyhow::Error::msg)?;
     let Prepared { ds, data, .. } =
-        Prepared::load(&Store::open(&args.store.store)?, &fw, Method::default())?;
+        Prepared::load_cut(&Store::open(&args.store.store)?, &fw, Method::default(), &cut)?;
     let labels = Labels { fw: &fw, lang };
     let year = args.year.or_else(|| data.years().last().copied()).unwrap_or(0);
     let charts = match &args.city {
@@ -69,7 +78,10 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
         }
         None => every_chart(&data, labels, &ds, year),
     };
-    let dir = args.out.join("charts");
+    let dir = match &args.region {
+        Some(r) => args.out.join("charts").join(crate::charts::file_part(r)),
+        None => args.out.join("charts"),
+    };
     let png = args.png.unwrap_or(if args.city.is_some() { PngSet::All } else { PngSet::Campaign });
     write_charts(&charts, &dir, png)?;
     global.say(trf(lang, "cli.charts_done", &[("n", &charts.len()), ("dir", &dir.display())]))?;

@@ -25,12 +25,21 @@ use crate::store::Store;
 /// Examples:
 ///   hrcities compute --out results
 ///   hrcities compute --store campaign-2026 --out results
+///   hrcities compute --region latin_america --year 2026 --out results-latam
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
     /// The output folder (made if needed).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Only the governments of this UCLG region (africa, asia_pacific, eurasia, europe,
+    /// latin_america, middle_east_west_asia, north_america).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Only the returns of this year and earlier (the campaign as it stood that year;
+    /// earlier returns give the changes).
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<i32>,
     #[command(flatten)]
     pub store: StoreArgs,
 }
@@ -38,7 +47,10 @@ pub struct Args {
 /// Runs `hrcities compute`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
     let fw = global.framework()?;
-    let ds = Dataset::load(&Store::open(&args.store.store)?, &fw)?;
+    let cut = crate::charts::Cut { region: args.region.clone(), year: args.year };
+    cut.check(&fw, global.lang()).map_err(anyhow::Error::msg)?;
+    let mut ds = Dataset::load(&Store::open(&args.store.store)?, &fw)?;
+    ds.restrict(cut.region.as_deref(), cut.year);
     let method = Method::default();
     let results = compute(&fw, &ds, &method)?;
     write_results_in(&results, &method, &args.out.join("data"), global.lang())?;

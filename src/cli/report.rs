@@ -22,6 +22,7 @@ use crate::store::Store;
 ///   hrcities report city --city COL-villa-esperanza-del-sur --out results
 ///   hrcities --lang es report city --all --out results
 ///   hrcities --lang fr report campaign --year 2026 --out results
+///   hrcities --lang fr report campaign --region africa --out results
 ///   hrcities --lang es report submission --country COL --mechanism upr --session "…" --out results
 ///   hrcities --lang es report submission --country COL --mechanism upr --write-plan plan.toml
 ///   hrcities report submission --plan plan.toml --out results
@@ -80,6 +81,10 @@ pub struct CampaignArgs {
     /// The reporting year (default: the latest).
     #[arg(long, value_name = "YEAR")]
     pub year: Option<i32>,
+    /// A regional report: only the governments of this UCLG region (africa, asia_pacific,
+    /// eurasia, europe, latin_america, middle_east_west_asia, north_america).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
     /// Add an annex ranking governments by mean right score (off by default: right scores
     /// summarise indicators and are not meant to rank governments).
     #[arg(long)]
@@ -185,8 +190,19 @@ struct Loaded {
 }
 
 fn load(global: &GlobalArgs, common: &Common) -> anyhow::Result<Loaded> {
+    load_cut(global, common, &crate::charts::Cut::default())
+}
+
+/// [`load`] for one UCLG region and the years up to one.
+fn load_cut(
+    global: &GlobalArgs,
+    common: &Common,
+    cut: &crate::charts::Cut,
+) -> anyhow::Result<Loaded> {
     let fw = global.framework()?;
-    let prepared = Prepared::load(&Store::open(&common.store.store)?, &fw, Method::default())?;
+    cut.check(&fw, global.lang()).map_err(anyhow::Error::msg)?;
+    let store = Store::open(&common.store.store)?;
+    let prepared = Prepared::load_cut(&store, &fw, Method::default(), cut)?;
     Ok(Loaded { fw, prepared })
 }
 
@@ -300,7 +316,8 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
                 .count("reports_failed", failed))
         }
         Kind::Campaign(a) => {
-            let loaded = load(global, &a.common)?;
+            let cut = crate::charts::Cut { region: a.region.clone(), year: a.year };
+            let loaded = load_cut(global, &a.common, &cut)?;
             let r = reporter(&loaded, &a.common)?;
             let dir = a.common.out.join("reports");
             write_fonts(&dir)?;
@@ -309,7 +326,8 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
             else {
                 anyhow::bail!(tr(lang, "cli.store_empty").to_string());
             };
-            let path = write(&r.campaign(year, lang, a.rank)?, &dir, global)?;
+            let path =
+                write(&r.campaign_for(year, lang, a.rank, a.region.as_deref())?, &dir, global)?;
             say(path.display().to_string())?;
             global.report_warnings(&r);
             Ok(Done::new(Outcome::Success).count("reports", 1))

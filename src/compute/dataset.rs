@@ -134,6 +134,35 @@ impl Dataset {
         }
     }
 
+    /// Keeps only the returns of governments in UCLG `region` (when given) and of years up
+    /// to `up_to` (when given: the campaign as it stood in that year, earlier returns kept
+    /// for changes).
+    pub fn restrict(&mut self, region: Option<&str>, up_to: Option<i32>) {
+        let keep: Vec<bool> = self
+            .returns
+            .iter()
+            .zip(&self.profiles)
+            .map(|(r, p)| {
+                region.is_none_or(|g| p.region.as_deref() == Some(g))
+                    && up_to.is_none_or(|y| r.year <= y)
+            })
+            .collect();
+        fn retain<T>(v: &mut Vec<T>, keep: &[bool]) {
+            let mut i = 0;
+            v.retain(|_| {
+                i += 1;
+                keep.get(i - 1).copied().unwrap_or(false)
+            });
+        }
+        retain(&mut self.returns, &keep);
+        retain(&mut self.answers, &keep);
+        retain(&mut self.profiles, &keep);
+        retain(&mut self.responses, &keep);
+        retain(&mut self.groups, &keep);
+        retain(&mut self.followup, &keep);
+        retain(&mut self.gated, &keep);
+    }
+
     /// Lifts the review gate for the returns whose sha256 is in `overridden` (the analyst
     /// checked the broken rules with the government and accepted the answers, with a note):
     /// their answers count again as written.

@@ -32,6 +32,19 @@ impl Reporter<'_> {
     /// Renders the annual report of `year` in `lang`; with `rank`, an annex ranks
     /// governments by their mean right score.
     pub fn campaign(&self, year: i32, lang: Lang, rank: bool) -> anyhow::Result<Rendered> {
+        self.campaign_for(year, lang, rank, None)
+    }
+
+    /// The campaign report of `year`, or the regional report of UCLG `region` when given
+    /// (the dataset then holds that region's governments only: see
+    /// [`crate::compute::Dataset::restrict`]).
+    pub fn campaign_for(
+        &self,
+        year: i32,
+        lang: Lang,
+        rank: bool,
+        region: Option<&str>,
+    ) -> anyhow::Result<Rendered> {
         let (fw, data) = (self.fw, self.data);
         let labels = Labels { fw, lang };
         let profiles: Vec<&Profile> = self
@@ -257,7 +270,14 @@ impl Reporter<'_> {
         let (followup, followup_files) = self.followup_campaign(year, lang);
         let progress_chart = crate::charts::progress(data, labels);
         let quality_chart = crate::charts::quality(data, labels, year, "right");
-        let title = trf(lang, "report.campaign_title", &[("year", &year)]);
+        let title = match region {
+            Some(r) => trf(
+                lang,
+                "report.campaign_title_region",
+                &[("year", &year), ("region", &labels.region(Some(r)))],
+            ),
+            None => trf(lang, "report.campaign_title", &[("year", &year)]),
+        };
         let ctx = context! {
             lang => lang.code(),
             title => title.clone(),
@@ -311,6 +331,7 @@ impl Reporter<'_> {
             ranking => ranking,
             breakdowns => breakdowns,
             followup => followup,
+            since => self.since_last_year(year, lang),
         };
         let mut files = vec![
             ("charts/progress.svg".to_string(), progress_chart.svg.into_bytes()),
@@ -319,7 +340,11 @@ impl Reporter<'_> {
         ];
         files.extend(breakdown_files);
         files.extend(followup_files);
-        let path = PathBuf::from("campaign").join(format!("campaign-{year}-{}", lang.code()));
+        let name = match region {
+            Some(r) => format!("campaign-{}-{year}-{}", crate::charts::file_part(r), lang.code()),
+            None => format!("campaign-{year}-{}", lang.code()),
+        };
+        let path = PathBuf::from("campaign").join(name);
         self.compile("campaign.typ.j2", ctx, files, (year, 12, 31), path)
     }
 }

@@ -12,6 +12,7 @@ pub mod docx;
 pub mod escape;
 pub mod followup;
 pub mod groups;
+mod since;
 pub mod submission;
 pub mod template;
 pub mod world;
