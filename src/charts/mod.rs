@@ -462,6 +462,90 @@ pub fn every_chart(data: &ChartData, labels: Labels<'_>, ds: &Dataset, year: i32
     all
 }
 
+/// The chart height the source line adds, in pixels.
+const SOURCE_LINE: u32 = 22;
+
+impl Chart {
+    /// The chart as published in `lang`: `-<lang>` at the end of its file name
+    /// (`campaign/progress-es`), and `line` (its source and date) at its foot.
+    pub fn published(mut self, lang: Lang, line: &str) -> Chart {
+        let name =
+            self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        self.path.set_file_name(format!("{name}-{}", lang.code()));
+        self.svg = with_source_line(&self.svg, line);
+        self
+    }
+}
+
+/// `svg` made taller by [`SOURCE_LINE`] pixels, with `line` in small grey type at its foot.
+/// An SVG whose size cannot be read is returned as it is.
+fn with_source_line(svg: &str, line: &str) -> String {
+    let Some(end) = svg.find('>') else { return svg.to_string() };
+    let head = &svg[..end];
+    let number = |key: &str| -> Option<u32> {
+        let start = head.find(key)? + key.len();
+        head[start..].split('"').next()?.parse().ok()
+    };
+    let (Some(width), Some(height)) = (number(" width=\""), number(" height=\"")) else {
+        return svg.to_string();
+    };
+    let taller = height + SOURCE_LINE;
+    let head = head
+        .replacen(&format!(" height=\"{height}\""), &format!(" height=\"{taller}\""), 1)
+        .replacen(
+            &format!("viewBox=\"0 0 {width} {height}\""),
+            &format!("viewBox=\"0 0 {width} {taller}\""),
+            1,
+        );
+    let text: String = line
+        .chars()
+        .map(|c| match c {
+            '&' => "&amp;".to_string(),
+            '<' => "&lt;".to_string(),
+            '>' => "&gt;".to_string(),
+            '"' => "&quot;".to_string(),
+            c => c.to_string(),
+        })
+        .collect();
+    let body = svg[end..].trim_end();
+    let body = body.strip_suffix("</svg>").unwrap_or(body);
+    format!(
+        "{head}{body}<rect x=\"0\" y=\"{height}\" width=\"{width}\" height=\"{SOURCE_LINE}\" fill=\"#FFFFFF\" stroke=\"none\"/>\n<text x=\"20\" y=\"{}\" font-family=\"'Noto Sans', 'Noto Sans Arabic', 'Noto Sans CJK KR', sans-serif\" font-size=\"10\" fill=\"#595959\">{text}</text>\n</svg>\n",
+        height + SOURCE_LINE - 8
+    )
+}
+
+/// The source line of published charts, in `lang`: where the data come from and when the
+/// chart was made.
+pub fn source_line(lang: Lang, date: &str) -> String {
+    trf(lang, "chart.source_line", &[("date", &date)])
+}
+
+/// The charts `run` and `charts` publish: the campaign's in each language of `langs`, each
+/// city's in the first (its report has them in every language), each with `-<lang>` in its
+/// file name and the source line dated `date`.
+pub fn published_charts(
+    data: &ChartData,
+    fw: &Framework,
+    ds: &Dataset,
+    year: i32,
+    langs: &[Lang],
+    date: &str,
+) -> Vec<Chart> {
+    let mut out = Vec::new();
+    for (i, &lang) in langs.iter().enumerate() {
+        let labels = Labels { fw, lang };
+        let line = source_line(lang, date);
+        let charts = if i == 0 {
+            every_chart(data, labels, ds, year)
+        } else {
+            campaign_charts(data, labels, year)
+        };
+        out.extend(charts.into_iter().map(|c| c.published(lang, &line)));
+    }
+    out
+}
+
 /// Writes `charts` to `dir` in parallel: SVG, and PNG for those `png` wants.
 pub fn write_charts(charts: &[Chart], dir: &Path, png: PngSet) -> std::io::Result<()> {
     charts.par_iter().try_for_each(|chart| chart.write(dir, png.wants(chart)).map(|_| ()))
@@ -470,6 +554,23 @@ pub fn write_charts(charts: &[Chart], dir: &Path, png: PngSet) -> std::io::Resul
 #[cfg(test)]
 mod tests {
     use super::{file_part, value_decimals};
+
+    #[test]
+    fn a_published_chart_has_its_language_and_a_source_line() {
+        let chart = super::Chart {
+            path: "campaign/progress".into(),
+            title: "T".into(),
+            desc: "D".into(),
+            svg: "<svg role=\"img\" width=\"760\" height=\"430\" viewBox=\"0 0 760 430\" xmlns=\"http://www.w3.org/2000/svg\">\n<rect/>\n</svg>\n".into(),
+        };
+        let p = chart.published(crate::i18n::Lang::Es, "Fuente: <x> & y");
+        assert_eq!(p.path, std::path::PathBuf::from("campaign/progress-es"));
+        assert!(p
+            .svg
+            .starts_with("<svg role=\"img\" width=\"760\" height=\"452\" viewBox=\"0 0 760 452\""));
+        assert!(p.svg.contains(">Fuente: &lt;x&gt; &amp; y</text>\n</svg>"));
+        assert!(super::png(&p.svg, 1.0).is_ok(), "still an SVG resvg draws");
+    }
 
     #[test]
     fn small_values_keep_two_significant_digits() {

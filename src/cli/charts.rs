@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use super::manifest::Done;
 use super::{GlobalArgs, Outcome, StoreArgs};
-use crate::charts::{city_charts, every_chart, write_charts, Cut, Labels, PngSet, Prepared};
+use crate::charts::{
+    city_charts, published_charts, source_line, write_charts, Cut, Labels, PngSet, Prepared,
+};
 use crate::compute::Method;
 use crate::i18n::trf;
 use crate::store::Store;
@@ -60,6 +62,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
     let Prepared { ds, data, .. } =
         Prepared::load_cut(&Store::open(&args.store.store)?, &fw, Method::default(), &cut)?;
     let labels = Labels { fw: &fw, lang };
+    let today = crate::store::now_utc().get(..10).unwrap_or_default().to_string();
     let year = args.year.or_else(|| data.years().last().copied()).unwrap_or(0);
     let charts = match &args.city {
         Some(city) => {
@@ -74,9 +77,15 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
                     &[("city", city), ("known", &known.join(", "))]
                 ));
             };
-            city_charts(&data, labels, id, Some(year))
+            let line = source_line(lang, &today);
+            let charts = city_charts(&data, labels, id, Some(year));
+            charts.into_iter().map(|c| c.published(lang, &line)).collect()
         }
-        None => every_chart(&data, labels, &ds, year),
+        None => {
+            let mut langs = global.lang.clone();
+            langs.dedup();
+            published_charts(&data, &fw, &ds, year, &langs, &today)
+        }
     };
     let dir = match &args.region {
         Some(r) => args.out.join("charts").join(crate::charts::file_part(r)),

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use super::manifest::Done;
 use super::{GlobalArgs, Outcome};
-use crate::charts::{every_chart, Labels, PngSet, Prepared};
+use crate::charts::{published_charts, PngSet, Prepared};
 use crate::compute::{write_results_in, Method};
 use crate::framework::Severity;
 use crate::i18n::{tr, trf, Lang};
@@ -293,7 +293,13 @@ fn run_on(
         anyhow::bail!(tr(lang, "cli.store_empty").to_string());
     };
     let year = o.year.unwrap_or(latest);
-    let charts = every_chart(&data, Labels { fw: &fw, lang }, &ds, year);
+    let langs: Vec<Lang> = {
+        let mut l = global.lang.clone();
+        l.dedup();
+        l
+    };
+    let today = crate::store::now_utc().get(..10).unwrap_or_default().to_string();
+    let charts = published_charts(&data, &fw, &ds, year, &langs, &today);
     let pb = bar(charts.len(), tr(lang, "cli.stage_charts").to_string(), global.quiet);
     let chart_dir = out.join("charts");
     charts
@@ -318,11 +324,6 @@ fn run_on(
     }
     let report_dir = out.join("reports");
     write_fonts(&report_dir)?;
-    let langs: Vec<Lang> = {
-        let mut l = global.lang.clone();
-        l.dedup();
-        l
-    };
     let jobs: Vec<(&str, i32, Lang)> = ds
         .returns
         .iter()

@@ -69,7 +69,9 @@ impl Reporter<'_> {
             .map(|right| {
                 let mut changes: Vec<f64> = both
                     .iter()
-                    .filter_map(|c| Some(score(c, year, &right.id)? - score(c, previous, &right.id)?))
+                    .filter_map(|c| {
+                        Some(score(c, year, &right.id)? - score(c, previous, &right.id)?)
+                    })
                     .collect();
                 let n = changes.len();
                 let better = changes.iter().filter(|c| **c >= 1.0).count();
@@ -122,7 +124,8 @@ impl Reporter<'_> {
             }
         };
         let up: Vec<Value> = moved.iter().filter(|x| x.0 > 0.0).take(TOP).map(row).collect();
-        let down: Vec<Value> = moved.iter().rev().filter(|x| x.0 < 0.0).take(TOP).map(row).collect();
+        let down: Vec<Value> =
+            moved.iter().rev().filter(|x| x.0 < 0.0).take(TOP).map(row).collect();
         Some(context! {
             heading => tr(lang, "report.since_heading"),
             intro => trf(

@@ -128,14 +128,14 @@ fn every_chart_kind_in_three_languages_well_formed_labelled_and_reproducible() {
             "cities/COL-villa-esperanza-del-sur/trends",
         ];
         for kind in kinds {
-            let svg_path = charts.join(format!("{kind}.svg"));
+            let svg_path = charts.join(format!("{kind}-{lang}.svg"));
             let svg = std::fs::read_to_string(&svg_path)
                 .unwrap_or_else(|e| panic!("{}: {e}", svg_path.display()));
             let (title, desc, _) = parse_svg(&svg);
             assert!(!title.is_empty() && desc.len() > 40, "{lang} {kind}: {title:?} {desc:?}");
             assert!(svg.contains("role=\"img\""), "{kind}");
             // By default only the campaign's charts get a PNG; a city's are in its report.
-            let png_path = charts.join(format!("{kind}.png"));
+            let png_path = charts.join(format!("{kind}-{lang}.png"));
             if kind.starts_with("cities/") {
                 assert!(!png_path.exists(), "{kind}: no PNG unless --png all");
             } else {
@@ -145,17 +145,22 @@ fn every_chart_kind_in_three_languages_well_formed_labelled_and_reproducible() {
         }
         let (_, _, text) = parse_svg(
             &std::fs::read_to_string(
-                charts.join("cities/COL-villa-esperanza-del-sur/rights-2026.svg"),
+                charts.join(format!("cities/COL-villa-esperanza-del-sur/rights-2026-{lang}.svg")),
             )
             .unwrap(),
         );
         assert!(text.contains(housing) && text.contains(median), "{lang}: {text}");
         let (title, _, _) = parse_svg(
-            &std::fs::read_to_string(charts.join("campaign/quality-rights-2026.svg")).unwrap(),
+            &std::fs::read_to_string(
+                charts.join(format!("campaign/quality-rights-2026-{lang}.svg")),
+            )
+            .unwrap(),
         );
         assert_eq!(title, quality_title);
-        let (_, _, heat) =
-            parse_svg(&std::fs::read_to_string(charts.join("campaign/heatmap-2026.svg")).unwrap());
+        let (_, _, heat) = parse_svg(
+            &std::fs::read_to_string(charts.join(format!("campaign/heatmap-2026-{lang}.svg")))
+                .unwrap(),
+        );
         assert!(heat.contains("Villa Esperanza del Sur") && heat.contains(housing), "{lang}");
     }
 
@@ -247,7 +252,7 @@ fn a_highlighted_city_whose_indicator_does_not_apply_is_told_so() {
         .arg(&out));
     // INF_I05 does not apply to Villa Esperanza del Sur in 2026 (its answers make it so).
     let svg = std::fs::read_to_string(
-        out.join("charts/cities/COL-villa-esperanza-del-sur/INF_I05-2026.svg"),
+        out.join("charts/cities/COL-villa-esperanza-del-sur/INF_I05-2026-en.svg"),
     )
     .expect("the strip plot");
     let (_, desc, text) = parse_svg(&svg);
@@ -425,8 +430,12 @@ fn group_and_breakdown_charts_of_the_sample_data_in_three_languages() {
             .arg("--out")
             .arg(&out));
         let charts = out.join("charts");
-        let path = charts
-            .join(format!("cities/{}/groups-{}-2027.svg", flagged.city_id, flagged.indicator_id));
+        let path = charts.join(format!(
+            "cities/{}/groups-{}-2027-{}.svg",
+            flagged.city_id,
+            flagged.indicator_id,
+            lang.code()
+        ));
         let svg =
             std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let (t, desc, text) = parse_svg(&svg);
@@ -435,8 +444,10 @@ fn group_and_breakdown_charts_of_the_sample_data_in_three_languages() {
         assert!(text.contains(category), "{lang:?}: {category} in {text}");
         assert!(text.contains(&format!("· {behind}")), "{lang:?}: {text}");
         assert!(desc.contains(category) && desc.contains(&flagged.city_name), "{desc}");
-        let svg = std::fs::read_to_string(charts.join("campaign/breakdowns-2027.svg"))
-            .expect("the breakdowns chart");
+        let svg = std::fs::read_to_string(
+            charts.join(format!("campaign/breakdowns-2027-{}.svg", lang.code())),
+        )
+        .expect("the breakdowns chart");
         let (t, desc, text) = parse_svg(&svg);
         assert_eq!(t, title);
         assert!(text.contains(dim.label.get(lang)), "{lang:?}: {text}");

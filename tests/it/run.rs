@@ -55,8 +55,8 @@ fn the_demo_writes_data_charts_reports_and_what_to_fix() {
         assert!(errors.is_empty(), "frictionless validate:\n{}", errors.join("\n"));
     }
     // PNGs for the campaign's charts; a city's charts as SVG (they are in its report).
-    assert!(out.join("charts/campaign/progress.svg").is_file());
-    assert!(out.join("charts/campaign/progress.png").is_file());
+    assert!(out.join("charts/campaign/progress-en.svg").is_file());
+    assert!(out.join("charts/campaign/progress-en.png").is_file());
     // Eight sample governments follow up their country's recommendations in 2027.
     let followup =
         std::fs::read_to_string(out.join("data/recommendation_followup.csv")).expect("followup");
@@ -67,11 +67,11 @@ fn the_demo_writes_data_charts_reports_and_what_to_fix() {
         .collect();
     governments.dedup();
     assert_eq!(governments.len(), 8, "{governments:?}");
-    assert!(out.join("charts/campaign/followup-themes-2027.svg").is_file());
+    assert!(out.join("charts/campaign/followup-themes-2027-en.svg").is_file());
     assert!(out
-        .join("charts/cities/COL-villa-esperanza-del-sur/followup-mechanisms-2027.svg")
+        .join("charts/cities/COL-villa-esperanza-del-sur/followup-mechanisms-2027-en.svg")
         .is_file());
-    let city = out.join("charts/cities/COL-villa-esperanza-del-sur/rights-2026");
+    let city = out.join("charts/cities/COL-villa-esperanza-del-sur/rights-2026-en");
     assert!(city.with_extension("svg").is_file());
     assert!(!city.with_extension("png").exists());
     assert!(out.join("reports/methodology/methodology-en.pdf").is_file());
@@ -103,7 +103,13 @@ fn run_exits_0_on_clean_returns_and_writes_each_language() {
         stdout.contains("Listo: 3 respuestas de 2 ciudades; 10 informes escritos."),
         "{stdout}"
     );
-    for lang in ["es", "fr"] {
+    for (lang, source) in
+        [("es", "Fuente: respuestas de los gobiernos"), ("fr", "Source : réponses")]
+    {
+        // The campaign's charts in each language, named by it, with their source line.
+        let svg = std::fs::read_to_string(out.join(format!("charts/campaign/progress-{lang}.svg")))
+            .expect("the progress chart in each language");
+        assert!(svg.contains(source), "{lang}");
         assert!(out.join(format!("reports/campaign/campaign-2026-{lang}.pdf")).is_file());
         assert!(out.join(format!("reports/methodology/methodology-{lang}.pdf")).is_file());
         assert!(out
