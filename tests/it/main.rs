@@ -8,6 +8,7 @@ mod common;
 mod competences;
 mod compute;
 mod compute_fixture;
+mod cuts;
 mod datapackage;
 mod foreign;
 mod framework;
