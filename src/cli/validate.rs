@@ -26,6 +26,7 @@ use crate::validate::batch::{
 ///   hrcities validate --lang es villa-esperanza-2026.xlsx
 ///   hrcities --lang fr validate returns/ --xlsx validation.xlsx
 ///   hrcities validate returns/ --format csv > validation.csv
+///   hrcities validate returns/ --feedback letters/
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -37,6 +38,21 @@ pub struct Args {
     /// Excel where the list separator is `;`, as in Spanish or French settings).
     #[arg(long, value_name = "FILE")]
     pub xlsx: Option<PathBuf>,
+    /// Write a letter to each city in DIR: what to fix, in the return's language, as .txt
+    /// and as an unsent e-mail (.eml, to the profile's contact), indexed in
+    /// DIR/feedback.csv. Nothing is sent.
+    #[arg(long, value_name = "DIR")]
+    pub feedback: Option<PathBuf>,
+    /// With --feedback: no letter to returns with nothing to fix or check.
+    #[arg(long, requires = "feedback")]
+    pub only_problems: bool,
+    /// With --feedback: the letters' language, whatever the returns' (default: each
+    /// return's own).
+    #[arg(long, value_name = "LANG", requires = "feedback")]
+    pub feedback_lang: Option<Lang>,
+    /// With --feedback: the sender of the .eml messages.
+    #[arg(long, value_name = "ADDRESS", requires = "feedback")]
+    pub from: Option<String>,
 }
 
 /// Checks the files at `paths` (files or folders), or says there are none.
@@ -53,6 +69,50 @@ pub fn check_paths(
     Ok(check_files(fw, &files, lang, limits, &|| {}))
 }
 
+/// Writes the letters of `validate --feedback` to `dir`: each return's diagnostics again in
+/// its own language (the batch checks included), one letter per return. Returns how many.
+fn write_feedback(
+    fw: &Framework,
+    args: &Args,
+    results: &[FileResult],
+    dir: &std::path::Path,
+    global: &GlobalArgs,
+) -> anyhow::Result<usize> {
+    use crate::validate::feedback;
+    let lang = global.lang();
+    let limits = global.limits();
+    let files: Vec<PathBuf> = results.iter().map(|r| r.path.clone()).collect();
+    let langs: Vec<Lang> = files
+        .iter()
+        .map(|p| {
+            args.feedback_lang
+                .or_else(|| feedback::workbook_language(fw, p, &limits))
+                .unwrap_or(lang)
+        })
+        .collect();
+    let mut in_lang: Vec<(Lang, Vec<FileResult>)> = Vec::new();
+    for &l in &langs {
+        if l != lang && !in_lang.iter().any(|(x, _)| *x == l) {
+            in_lang.push((l, check_files(fw, &files, l, &limits, &|| {})));
+        }
+    }
+    let utc = crate::store::now_utc();
+    let date = utc.get(..10).unwrap_or_default();
+    let letters: Vec<feedback::Letter> = results
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let l = langs[i];
+            let r =
+                in_lang.iter().find(|(x, _)| *x == l).and_then(|(_, rs)| rs.get(i)).unwrap_or(r);
+            feedback::letter(fw, r, l, date)
+        })
+        .filter(|letter| !args.only_problems || letter.errors + letter.warnings > 0)
+        .collect();
+    let from = args.from.clone().unwrap_or_default();
+    feedback::write(dir, &letters, &from, &utc).with_context(|| global.cannot_write(dir))
+}
+
 /// Runs `hrcities validate`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let fw = global.framework()?;
@@ -64,6 +124,10 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         .count();
     if let Some(path) = &args.xlsx {
         write_xlsx(path, &results, &fw, lang).with_context(|| global.cannot_write(path))?;
+    }
+    if let Some(dir) = &args.feedback {
+        let n = write_feedback(&fw, args, &results, dir, global)?;
+        global.say(trf(lang, "cli.feedback_done", &[("n", &n), ("dir", &dir.display())]))?;
     }
     match global.format {
         Format::Json => outln!("{}", serde_json::to_string_pretty(&json_report(&results))?)?,

@@ -4,6 +4,7 @@
 pub mod across;
 pub mod batch;
 mod check;
+pub mod feedback;
 
 pub use check::{
     city_id, gate, outside_competence, relevant, slug, validate, Answer, Checked, FollowUpAnswer,

@@ -10,6 +10,7 @@ mod compute;
 mod compute_fixture;
 mod cuts;
 mod datapackage;
+mod feedback;
 mod foreign;
 mod framework;
 mod fuzz_regressions;
