@@ -610,6 +610,30 @@ fn polars_xlsx(e: PolarsError) -> XlsxError {
     XlsxError::ParameterError(e.to_string())
 }
 
+/// A string safe as one file or folder name: ASCII letters, digits, `-`, `_` and `.` (not
+/// first), everything else replaced by `-`, at most 80 characters, never a name Windows
+/// reserves; when anything had to change, 8 hex digits of the original's sha256 are added so
+/// two names cannot end up the same. City ids come from returns, so they are never used as
+/// paths unchecked.
+pub fn file_part(s: &str) -> String {
+    let keep = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.';
+    let mut out: String = s.chars().map(|c| if keep(c) { c } else { '-' }).take(80).collect();
+    if out != s || out.starts_with('.') || out.is_empty() {
+        out.push('-');
+        out.push_str(&crate::export::sha256_hex(s.as_bytes())[..8]);
+    }
+    while out.starts_with('.') {
+        out.replace_range(0..1, "_");
+    }
+    let stem = out.split('.').next().unwrap_or("").to_ascii_uppercase();
+    let reserved = ["CON", "PRN", "AUX", "NUL"].contains(&stem.as_str())
+        || ((stem.starts_with("COM") || stem.starts_with("LPT")) && stem.len() == 4);
+    if out.is_empty() || reserved {
+        out.insert(0, '_');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -293,6 +293,11 @@ fn answer(q: &Question, city: &City, year: i32, rng: &mut Rng) -> Option<CellVal
                     .map(|c| c.code.clone())
                     .collect(),
             ),
+            // The recommendations to the State and the practices to share are written by
+            // `suggestions` and `practices`; a stock sentence would be quoted as one.
+            QuestionType::Text if q.id.ends_with("_STATE") || q.id.ends_with("_PRACTICE") => {
+                return None;
+            }
             QuestionType::Text => {
                 CellValue::Text("Plan adopted by the council; see the municipal gazette.".into())
             }
@@ -570,6 +575,7 @@ fn main() {
                 breakdowns(fw, city, &mut fill, &mut rng);
                 followup(fw, city, &all, &mut fill);
                 suggestions(city, &mut fill);
+                practices(city, &mut fill);
             }
             let slug = hrcities::validate::slug(city.name);
             files.insert(format!("{slug}-{year}"), (fill, Layout::default(), city.lang));
@@ -1038,6 +1044,67 @@ fn department(right: &str, lang: Lang) -> &'static str {
 /// their language: a housing recommendation from the Spanish- and English-speaking
 /// governments with UN recommendations to follow up, one on local human-rights
 /// institutions from every government that has them.
+/// The practices a government shares with the others (2027), and whether it consents to
+/// their being shared: most say yes, one says no (its practices must then show nowhere but
+/// in its own report), one leaves it blank (no consent either).
+fn practices(city: &City, fill: &mut Fill) {
+    const PRACTICES: [(&str, [&str; 3]); 6] = [
+        ("HOU", [
+            "An eviction-prevention desk that meets every household served with an eviction notice within a week and negotiates payment plans with landlords; since 2024, about four in five cases end without eviction.",
+            "Una oficina de prevención de desalojos que atiende a cada hogar notificado en una semana y negocia planes de pago con los propietarios; desde 2024, cerca de cuatro de cada cinco casos terminan sin desalojo.",
+            "Un guichet de prévention des expulsions qui reçoit chaque ménage assigné dans la semaine et négocie des plans d'apurement avec les bailleurs ; depuis 2024, environ quatre cas sur cinq se terminent sans expulsion.",
+        ]),
+        ("WAT", [
+            "A free basic block of water for every household, with no disconnection of households that use little water; adopted with residents' associations in 2023.",
+            "Un tramo básico de agua gratuito para cada hogar, sin cortes a los hogares de bajo consumo; adoptado con las juntas vecinales en 2023.",
+            "Une tranche d'eau de base gratuite pour chaque ménage, sans coupure pour les petits consommateurs ; adoptée avec les associations d'habitants en 2023.",
+        ]),
+        ("PAR", [
+            "A participatory budget with a share reserved for projects proposed by young people and a voting day in every neighbourhood school.",
+            "Un presupuesto participativo con una parte reservada a proyectos propuestos por jóvenes y una jornada de votación en cada escuela del barrio.",
+            "Un budget participatif dont une part est réservée aux projets proposés par les jeunes, avec une journée de vote dans chaque école de quartier.",
+        ]),
+        ("CHI", [
+            "A children's council elected in schools, which the mayor must answer in writing within three months.",
+            "Un consejo de niñas y niños elegido en las escuelas, al que la alcaldía debe responder por escrito en tres meses.",
+            "Un conseil des enfants élu dans les écoles, auquel la mairie doit répondre par écrit dans les trois mois.",
+        ]),
+        ("CUL", [
+            "Free library cards for everyone living in the territory, whatever their papers, and a mobile library for the outlying neighbourhoods.",
+            "Carné de biblioteca gratuito para toda persona que viva en el territorio, sin importar su documentación, y una biblioteca móvil para los barrios periféricos.",
+            "Une carte de bibliothèque gratuite pour toute personne vivant sur le territoire, quels que soient ses papiers, et un bibliobus pour les quartiers périphériques.",
+        ]),
+        ("EQU", [
+            "An equality unit that reviews every new municipal regulation for its effects on women and on people with disabilities before it is adopted.",
+            "Una unidad de igualdad que revisa cada nueva norma municipal por sus efectos en las mujeres y en las personas con discapacidad antes de su aprobación.",
+            "Une cellule égalité qui examine chaque nouveau règlement municipal au regard de ses effets sur les femmes et les personnes handicapées avant son adoption.",
+        ]),
+    ];
+    let i = CITIES.iter().position(|c| c.name == city.name).unwrap_or(0);
+    let consent = match i {
+        3 => Some(false),
+        8 => None,
+        _ => Some(true),
+    };
+    match consent {
+        Some(yes) => {
+            fill.answer("share_practices", CellValue::YesNo(yes));
+        }
+        None => {
+            fill.answers.remove("share_practices");
+        }
+    }
+    let lang = match city.lang {
+        Lang::En => 0,
+        Lang::Es => 1,
+        Lang::Fr => 2,
+    };
+    for k in [i % 6, (i + 2) % 6] {
+        let (prefix, text) = PRACTICES[k];
+        fill.answer(&format!("{prefix}_PRACTICE"), CellValue::Text(text[lang].into()));
+    }
+}
+
 fn suggestions(city: &City, fill: &mut Fill) {
     if fill.recommendations.is_empty() {
         return;

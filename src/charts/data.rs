@@ -75,8 +75,12 @@ pub struct ValueRow {
 pub struct CampaignRow {
     pub year: i32,
     pub projected: bool,
+    /// Governments committed by the end of the year (pledged, or reporting without being in
+    /// the pledge register; see [`crate::compute::campaign`]).
     pub cumulative: f64,
     pub milestones: Vec<u32>,
+    /// Governments that returned a questionnaire for the year (observed years only).
+    pub reporting: Option<u32>,
 }
 
 /// Completeness of one scope.
@@ -282,6 +286,8 @@ impl ChartData {
         let c = Frame(&results.campaign);
         let (year, kind, cumulative, passed) =
             (c.i32("year")?, c.str("kind")?, c.f64("cumulative")?, c.str("milestones_passed")?);
+        let reporting =
+            c.u32("reporting").unwrap_or_else(|_| vec![None; results.campaign.height()]);
         let campaign = (0..results.campaign.height())
             .map(|i| CampaignRow {
                 year: year[i].unwrap_or(0),
@@ -293,6 +299,7 @@ impl ChartData {
                     .split(';')
                     .filter_map(|m| m.parse().ok())
                     .collect(),
+                reporting: reporting[i],
             })
             .collect();
 

@@ -25,10 +25,12 @@ pub mod describe;
 pub mod framework;
 pub mod ingest;
 pub mod manifest;
+pub mod pledges;
 pub mod questionnaire;
 pub mod recommendations;
 pub mod report;
 pub mod run;
+pub mod status;
 pub mod store;
 pub mod validate;
 
@@ -100,7 +102,8 @@ pub struct GlobalArgs {
 /// How tables are printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// Aligned text for people.
+    /// Aligned text for people (also `table`).
+    #[value(alias = "table")]
     Text,
     /// JSON for programs.
     Json,
@@ -119,6 +122,10 @@ pub enum Command {
     /// Import UN human-rights recommendations (UHRI exports) and list them.
     #[command(subcommand_required = true)]
     Recommendations(recommendations::Args),
+    /// Keep the campaign's pledge register: import it and list it.
+    #[command(subcommand_required = true)]
+    Pledges(pledges::Args),
+    Status(status::Args),
     Compute(compute::Args),
     Charts(charts::Args),
     Report(report::Args),
@@ -185,6 +192,8 @@ pub fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Validate(args) => validate::run(args, g).map(Into::into),
         Command::Store(args) => store::run(args, g).map(Into::into),
         Command::Recommendations(args) => recommendations::run(args, g).map(Into::into),
+        Command::Pledges(args) => pledges::run(args, g).map(Into::into),
+        Command::Status(args) => status::run(args, g).map(Into::into),
         Command::Templates(args) => report::templates(args, g).map(Into::into),
         Command::Ingest(args) => ingest::run(args, g),
         Command::Compute(args) => compute::run(args, g),

@@ -328,6 +328,12 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
             };
             let path =
                 write(&r.campaign_for(year, lang, a.rank, a.region.as_deref())?, &dir, global)?;
+            let peers = path.with_file_name(match &a.region {
+                Some(g) => format!("peers-{}-{year}.csv", crate::charts::file_part(g)),
+                None => format!("peers-{year}.csv"),
+            });
+            crate::export::write_atomic(&peers, &crate::report::peers::peers_csv(&r.peers(year)))
+                .with_context(|| global.cannot_write(&peers))?;
             say(path.display().to_string())?;
             global.report_warnings(&r);
             Ok(Done::new(Outcome::Success).count("reports", 1))

@@ -140,6 +140,16 @@ pub fn demo(args: &DemoArgs, global: &GlobalArgs) -> anyhow::Result<Done> {
         crate::export::write_atomic(&path, bytes).with_context(|| global.cannot_write(&path))?;
         recommendations.push(path);
     }
+    // The sample pledge register (fictional), which the campaign's progress counts.
+    let pledges_dir = args.out.join("pledges");
+    std::fs::create_dir_all(&pledges_dir).with_context(|| global.cannot_make(&pledges_dir))?;
+    let mut pledges = Vec::new();
+    for (name, bytes) in crate::embedded::SAMPLE_PLEDGES {
+        let path = pledges_dir.join(name);
+        crate::export::write_atomic(&path, bytes).with_context(|| global.cannot_write(&path))?;
+        pledges.push(path);
+    }
+    super::pledges::import_into(&pledges, &args.out.join("store"), global)?;
     let options = Options {
         out: args.out.clone(),
         store: None,
@@ -340,6 +350,12 @@ fn run_on(
     for &l in &langs {
         let r = reporter.campaign(year, l, o.rank)?;
         campaign_reports.push(r.write(&report_dir)?);
+        if campaign_reports.len() == 1 {
+            let peers = report_dir.join("campaign").join(format!("peers-{year}.csv"));
+            let csv = crate::report::peers::peers_csv(&reporter.peers(year));
+            crate::export::write_atomic(&peers, &csv)
+                .with_context(|| global.cannot_write(&peers))?;
+        }
         methodology.push(reporter.methodology(l)?.write(&report_dir)?);
         pb.inc(1);
     }

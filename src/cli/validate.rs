@@ -78,7 +78,7 @@ fn write_feedback(
     dir: &std::path::Path,
     global: &GlobalArgs,
 ) -> anyhow::Result<usize> {
-    use crate::validate::feedback;
+    use crate::validate::{annotate, feedback};
     let lang = global.lang();
     let limits = global.limits();
     let files: Vec<PathBuf> = results.iter().map(|r| r.path.clone()).collect();
@@ -98,19 +98,36 @@ fn write_feedback(
     }
     let utc = crate::store::now_utc();
     let date = utc.get(..10).unwrap_or_default();
-    let letters: Vec<feedback::Letter> = results
+    let (returns, mut letters): (Vec<&FileResult>, Vec<feedback::Letter>) = results
         .iter()
         .enumerate()
         .map(|(i, r)| {
             let l = langs[i];
             let r =
                 in_lang.iter().find(|(x, _)| *x == l).and_then(|(_, rs)| rs.get(i)).unwrap_or(r);
-            feedback::letter(fw, r, l, date)
+            (r, feedback::letter(fw, r, l, date))
         })
-        .filter(|letter| !args.only_problems || letter.errors + letter.warnings > 0)
-        .collect();
+        .filter(|(_, letter)| !args.only_problems || letter.errors + letter.warnings > 0)
+        .unzip();
+    // Each return's own workbook with its problem cells marked, made before the letters are
+    // written: a letter's reference line says what its copy leaves out.
+    let copies: Vec<annotate::WorkbookCopy> = {
+        use rayon::prelude::*;
+        returns
+            .par_iter()
+            .zip(letters.par_iter_mut())
+            .map(|(r, letter)| annotate::prepare(fw, r, letter, &limits, lang))
+            .collect()
+    };
+    for (r, copy) in returns.iter().zip(&copies).filter(|(_, c)| c.failed) {
+        eprintln!("{}: {}", r.path.display(), copy.note);
+    }
     let from = args.from.clone().unwrap_or_default();
-    feedback::write(dir, &letters, &from, &utc).with_context(|| global.cannot_write(dir))
+    let n =
+        feedback::write(dir, &letters, &from, &utc).with_context(|| global.cannot_write(dir))?;
+    let copied = annotate::write(dir, &copies).with_context(|| global.cannot_write(dir))?;
+    global.say(trf(lang, "annotate.done", &[("n", &copied)]))?;
+    Ok(n)
 }
 
 /// Runs `hrcities validate`.

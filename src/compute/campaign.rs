@@ -1,6 +1,14 @@
-//! Campaign progress: governments committed to the campaign per year (from the profile's
-//! `joined_campaign`), cumulative, against the milestones 10, 100 and 1,000, with a
-//! projection to 2030 at the recent pace.
+//! Campaign progress: governments committed to the campaign per year, cumulative, against
+//! the milestones 10, 100 and 1,000, with a projection to 2030 at the recent pace, beside the
+//! governments that returned a questionnaire each year.
+//!
+//! A government counts as committed from the year it pledged, as the campaign's pledge
+//! register says (`hrcities pledges import`); a government the register does not list
+//! counts from the `joined_campaign` date of its latest return that gives one, else from
+//! the first year it returned a questionnaire (returning one is taking part). A government
+//! whose pledge the register says was withdrawn is not counted at all, in any year: the
+//! register keeps no date of withdrawal, and a campaign's count of committed governments
+//! should not include one that has left.
 
 use std::collections::BTreeMap;
 
@@ -10,8 +18,8 @@ use super::dataset::Dataset;
 use super::Method;
 
 /// The columns of the campaign table, in order (documented in README).
-pub const COLUMNS: [&str; 6] =
-    ["year", "kind", "new_commitments", "cumulative", "pace", "milestones_passed"];
+pub const COLUMNS: [&str; 7] =
+    ["year", "kind", "new_commitments", "cumulative", "pace", "milestones_passed", "reporting"];
 
 /// One year of the campaign table.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,19 +37,78 @@ pub struct Year {
     pub milestones: Vec<u32>,
 }
 
-/// The year each government committed: the `joined_campaign` of its latest return that
-/// gives one.
-pub fn commitment_years(ds: &Dataset) -> BTreeMap<String, i32> {
-    let mut out: BTreeMap<String, (i32, i32)> = BTreeMap::new();
+/// Where the year a government committed comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Source {
+    /// The pledge date of the campaign's pledge register.
+    Register,
+    /// The `joined_campaign` date of its latest return that gives one.
+    JoinedCampaign,
+    /// The first year it returned a questionnaire (neither of the above).
+    FirstReturn,
+}
+
+/// The year a government committed, and where that year comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Commitment {
+    pub year: i32,
+    pub source: Source,
+}
+
+/// Every government committed to the campaign (see the module's documentation), by id.
+pub fn commitments(ds: &Dataset) -> BTreeMap<String, Commitment> {
+    let mut out: BTreeMap<String, Commitment> = BTreeMap::new();
+    let withdrawn: std::collections::HashSet<&str> =
+        ds.pledges.iter().filter(|p| !p.stands()).map(|p| p.government_id.as_str()).collect();
+    for p in ds.pledges.iter().filter(|p| p.stands()) {
+        if let Some(year) = p.year() {
+            out.insert(p.government_id.clone(), Commitment { year, source: Source::Register });
+        }
+    }
+    // The returns, in city then year order: the latest `joined_campaign` wins, else the
+    // first year reported.
+    let mut joined: BTreeMap<&str, (i32, i32)> = BTreeMap::new();
+    let mut first: BTreeMap<&str, i32> = BTreeMap::new();
     for (r, p) in ds.returns.iter().zip(&ds.profiles) {
+        let id = r.city_id.as_str();
+        let f = first.entry(id).or_insert(r.year);
+        *f = (*f).min(r.year);
         if let Some(d) = p.joined_campaign {
-            let e = out.entry(r.city_id.clone()).or_insert((r.year, d.year));
+            let e = joined.entry(id).or_insert((r.year, d.year));
             if r.year >= e.0 {
                 *e = (r.year, d.year);
             }
         }
     }
-    out.into_iter().map(|(k, (_, y))| (k, y)).collect()
+    for (id, year) in first {
+        if out.contains_key(id) || withdrawn.contains(id) {
+            continue;
+        }
+        let c = match joined.get(id) {
+            Some(&(_, y)) => Commitment { year: y, source: Source::JoinedCampaign },
+            None => Commitment { year, source: Source::FirstReturn },
+        };
+        out.insert(id.to_string(), c);
+    }
+    out
+}
+
+/// The year each government committed ([`commitments`]).
+pub fn commitment_years(ds: &Dataset) -> BTreeMap<String, i32> {
+    commitments(ds).into_iter().map(|(k, c)| (k, c.year)).collect()
+}
+
+/// How many governments returned a questionnaire for each year.
+pub fn reporting(ds: &Dataset) -> BTreeMap<i32, u32> {
+    let mut seen: std::collections::BTreeSet<(i32, &str)> = Default::default();
+    for r in &ds.returns {
+        seen.insert((r.year, r.city_id.as_str()));
+    }
+    let mut out = BTreeMap::new();
+    for (year, _) in seen {
+        *out.entry(year).or_default() += 1;
+    }
+    out
 }
 
 /// Campaign progress from the commitment year of each government, up to `last_year` (the
@@ -99,8 +166,14 @@ pub fn progress(commitments: &BTreeMap<String, i32>, last_year: i32, method: &Me
     out
 }
 
-/// The campaign table (columns [`COLUMNS`]).
+/// The campaign table (columns [`COLUMNS`]) without the governments reporting each year.
 pub fn campaign_frame(years: &[Year]) -> PolarsResult<DataFrame> {
+    campaign_table(years, &BTreeMap::new())
+}
+
+/// The campaign table (columns [`COLUMNS`]), with `reporting`, the governments that
+/// returned a questionnaire each year, in the observed years.
+pub fn campaign_table(years: &[Year], reporting: &BTreeMap<i32, u32>) -> PolarsResult<DataFrame> {
     DataFrame::new_infer_height(vec![
         Column::new("year".into(), years.iter().map(|y| y.year).collect::<Vec<_>>()),
         Column::new(
@@ -126,6 +199,13 @@ pub fn campaign_frame(years: &[Year]) -> PolarsResult<DataFrame> {
                     })
                 })
                 .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "reporting".into(),
+            years
+                .iter()
+                .map(|y| (!y.projected).then(|| reporting.get(&y.year).copied().unwrap_or(0)))
+                .collect::<Vec<Option<u32>>>(),
         ),
     ])
 }
@@ -176,6 +256,113 @@ mod tests {
         assert_eq!(milestone(1000), None);
         let last = years.last().unwrap();
         assert_eq!((last.year, last.cumulative, last.pace), (2030, 492.0, Some(60.0)));
+    }
+
+    fn record(city: &str, year: i32) -> crate::store::ReturnRecord {
+        crate::store::ReturnRecord {
+            sha256: format!("{city}-{year}"),
+            seq: 1,
+            city_id: city.into(),
+            city_name: city.into(),
+            year,
+            file: format!("{city}-{year}.xlsx"),
+            ingested_at: "2027-01-01T00:00:00Z".into(),
+            framework_id: "uclg-hrc".into(),
+            framework_version: "2026.5".into(),
+            template_version: None,
+            errors: 0,
+            warnings: 0,
+            superseded_by: None,
+        }
+    }
+
+    fn profile(city: &str, joined: Option<i32>) -> crate::compute::dataset::Profile {
+        crate::compute::dataset::Profile {
+            city_id: city.into(),
+            city_name: city.into(),
+            country: None,
+            region: None,
+            government_level: None,
+            population: None,
+            joined_campaign: joined.and_then(|y| crate::questionnaire::answer::Date::new(y, 6, 1)),
+        }
+    }
+
+    fn pledge(id: &str, date: &str, status: crate::store::PledgeStatus) -> crate::store::Pledge {
+        crate::store::Pledge {
+            government_id: id.into(),
+            name: id.into(),
+            country: "PER".into(),
+            region: None,
+            government_level: None,
+            pledged_on: date.into(),
+            status,
+            contact_email: None,
+            language: None,
+            source_file: "pledges.csv".into(),
+            source_sha256: "x".into(),
+            source_row: 2,
+            imported_at: "2027-01-01T00:00:00Z".into(),
+            superseded_at: None,
+        }
+    }
+
+    // See issue 21: pledges count from their date; a reporting government the register does
+    // not list counts from its joined_campaign, else its first return; a withdrawn one not
+    // at all.
+    #[test]
+    fn issue_21_pledges_count_with_the_returns_as_a_fallback() {
+        use crate::store::PledgeStatus::{Active, Pledged, Withdrawn};
+        let ds = Dataset {
+            returns: vec![
+                record("A", 2025),
+                record("A", 2026),
+                record("B", 2025),
+                record("B", 2026),
+                record("C", 2026),
+                record("W", 2026),
+            ],
+            profiles: vec![
+                profile("A", Some(2021)),
+                profile("A", Some(2024)),
+                profile("B", None),
+                profile("B", None),
+                profile("C", Some(2022)),
+                profile("W", Some(2023)),
+            ],
+            pledges: vec![
+                pledge("A", "2022-03-01", Active),
+                pledge("P", "2024-11-30", Pledged),
+                pledge("Q", "2026-01-15", Pledged),
+                pledge("W", "2023-05-05", Withdrawn),
+            ],
+            ..Dataset::default()
+        };
+        let c = super::commitments(&ds);
+        let got: Vec<(&str, i32, Source)> =
+            c.iter().map(|(k, v)| (k.as_str(), v.year, v.source)).collect();
+        assert_eq!(
+            got,
+            [
+                ("A", 2022, Source::Register),
+                ("B", 2025, Source::FirstReturn),
+                ("C", 2022, Source::JoinedCampaign),
+                ("P", 2024, Source::Register),
+                ("Q", 2026, Source::Register),
+            ]
+        );
+        let reporting = reporting(&ds);
+        assert_eq!(reporting.into_iter().collect::<Vec<_>>(), [(2025, 2), (2026, 4)]);
+        let years = progress(&commitment_years(&ds), 2026, &Method::default());
+        let table = campaign_table(&years, &super::reporting(&ds)).expect("table");
+        let column = |name: &str| -> Vec<Option<f64>> {
+            let c = table.column(name).expect(name).cast(&DataType::Float64).expect("cast");
+            c.f64().expect("f64").iter().take(5).collect()
+        };
+        // 2022: A, C; 2024: P; 2025: B; 2026: Q.
+        assert_eq!(column("cumulative"), [Some(2.0), Some(2.0), Some(3.0), Some(4.0), Some(5.0)]);
+        assert_eq!(column("reporting"), [Some(0.0), Some(0.0), Some(0.0), Some(2.0), Some(4.0)]);
+        assert_eq!(table.get_column_names(), COLUMNS);
     }
 
     #[test]

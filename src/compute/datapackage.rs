@@ -856,8 +856,9 @@ mod tests {
             .contains(&"percent".into()));
         assert_eq!(indicators["foreignKeys"][0]["reference"]["resource"], "scores");
         let statuses = field("status")["constraints"]["enum"].as_array().unwrap().clone();
-        assert_eq!(statuses.len(), 5, "{statuses:?}");
+        assert_eq!(statuses.len(), 6, "{statuses:?}");
         assert!(statuses.contains(&"not_asked".into()));
+        assert!(statuses.contains(&"out_of_range".into()));
     }
 
     // The marker and booleans the package declares are what the CSV writer prints.

@@ -58,6 +58,8 @@ pub struct Dataset {
     pub followup: Vec<Vec<FollowUpRow>>,
     /// The UN recommendations imported into the store.
     pub recommendations: Vec<Recommendation>,
+    /// The current row of each government of the pledge register (withdrawn ones too).
+    pub pledges: Vec<crate::store::Pledge>,
     /// For each return, the error-level consistency rules it breaks: their answers are
     /// invalid for computation (the review gate, [`crate::validate::gate`]) unless the
     /// analyst overrode the gate ([`Dataset::override_gate`]).
@@ -78,6 +80,7 @@ impl Dataset {
             ds.followup = followup;
         }
         ds.recommendations = recommendations;
+        ds.pledges = crate::store::Register::open(store.dir())?.current();
         Ok(ds)
     }
 
@@ -130,6 +133,7 @@ impl Dataset {
             groups,
             followup,
             recommendations: Vec::new(),
+            pledges: Vec::new(),
             gated,
         }
     }
@@ -161,6 +165,18 @@ impl Dataset {
         retain(&mut self.groups, &keep);
         retain(&mut self.followup, &keep);
         retain(&mut self.gated, &keep);
+        // The pledges of the region (by the register's region, else by the government's
+        // returns) made by the end of `up_to`.
+        let kept: std::collections::HashSet<&str> =
+            self.returns.iter().map(|r| r.city_id.as_str()).collect();
+        self.pledges.retain(|p| {
+            let in_region = match (region, p.region.as_deref()) {
+                (None, _) => true,
+                (Some(g), Some(r)) => g == r,
+                (Some(_), None) => kept.contains(p.government_id.as_str()),
+            };
+            in_region && up_to.is_none_or(|y| p.year().is_some_and(|py| py <= y))
+        });
     }
 
     /// Lifts the review gate for the returns whose sha256 is in `overridden` (the analyst

@@ -245,11 +245,10 @@ pub fn compute(
     let quality = quality::quality(full.clone().lazy())?.collect()?;
     let indicators = select(full.lazy(), &indicators::COLUMNS).collect()?;
     let last_year = ds.returns.iter().map(|r| r.year).max().unwrap_or(method.projection_to);
-    let campaign = campaign::campaign_frame(&campaign::progress(
-        &campaign::commitment_years(ds),
-        last_year,
-        method,
-    ))?;
+    let campaign = campaign::campaign_table(
+        &campaign::progress(&campaign::commitment_years(ds), last_year, method),
+        &campaign::reporting(ds),
+    )?;
     let responses = crate::store::responses_export(&ds.returns, &ds.responses)?;
     let indicators_by_group = groups::group_table(fw, ds, &indicators)?;
     let disaggregation_status = groups::status_table(fw, ds)?;

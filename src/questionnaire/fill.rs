@@ -51,6 +51,27 @@ pub struct Fill {
     pub recommendations_country: Option<String>,
     /// Follow-up answers, by recommendation id (last year's, or a fixture's).
     pub followup: BTreeMap<String, FollowUp>,
+    /// What was carried over from an earlier return (`--prefill`, `--prefill-from-store`):
+    /// those answers are marked in the workbook, and recorded in its hidden sheet so that
+    /// the validator can tell a return sent back unchanged (`W-UNCHANGED`).
+    pub prefilled: Option<Prefilled>,
+}
+
+/// The answers a workbook carries over from an earlier return of the same government.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Prefilled {
+    /// The reporting year of that return.
+    pub year: Option<i32>,
+    /// The sha256 of its file, when known.
+    pub sha256: Option<String>,
+    /// The answers carried over, by question id, as [`super::prefill::canonical`] writes
+    /// them. A question missing here is not marked as prefilled (e.g. a profile answer
+    /// given on the command line).
+    pub values: BTreeMap<String, String>,
+    /// The breakdown answers carried over (marked like the answers).
+    pub groups: std::collections::BTreeSet<GroupKey>,
+    /// The recommendations whose follow-up (competence, status) was carried over.
+    pub followup: std::collections::BTreeSet<String>,
 }
 
 /// A UN recommendation as the recommendations sheet shows it: every text ready in the

@@ -22,6 +22,15 @@ pub const META_REC_COUNTRY: &str = "recommendations_country";
 /// Key of the hidden sheet, one row per recommendation the workbook lists (its id).
 pub const META_REC: &str = "recommendation";
 
+/// Key of the hidden sheet giving the sha256 of the return a prefilled workbook carries
+/// answers over from (`questionnaire --prefill`).
+pub const META_PREFILLED_FROM: &str = "prefilled_from";
+/// Key of the hidden sheet giving that return's reporting year.
+pub const META_PREFILLED_YEAR: &str = "prefilled_year";
+/// Key of the hidden sheet, one row per answer carried over: the question id in column B,
+/// the answer in column C (as [`super::prefill::canonical`] writes it).
+pub const META_PREFILLED: &str = "prefilled";
+
 /// The columns of a question sheet, in the order the writer puts them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Column {
@@ -67,6 +76,9 @@ pub enum Column {
     Department,
     /// On the recommendations sheet: what was done.
     Action,
+    /// In a prefilled workbook, beside the answer: last year's answer, carried over
+    /// ("Prefilled from 2026"). The reader does not read it.
+    Prefilled,
 }
 
 impl Column {
@@ -75,6 +87,20 @@ impl Column {
         Column::Id,
         Column::Question,
         Column::Answer,
+        Column::Unit,
+        Column::Help,
+        Column::Source,
+        Column::Comment,
+        Column::WhoAnswers,
+    ];
+
+    /// The columns of a question sheet of a prefilled workbook, in sheet order: last
+    /// year's answer beside the answer.
+    pub const PREFILLED: [Column; 9] = [
+        Column::Id,
+        Column::Question,
+        Column::Answer,
+        Column::Prefilled,
         Column::Unit,
         Column::Help,
         Column::Source,
@@ -142,6 +168,10 @@ impl Column {
             (Column::Action, Lang::En) => "What was done",
             (Column::Action, Lang::Es) => "Qué se ha hecho",
             (Column::Action, Lang::Fr) => "Ce qui a été fait",
+            // Written with the year: see [`prefilled_header`].
+            (Column::Prefilled, Lang::En) => "Prefilled from",
+            (Column::Prefilled, Lang::Es) => "Precargado de",
+            (Column::Prefilled, Lang::Fr) => "Repris de",
         }
     }
 
@@ -226,7 +256,25 @@ impl Column {
             ("que se ha hecho", Column::Action),
             ("ce qui a ete fait", Column::Action),
         ];
-        words.iter().find(|(w, _)| *w == head).map(|(_, c)| *c)
+        if let Some(c) = words.iter().find(|(w, _)| *w == head).map(|(_, c)| *c) {
+            return Some(c);
+        }
+        // "Prefilled from 2026" and its translations, whatever the year.
+        let prefilled = ["prefilled from", "precargado de", "repris de"];
+        let year = |rest: &str| rest.trim().chars().all(|c| c.is_ascii_digit());
+        prefilled
+            .iter()
+            .any(|p| head.strip_prefix(p).is_some_and(year))
+            .then_some(Column::Prefilled)
+    }
+}
+
+/// The header of the column of last year's answers in a workbook prefilled from the return
+/// for `year` ("Prefilled from 2026", "Precargado de 2026", "Repris de 2026").
+pub fn prefilled_header(lang: Lang, year: Option<i32>) -> String {
+    match year {
+        Some(y) => format!("{} {y}", Column::Prefilled.header(lang)),
+        None => Column::Prefilled.header(lang).to_string(),
     }
 }
 
@@ -488,7 +536,12 @@ mod tests {
                 assert_eq!(Column::from_header(col.header(lang)), Some(col), "{lang} {col:?}");
             }
             assert_eq!(Column::from_header("Responsable"), Some(Column::WhoAnswers));
+            for year in [None, Some(2026)] {
+                let header = prefilled_header(lang, year);
+                assert_eq!(Column::from_header(&header), Some(Column::Prefilled), "{header}");
+            }
         }
+        assert_eq!(Column::from_header("Prefilled from last year"), None);
         assert_eq!(Column::from_header("  RÉPONSE "), Some(Column::Answer));
         assert_eq!(Column::from_header("Answer (required)"), Some(Column::Answer));
         assert_eq!(Column::from_header("Answers given"), None);

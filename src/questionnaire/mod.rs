@@ -6,6 +6,7 @@ pub mod fill;
 pub mod layout;
 pub mod limits;
 mod percent;
+pub mod prefill;
 pub mod read;
 pub mod write;
 

@@ -12,7 +12,10 @@ use std::path::{Path, PathBuf};
 use calamine::{open_workbook_from_rs, Data, Range, Reader, Sheets};
 
 use super::answer::{telling_option, Date, OptionCell, RawCell, Tick};
-use super::layout::{split_option_id, Column, META_REC, META_REC_COUNTRY, META_SHEET};
+use super::layout::{
+    split_option_id, Column, META_PREFILLED, META_PREFILLED_FROM, META_PREFILLED_YEAR, META_REC,
+    META_REC_COUNTRY, META_SHEET,
+};
 use super::limits::{check_ods, inflate, sheet_range, Limits, Parts};
 use super::CellRef;
 use crate::framework::{Framework, QuestionType};
@@ -30,6 +33,14 @@ pub struct Template {
     pub recommendations_country: Option<String>,
     /// The ids of the recommendations it lists, in order.
     pub recommendations: Vec<String>,
+    /// The sha256 of the earlier return whose answers it carries over, if it was prefilled
+    /// (`questionnaire --prefill`); empty when that return's file is not known.
+    pub prefilled_from: Option<String>,
+    /// The reporting year of that return.
+    pub prefilled_year: Option<i32>,
+    /// The answers carried over, by question id, as
+    /// [`super::prefill::canonical`] wrote them.
+    pub prefilled: BTreeMap<String, String>,
 }
 
 /// One answer found in a workbook: a question's answer cell or, for a multiple-choice
@@ -821,6 +832,13 @@ fn read_template(range: &Range<Data>) -> Template {
             "language" => t.language = Lang::from_code(&value),
             META_REC_COUNTRY => t.recommendations_country = Some(value),
             META_REC => t.recommendations.push(value),
+            META_PREFILLED_FROM => t.prefilled_from = Some(value),
+            META_PREFILLED_YEAR => t.prefilled_year = value.parse().ok(),
+            // `prefilled | question id | value`: the value in the third column.
+            META_PREFILLED => {
+                let canon = range.get((r, 2)).and_then(text_of).unwrap_or_default();
+                t.prefilled.insert(value, canon);
+            }
             _ => {}
         }
     }

@@ -361,24 +361,7 @@ pub fn import_bytes(
     if size > limits.file_bytes {
         return Err(ImportError::TooLarge { size, limit: limits.file_bytes });
     }
-    let kind = source_kind(path)?;
-    if bytes.is_empty() {
-        return Err(ImportError::Empty);
-    }
-    let sheets: Vec<Sheet> = match kind {
-        SourceKind::Text => vec![Sheet { name: None, rows: read_delimited(bytes)? }],
-        SourceKind::Spreadsheet => match read_sheets(path, bytes, limits) {
-            Ok(sheets) => {
-                sheets.into_iter().map(|(n, rows)| Sheet { name: Some(n), rows }).collect()
-            }
-            // A "spreadsheet" that is really delimited text, as some tools export.
-            Err(ReadError::NotASpreadsheet("text")) => match read_delimited(bytes) {
-                Ok(rows) if find_header(&rows).is_some() => vec![Sheet { name: None, rows }],
-                _ => return Err(ImportError::NotASpreadsheet("text".into())),
-            },
-            Err(e) => return Err(e.into()),
-        },
-    };
+    let sheets = read_rows(path, bytes, limits, &|rows| find_header(rows).is_some())?;
     let Some((sheet, header)) =
         sheets.iter().find_map(|s| find_header(&s.rows).map(|header| (s, header)))
     else {
@@ -433,6 +416,39 @@ pub fn import_bytes(
     Ok(out)
 }
 
+/// Whether rows (the first 50 of a sheet, each cell as text) hold a table's header row.
+pub(crate) type HasHeader = dyn Fn(&[Vec<Option<String>>]) -> bool;
+
+/// The sheets of a table file `bytes` read from `path` (whose extension says spreadsheet or
+/// delimited text), each row's cells as text: a spreadsheet's sheets, or delimited text as
+/// one unnamed sheet, split at the delimiter that gives a row `has_header` accepts (of the
+/// first 50 rows). A "spreadsheet" that is really delimited text, as some tools export, is
+/// read as text when it has such a row. For recommendation exports and the pledge register.
+pub(crate) fn read_rows(
+    path: &Path,
+    bytes: &[u8],
+    limits: &Limits,
+    has_header: &HasHeader,
+) -> Result<Vec<Sheet>, ImportError> {
+    let kind = source_kind(path)?;
+    if bytes.is_empty() {
+        return Err(ImportError::Empty);
+    }
+    Ok(match kind {
+        SourceKind::Text => vec![Sheet { name: None, rows: read_delimited(bytes, has_header)? }],
+        SourceKind::Spreadsheet => match read_sheets(path, bytes, limits) {
+            Ok(sheets) => {
+                sheets.into_iter().map(|(n, rows)| Sheet { name: Some(n), rows }).collect()
+            }
+            Err(ReadError::NotASpreadsheet("text")) => match read_delimited(bytes, has_header) {
+                Ok(rows) if has_header(&rows) => vec![Sheet { name: None, rows }],
+                _ => return Err(ImportError::NotASpreadsheet("text".into())),
+            },
+            Err(e) => return Err(e.into()),
+        },
+    })
+}
+
 /// Spreadsheet or delimited text, by the extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum SourceKind {
@@ -458,7 +474,7 @@ fn source_kind(path: &Path) -> Result<SourceKind, ImportError> {
 /// The bytes at `path`, checked as the reader of returns checks them
 /// ([`read_regular`]): a folder or a named pipe is refused unopened, a name of a kind
 /// hrcities does not import before the file is opened, and no more than the limit is read.
-fn read_export(path: &Path, limits: &Limits) -> Result<Vec<u8>, ImportError> {
+pub(crate) fn read_export(path: &Path, limits: &Limits) -> Result<Vec<u8>, ImportError> {
     if std::fs::metadata(path)?.is_dir() {
         return Err(ImportError::Folder);
     }
@@ -510,8 +526,11 @@ fn windows_1252(b: u8) -> char {
 }
 
 /// The rows of delimited text `bytes`, with the delimiter (tab, `;` or `,`) that gives a
-/// header row; when none does, the one most frequent in the first lines.
-fn read_delimited(bytes: &[u8]) -> Result<Vec<Vec<Option<String>>>, ImportError> {
+/// header row (`has_header`); when none does, the one most frequent in the first lines.
+fn read_delimited(
+    bytes: &[u8],
+    has_header: &HasHeader,
+) -> Result<Vec<Vec<Option<String>>>, ImportError> {
     let text = decode(bytes);
     if text.trim().is_empty() {
         return Err(ImportError::Empty);
@@ -525,7 +544,7 @@ fn read_delimited(bytes: &[u8]) -> Result<Vec<Vec<Option<String>>>, ImportError>
     delimiters.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
     for (_, d) in &delimiters {
         let head = parse_delimited(&text, *d, Some(HEADER_SEARCH_ROWS))?;
-        if find_header(&head).is_some() {
+        if has_header(&head) {
             return parse_delimited(&text, *d, None);
         }
     }
@@ -599,9 +618,11 @@ fn first_line(text: &str) -> String {
 // Headers
 
 /// One sheet of rows (delimited text is one unnamed sheet).
-struct Sheet {
-    name: Option<String>,
-    rows: Vec<Vec<Option<String>>>,
+pub(crate) struct Sheet {
+    /// The sheet's name (`None` for delimited text).
+    pub(crate) name: Option<String>,
+    /// Its rows from row 1, each cell as text (`None`: empty).
+    pub(crate) rows: Vec<Vec<Option<String>>>,
 }
 
 /// What a column holds, whatever the export calls it.
@@ -670,7 +691,7 @@ fn plain_field(key: &str) -> Option<Field> {
 
 /// A header as compared: folded (case and accents), letters and digits only, so
 /// `Reccomending  Body`, `reccomending_body` and `RECCOMENDING-BODY` are one.
-fn header_key(text: &str) -> String {
+pub(crate) fn header_key(text: &str) -> String {
     fold(text).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
@@ -1059,7 +1080,7 @@ fn read_row(
 /// `raw` with line breaks made `\n` and hidden characters removed (controls other than
 /// tab and line feed, bidirectional overrides), cut at [`MAX_CELL_CHARS`]; and how many
 /// characters it had before the cut.
-fn clean_cell(raw: &str) -> (String, usize) {
+pub(crate) fn clean_cell(raw: &str) -> (String, usize) {
     let mut out = String::with_capacity(raw.len().min(MAX_CELL_CHARS * 4));
     let mut count = 0;
     let mut chars = raw.chars().peekable();
@@ -1114,7 +1135,7 @@ fn strip_dash(value: &str) -> &str {
 }
 
 /// `text` cut to `max` characters, with `…` if cut.
-fn shorten(text: &str, max: usize) -> String {
+pub(crate) fn shorten(text: &str, max: usize) -> String {
     let mut out: String = text.chars().take(max).collect();
     if text.chars().nth(max).is_some() {
         out.push('…');
@@ -1134,7 +1155,7 @@ const COUNTRY_ALIASES: [(&str, &str); 5] = [
 /// The ISO3 code of a country as UHRI or a person writes it: the name or code as is;
 /// `Bolivia (Plurinational State of)` as `Plurinational State of Bolivia`, `Bolivia,
 /// Plurinational State of` or `Bolivia`; `Republic of Korea` as `Korea, Republic of`.
-fn country(name: &str) -> Option<String> {
+pub(crate) fn country(name: &str) -> Option<String> {
     let name = name.replace(['’', 'ʼ', '`'], "'");
     let name = name.trim();
     let folded = fold(name);
@@ -1164,7 +1185,7 @@ fn country(name: &str) -> Option<String> {
 
 /// The ISO date of `value`: an Excel serial day (`46078`, `46125.4996`) from 1950 to 2099,
 /// or a date Excel or a person writes (`2024-03-28`, `28/03/2024`, `2024-03-28T10:00`).
-fn parse_date(value: &str) -> Option<String> {
+pub(crate) fn parse_date(value: &str) -> Option<String> {
     let v = value.trim();
     if let Ok(serial) = v.parse::<f64>() {
         return if serial.is_finite() && SERIAL_RANGE.contains(&serial) {

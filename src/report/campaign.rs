@@ -291,6 +291,7 @@ impl Reporter<'_> {
             h_progress => tr(lang, "report.h_progress"),
             progress_intro => tr(lang, "report.progress_intro"),
             progress_alt => progress_chart.desc.clone(),
+            pledging => self.pledged_and_reporting(year, lang),
             h_returns => tr(lang, "report.h_returns"),
             h_region => tr(lang, "report.region"),
             levels => levels.iter().map(|(_, l)| l.clone()).collect::<Vec<_>>(),
@@ -332,6 +333,7 @@ impl Reporter<'_> {
             breakdowns => breakdowns,
             followup => followup,
             since => self.since_last_year(year, lang),
+            practices => self.practices_annex(year, lang),
         };
         let mut files = vec![
             ("charts/progress.svg".to_string(), progress_chart.svg.into_bytes()),
@@ -346,5 +348,96 @@ impl Reporter<'_> {
         };
         let path = PathBuf::from("campaign").join(name);
         self.compile("campaign.typ.j2", ctx, files, (year, 12, 31), path)
+    }
+}
+
+impl Reporter<'_> {
+    /// The progress section's account of who is counted (issue 21): the governments
+    /// committed by the end of `year` — from the pledge register, or from their returns when
+    /// the register does not list them — against those that returned a questionnaire for
+    /// `year`, in plain words, and both per year as a table.
+    fn pledged_and_reporting(&self, year: i32, lang: Lang) -> Value {
+        use crate::compute::campaign::{commitments, Source};
+        let n = |k: usize| format_number(k as f64, 0, lang);
+        let all = commitments(self.ds);
+        let committed: Vec<(&String, Source)> =
+            all.iter().filter(|(_, c)| c.year <= year).map(|(id, c)| (id, c.source)).collect();
+        let in_register = committed.iter().filter(|(_, s)| *s == Source::Register).count();
+        let reporting: BTreeSet<&str> =
+            self.ds.returns.iter().filter(|r| r.year == year).map(|r| r.city_id.as_str()).collect();
+        let ever: BTreeSet<&str> =
+            self.ds.returns.iter().filter(|r| r.year <= year).map(|r| r.city_id.as_str()).collect();
+        let not_reporting: Vec<&str> = committed
+            .iter()
+            .map(|(id, _)| id.as_str())
+            .filter(|id| !reporting.contains(id))
+            .collect();
+        let never = not_reporting.iter().filter(|id| !ever.contains(*id)).count();
+        let withdrawn = self.ds.pledges.iter().filter(|p| !p.stands()).count();
+        let mut text = vec![if self.ds.pledges.is_empty() {
+            trf(
+                lang,
+                "pledge.report.committed_no_register",
+                &[("year", &year), ("committed", &n(committed.len()))],
+            )
+        } else if in_register == committed.len() {
+            trf(
+                lang,
+                "pledge.report.committed_all_register",
+                &[("year", &year), ("committed", &n(committed.len()))],
+            )
+        } else {
+            trf(
+                lang,
+                "pledge.report.committed",
+                &[
+                    ("year", &year),
+                    ("committed", &n(committed.len())),
+                    ("register", &n(in_register)),
+                    ("returns", &n(committed.len() - in_register)),
+                ],
+            )
+        }];
+        let key = if not_reporting.is_empty() {
+            "pledge.report.reporting_all"
+        } else if never == not_reporting.len() {
+            "pledge.report.reporting_never"
+        } else {
+            "pledge.report.reporting"
+        };
+        text.push(trf(
+            lang,
+            key,
+            &[
+                ("year", &year),
+                ("reporting", &n(reporting.len())),
+                ("not_reporting", &n(not_reporting.len())),
+                ("never", &n(never)),
+            ],
+        ));
+        if withdrawn > 0 {
+            text.push(trf(lang, "pledge.report.withdrawn", &[("n", &n(withdrawn))]));
+        }
+        text.push(tr(lang, "pledge.report.difference").to_string());
+        let rows: Vec<Value> = self
+            .data
+            .campaign
+            .iter()
+            .filter(|c| !c.projected && c.year <= year)
+            .map(|c| {
+                context! {
+                    year => c.year,
+                    committed => format_number(c.cumulative, 0, lang),
+                    reporting => c.reporting.map_or_else(|| "–".to_string(), |r| n(r as usize)),
+                }
+            })
+            .collect();
+        context! {
+            text => text.join(" "),
+            h_year => tr(lang, "pledge.report.h_year"),
+            h_committed => tr(lang, "pledge.report.h_committed"),
+            h_reporting => tr(lang, "pledge.report.h_reporting"),
+            rows => rows,
+        }
     }
 }

@@ -756,6 +756,7 @@ impl Reporter<'_> {
             method => method,
             left_behind => left_behind,
             followup => followup,
+            peers => self.peers_section(city, year, lang),
         };
         let mut files = vec![("charts/rights.svg".to_string(), chart.svg.into_bytes())];
         files.extend(group_files);

@@ -12,6 +12,7 @@ pub mod docx;
 pub mod escape;
 pub mod followup;
 pub mod groups;
+pub mod peers;
 mod since;
 pub mod submission;
 pub mod template;
@@ -115,6 +116,8 @@ pub struct Reporter<'a> {
     annex_cache: [std::sync::OnceLock<String>; 3],
     /// Typst's warnings so far, each with the number of documents that gave it.
     warnings: std::sync::Mutex<std::collections::BTreeMap<String, usize>>,
+    /// The suggested peers of each year, worked out once for all the reports.
+    peers_cache: std::sync::Mutex<std::collections::HashMap<i32, Arc<Vec<peers::Peer>>>>,
 }
 
 impl<'a> Reporter<'a> {
@@ -139,6 +142,7 @@ impl<'a> Reporter<'a> {
             method,
             annex_cache: Default::default(),
             warnings: Default::default(),
+            peers_cache: Default::default(),
         })
     }
 

@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{now_utc, Ingest, IngestOutcome, Store, StoreError};
+use super::{
+    now_utc, Ingest, IngestOptions, IngestOutcome, Mismatch, ReturnRecord, Store, StoreError,
+};
 use crate::framework::Framework;
 use crate::i18n::{tr, trf, Lang};
 use crate::validate::batch::FileResult;
@@ -66,12 +68,26 @@ pub fn compare_with_store(
     Ok(())
 }
 
-/// Files the readable returns of `results` in the store at `store_dir` (made if needed).
+/// Files the readable returns of `results` in the store at `store_dir` (made if needed),
+/// refusing to replace a current version when the new file may not be the same return
+/// ([`file_results_with`] with no override).
 pub fn file_results(
     fw: &Framework,
     results: &[FileResult],
     store_dir: &Path,
     lang: Lang,
+) -> Result<Filed, StoreError> {
+    file_results_with(fw, results, store_dir, lang, IngestOptions::default())
+}
+
+/// Files the readable returns of `results` in the store at `store_dir` (made if needed), as
+/// `options` allow.
+pub fn file_results_with(
+    fw: &Framework,
+    results: &[FileResult],
+    store_dir: &Path,
+    lang: Lang,
+    options: IngestOptions,
 ) -> Result<Filed, StoreError> {
     let store = Store::open_or_create(store_dir)?;
     let filed_ids = store.city_ids()?;
@@ -114,24 +130,118 @@ pub fn file_results(
         });
         who.push(format!("{name} ({id}), {year}"));
     }
-    let outcomes = store.ingest(fw, &items, &now_utc())?;
+    let outcomes = store.ingest(fw, &items, &now_utc(), options)?;
     let mut filed = Filed { lines: Vec::new(), added: 0, unchanged: 0, skipped };
-    for (outcome, who) in outcomes.iter().zip(&who) {
+    for ((outcome, who), item) in outcomes.iter().zip(&who).zip(&items) {
+        let name = item
+            .path
+            .file_name()
+            .map_or_else(|| item.path.display().to_string(), |n| n.to_string_lossy().into_owned());
         let line = match outcome {
+            IngestOutcome::Added { superseded: Some(old), overridden, .. }
+                if !overridden.is_empty() =>
+            {
+                filed.added += 1;
+                trf(lang, "restore.ingest_replaced_override", &[("who", who), ("file", &old.file)])
+            }
             IngestOutcome::Added { superseded: Some(old), .. } => {
                 filed.added += 1;
                 trf(lang, "cli.ingest_replaced", &[("who", who), ("file", &old.file)])
             }
             IngestOutcome::Added { .. } => {
                 filed.added += 1;
-                trf(lang, "cli.ingest_added", &[("who", who)])
+                let line = trf(lang, "cli.ingest_added", &[("who", who)]);
+                match super::name_year(&name).filter(|y| *y != item.year) {
+                    Some(y) => {
+                        let note = trf(
+                            lang,
+                            "restore.name_year_note",
+                            &[("file", &name), ("name_year", &y), ("year", &item.year)],
+                        );
+                        format!("{line}\n            {note}")
+                    }
+                    None => line,
+                }
             }
             IngestOutcome::Unchanged { .. } => {
                 filed.unchanged += 1;
                 trf(lang, "cli.ingest_unchanged", &[("who", who)])
             }
+            IngestOutcome::Refiled { superseded, .. } => {
+                filed.added += 1;
+                trf(lang, "restore.ingest_refiled", &[("who", who), ("file", &superseded.file)])
+            }
+            IngestOutcome::Refused { current, why, .. } => {
+                let reason = refusal(lang, item, &name, current, why);
+                filed.skipped.push((item.path.to_path_buf(), reason));
+                continue;
+            }
         };
         filed.lines.push(line);
     }
     Ok(filed)
+}
+
+/// Why the file `name` of `item` was not filed in place of `current`, and what to do, in
+/// `lang`: "the current 2025 return of X came from a.xlsx; b.xlsx has another name, and
+/// its name says 2026 while its profile says 2025 — …".
+fn refusal(
+    lang: Lang,
+    item: &Ingest<'_>,
+    name: &str,
+    current: &ReturnRecord,
+    why: &[Mismatch],
+) -> String {
+    let who = format!("{} ({})", current.city_name, current.city_id);
+    let lead = trf(
+        lang,
+        "restore.refused_lead",
+        &[("year", &current.year), ("who", &who), ("current", &current.file)],
+    );
+    let parts: Vec<String> = why
+        .iter()
+        .map(|m| match m {
+            Mismatch::FileName => trf(lang, "restore.why_file_name", &[("file", &name)]),
+            // "b.xlsx has another name; its name says…", or "the name of b.xlsx says…".
+            Mismatch::NameYear(y) => trf(
+                lang,
+                if why.contains(&Mismatch::FileName) {
+                    "restore.why_its_name_year"
+                } else {
+                    "restore.why_name_year"
+                },
+                &[("file", &name), ("name_year", y), ("year", &item.year)],
+            ),
+            Mismatch::CityName => trf(
+                lang,
+                "restore.why_city_name",
+                &[("new", &item.city_name), ("current", &current.city_name)],
+            ),
+            Mismatch::Restored { at, by, reason } => {
+                let by = by
+                    .as_deref()
+                    .map_or_else(String::new, |b| trf(lang, "review.by", &[("by", &b)]));
+                let reason = reason
+                    .as_deref()
+                    .map_or_else(String::new, |r| trf(lang, "review.note", &[("note", &r)]));
+                trf(lang, "restore.why_restored", &[("at", at), ("by", &by), ("note", &reason)])
+            }
+            Mismatch::Accepted { at, by } => {
+                let by = by
+                    .as_deref()
+                    .map_or_else(String::new, |b| trf(lang, "review.by", &[("by", &b)]));
+                trf(lang, "review.why_accepted", &[("at", at), ("by", &by)])
+            }
+        })
+        .collect();
+    let mut hints = Vec::new();
+    if why.iter().any(|m| matches!(m, Mismatch::Restored { .. })) {
+        hints.push(tr(lang, "restore.refused_hint_restored").to_string());
+    } else if why.iter().any(|m| !m.needs_reopen()) {
+        hints.push(trf(lang, "restore.refused_hint_replace", &[("year", &current.year)]));
+    }
+    if why.iter().any(Mismatch::needs_reopen) {
+        hints.push(tr(lang, "review.refused_hint_reopen").to_string());
+    }
+    format!("{lead}; {} — {}", parts.join("; "), hints.join("; "))
 }

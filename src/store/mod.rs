@@ -13,27 +13,40 @@
 //! - `groups.parquet` — breakdown answers (Contract 5); `followup.parquet` — the follow-up
 //!   of UN recommendations (Contract 6); `recommendations.parquet` — the recommendations
 //!   imported (see [`crate::recommend::Registry`]).
+//! - `events.parquet` — the campaign's reviews of the returns and the versions made current
+//!   again or replaced on the analyst's word ([`Event`]).
+//! - `pledges.parquet` — the campaign's pledge register, every version of every row
+//!   ([`pledges`]).
 //!
 //! Every version of every return is kept; the current one of a city and year is the one no
-//! later version superseded. Writes go through temporary files renamed into place, data
+//! later version superseded (`superseded_by` names the version made current in its place:
+//! a later file, or an earlier version restored). Writes go through temporary files renamed into place, data
 //! tables first and `returns.parquet` last, so a store interrupted at any moment still
 //! reads as it was before or after the interrupted ingest: rows of a return that
 //! `returns.parquet` does not list are ignored, and ingesting that file again replaces
 //! them. An exclusive lock on `.lock` keeps two ingests from interleaving; the operating
 //! system releases it when the process ends, however it ends.
 
+mod events;
 mod file;
 mod ingest;
+pub mod pledges;
 pub(crate) mod table;
+pub mod tracker;
+mod versions;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
 pub use crate::export::sha256_hex;
 pub use crate::questionnaire::answer::ResponseStatus;
-pub use file::{compare_with_store, file_results, Filed};
-pub use ingest::{Ingest, IngestOutcome, Skipped};
+pub use events::{latest_review, Event, EventKind, ReviewStatus};
+pub use file::{compare_with_store, file_results, file_results_with, Filed};
+pub use ingest::{name_year, Ingest, IngestOptions, IngestOutcome, Mismatch, Skipped};
+pub use pledges::{Pledge, PledgeStatus, Register};
 pub use table::{responses_export, FollowUpRow, GroupRow, ResponseRow, ReturnRecord};
+pub use tracker::{track, ReturnState, Tracked, Tracker};
+pub use versions::{event_key, status_name, Restored, VersionError};
 
 /// Why the store could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +77,8 @@ pub const DIAGNOSTICS: &str = "diagnostics.parquet";
 pub const GROUPS: &str = "groups.parquet";
 /// See [`RETURNS`].
 pub const FOLLOWUP: &str = "followup.parquet";
+/// See [`RETURNS`].
+pub const EVENTS: &str = "events.parquet";
 const LOCK: &str = ".lock";
 
 /// A store folder.

@@ -216,22 +216,22 @@ pub(crate) fn write_table(path: &Path, df: &mut DataFrame) -> Result<(), StoreEr
 }
 
 /// Typed access to the columns of a table read from disk.
-struct Cols<'a> {
-    df: &'a DataFrame,
-    path: &'a Path,
+pub(super) struct Cols<'a> {
+    pub(super) df: &'a DataFrame,
+    pub(super) path: &'a Path,
 }
 
 impl<'a> Cols<'a> {
-    fn damaged(&self, message: String) -> StoreError {
+    pub(super) fn damaged(&self, message: String) -> StoreError {
         StoreError::Damaged { path: self.path.to_path_buf(), message }
     }
 
-    fn str(&self, name: &str) -> Result<&'a StringChunked, StoreError> {
+    pub(super) fn str(&self, name: &str) -> Result<&'a StringChunked, StoreError> {
         let c = self.df.column(name).map_err(|_| self.damaged(format!("no column `{name}`")))?;
         c.str().map_err(|_| self.damaged(format!("column `{name}` is not text")))
     }
 
-    fn req(&self, name: &str, row: usize) -> Result<String, StoreError> {
+    pub(super) fn req(&self, name: &str, row: usize) -> Result<String, StoreError> {
         self.str(name)?
             .get(row)
             .map(String::from)
@@ -245,11 +245,14 @@ impl<'a> Cols<'a> {
             .ok_or_else(|| self.damaged(format!("unknown status `{status}`")))
     }
 
-    fn opt(&self, name: &str, row: usize) -> Result<Option<String>, StoreError> {
+    pub(super) fn opt(&self, name: &str, row: usize) -> Result<Option<String>, StoreError> {
         Ok(self.str(name)?.get(row).map(String::from))
     }
 
-    fn num<T: PolarsNumericType>(&self, name: &str) -> Result<&'a ChunkedArray<T>, StoreError> {
+    pub(super) fn num<T: PolarsNumericType>(
+        &self,
+        name: &str,
+    ) -> Result<&'a ChunkedArray<T>, StoreError> {
         let c = self.df.column(name).map_err(|_| self.damaged(format!("no column `{name}`")))?;
         c.as_materialized_series()
             .unpack::<T>()
@@ -290,41 +293,57 @@ pub(super) fn read_returns(path: &Path) -> Result<Vec<ReturnRecord>, StoreError>
     Ok(out)
 }
 
-/// When each return was ingested, as a UTC timestamp column (milliseconds). A time that is
-/// not RFC 3339 UTC (none is written so) stays empty rather than wrong.
+/// When each return was ingested, as a UTC timestamp column (milliseconds).
 fn ingested_at_column(returns: &[ReturnRecord]) -> PolarsResult<Column> {
-    let ms: Vec<Option<i64>> =
-        returns.iter().map(|r| super::parse_utc(&r.ingested_at).map(|secs| secs * 1000)).collect();
-    Column::new("ingested_at".into(), ms)
+    utc_column("ingested_at", returns.iter().map(|r| r.ingested_at.as_str()))
+}
+
+/// RFC 3339 UTC times as a UTC timestamp column `name` (milliseconds). A time that is not
+/// RFC 3339 UTC (none is written so) stays empty rather than wrong.
+pub(super) fn utc_column<'a>(
+    name: &str,
+    times: impl Iterator<Item = &'a str>,
+) -> PolarsResult<Column> {
+    let ms: Vec<Option<i64>> = times.map(|t| super::parse_utc(t).map(|secs| secs * 1000)).collect();
+    Column::new(name.into(), ms)
         .cast(&DataType::Datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC)))
 }
 
 /// When each row was ingested, as RFC 3339 UTC: from a timestamp column, or from text in a
 /// store made by hrcities 0.1.
 fn ingested_at(c: &Cols<'_>) -> Result<Vec<String>, StoreError> {
-    let column =
-        c.df.column("ingested_at").map_err(|_| c.damaged("no column `ingested_at`".into()))?;
-    let empty = |i: usize| c.damaged(format!("column `ingested_at` is empty in row {}", i + 1));
-    match column.dtype() {
-        DataType::String => (0..c.df.height()).map(|i| c.req("ingested_at", i)).collect(),
-        DataType::Datetime(unit, _) => {
-            let per_second = match unit {
-                TimeUnit::Milliseconds => 1_000,
-                TimeUnit::Microseconds => 1_000_000,
-                TimeUnit::Nanoseconds => 1_000_000_000,
-            };
-            let raw = column
-                .cast(&DataType::Int64)
-                .map_err(|e| c.damaged(format!("column `ingested_at` ({e})")))?;
-            let raw = raw.i64().map_err(|e| c.damaged(format!("column `ingested_at` ({e})")))?;
-            raw.iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    v.map(|v| super::format_utc(v.div_euclid(per_second))).ok_or_else(|| empty(i))
-                })
-                .collect()
+    c.utc("ingested_at")
+}
+
+impl Cols<'_> {
+    /// The times of the column `name` as RFC 3339 UTC: from a timestamp column, or from
+    /// RFC 3339 text.
+    pub(super) fn utc(&self, name: &str) -> Result<Vec<String>, StoreError> {
+        let c = self;
+        let column = c.df.column(name).map_err(|_| c.damaged(format!("no column `{name}`")))?;
+        let empty = |i: usize| c.damaged(format!("column `{name}` is empty in row {}", i + 1));
+        match column.dtype() {
+            DataType::String => (0..c.df.height()).map(|i| c.req(name, i)).collect(),
+            DataType::Datetime(unit, _) => {
+                let per_second = match unit {
+                    TimeUnit::Milliseconds => 1_000,
+                    TimeUnit::Microseconds => 1_000_000,
+                    TimeUnit::Nanoseconds => 1_000_000_000,
+                };
+                let raw = column
+                    .cast(&DataType::Int64)
+                    .map_err(|e| c.damaged(format!("column `{name}` ({e})")))?;
+                let raw = raw.i64().map_err(|e| c.damaged(format!("column `{name}` ({e})")))?;
+                raw.iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        v.map(|v| super::format_utc(v.div_euclid(per_second)))
+                            .ok_or_else(|| empty(i))
+                    })
+                    .collect()
+            }
+            other => Err(c.damaged(format!("column `{name}` is {other}, not a time"))),
         }
-        other => Err(c.damaged(format!("column `ingested_at` is {other}, not a time"))),
     }
 }
 

@@ -8,6 +8,7 @@ use super::Diagnostic;
 mod followup;
 mod groups;
 pub mod plausible;
+mod unchanged;
 mod words;
 use crate::formula::{self, State};
 use crate::framework::{is_version, Framework, MissingStrategy, Question, QuestionType, Severity};
@@ -62,10 +63,12 @@ pub struct Checked {
 }
 
 impl Checked {
-    /// The answers as a [`Fill`] for next year's workbook (`questionnaire --prefill`):
-    /// usable answers as typed values, anything else exactly as the city wrote it (so an
-    /// `N/A` stays `N/A` and a wrong answer is still there to correct), with sources and
-    /// comments. The reporting year is left out: it is the one thing that must change.
+    /// The answers as a [`Fill`], to write the return again (a corrected copy, a test
+    /// fixture): usable answers as typed values, anything else exactly as the city wrote it
+    /// (so an `N/A` stays `N/A` and a wrong answer is still there to correct), with sources
+    /// and comments. The reporting year is left out. Next year's workbook is prefilled
+    /// otherwise, leaving out what cannot be carried over: see [`Checked::to_previous`] and
+    /// [`crate::questionnaire::prefill`].
     pub fn to_fill(&self, fw: &Framework) -> Fill {
         let mut fill = Fill::default();
         for a in &self.answers {
@@ -353,6 +356,7 @@ pub fn validate(fw: &Framework, wb: &Workbook, lang: Lang) -> Checked {
 
     // 4a. Usual ranges.
     plausible::plausible(&mut cx, fw, &answers);
+    unchanged::unchanged(&mut cx, fw, wb, &answers);
 
     // 4b. Breakdowns, against the totals.
     let groups = groups::groups(&mut cx, fw, wb, &answers, wb_lang);

@@ -126,7 +126,13 @@ fn name_questions(text: &str, fw: &Framework, answers: &[super::Answer], lang: L
 /// The item of one diagnostic: where, the question, what is wrong, how to fix it. A broken
 /// consistency rule is told in its own words with the answers as the city wrote them and
 /// where they are, not with the question ids and the comparison of the analyst's listing.
-fn item(fw: &Framework, d: &Diagnostic, answers: &[super::Answer], n: usize, lang: Lang) -> String {
+pub(crate) fn item(
+    fw: &Framework,
+    d: &Diagnostic,
+    answers: &[super::Answer],
+    n: usize,
+    lang: Lang,
+) -> String {
     let mut out = format!("{n}. ");
     match (&d.sheet, d.cell) {
         (Some(sheet), Some(cell)) => {
@@ -345,8 +351,15 @@ fn rfc5322_date(utc: &str) -> String {
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
     const MONTHS: [&str; 12] =
         ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let secs = crate::store::parse_utc(utc).unwrap_or(0);
-    let day = DAYS[secs.div_euclid(86_400).rem_euclid(7) as usize];
+    let num = |a: usize, b: usize| utc.get(a..b).and_then(|s| s.parse::<i64>().ok());
+    let (y, m, d) = (num(0, 4).unwrap_or(1970), num(5, 7).unwrap_or(1), num(8, 10).unwrap_or(1));
+    // Days since 1970-01-01 (H. Hinnant's days_from_civil).
+    let yy = if m <= 2 { y - 1 } else { y };
+    let era = yy.div_euclid(400);
+    let yoe = yy - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    let day = DAYS[days.rem_euclid(7) as usize];
     let month = utc.get(5..7).and_then(|m| m.parse::<usize>().ok()).unwrap_or(1);
     format!(
         "{day}, {} {} {} {} +0000",
@@ -410,11 +423,11 @@ pub fn write(dir: &Path, letters: &[Letter], from: &str, utc: &str) -> std::io::
             (Some(id), Some(y)) => format!("{id}-{y}"),
             _ => l.file.clone(),
         };
-        let mut name = crate::charts::file_part(&stem);
+        let mut name = crate::export::file_part(&stem);
         let mut k = 1;
         while used.contains(&name) {
             k += 1;
-            name = format!("{}-{k}", crate::charts::file_part(&stem));
+            name = format!("{}-{k}", crate::export::file_part(&stem));
         }
         used.push(name.clone());
         let txt: PathBuf = dir.join(format!("{name}.txt"));

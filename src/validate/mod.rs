@@ -2,6 +2,7 @@
 //! framework's consistency rules — as diagnostics that name the file, sheet and cell.
 
 pub mod across;
+pub mod annotate;
 pub mod batch;
 mod check;
 pub mod feedback;

@@ -742,8 +742,8 @@ const QUALITY_COLUMNS: [&str; 7] = [
     "outliers",
 ];
 
-const CAMPAIGN_COLUMNS: [&str; 6] =
-    ["year", "kind", "new_commitments", "cumulative", "pace", "milestones_passed"];
+const CAMPAIGN_COLUMNS: [&str; 7] =
+    ["year", "kind", "new_commitments", "cumulative", "pace", "milestones_passed", "reporting"];
 
 // ---------------------------------------------------------------------------------------
 // Test 1: three cities, two years
@@ -1120,4 +1120,23 @@ fn campaign_progress_counts_commitments_and_milestones_from_known_dates() {
     let mut check = Check::default();
     check_campaign(&mut check, &rows, &want, &[(2025, "10")]);
     check.finish();
+    // Beside them, the governments that returned a questionnaire each year (issue 21):
+    // Uno and Doce for 2025, all twelve for 2026; none before, nothing projected.
+    let reporting: Vec<(&str, &str)> =
+        rows.iter().map(|r| (r["year"].as_str(), r["reporting"].as_str())).collect();
+    assert_eq!(
+        reporting,
+        [
+            ("2021", "0"),
+            ("2022", "0"),
+            ("2023", "0"),
+            ("2024", "0"),
+            ("2025", "2"),
+            ("2026", "12"),
+            ("2027", ""),
+            ("2028", ""),
+            ("2029", ""),
+            ("2030", "")
+        ]
+    );
 }

@@ -2,7 +2,9 @@
 //! make each link slow) instead of one per file. Each module is one area; tests drive the
 //! real `hrcities` binary or the public API on real files.
 
+mod annotate;
 mod bad_files;
+mod campaign_year;
 mod charts;
 mod common;
 mod competences;
@@ -19,6 +21,7 @@ mod groups;
 mod interrupted;
 mod layers;
 mod people;
+mod prefill;
 mod questionnaire;
 mod recommendations;
 mod report;

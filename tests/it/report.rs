@@ -896,3 +896,52 @@ fn a_flagged_figure_stays_out_of_a_plan_unless_included_and_plan_text_prints_lit
         assert!(text.contains("#read(\"/etc/passwd\") *x* <script>alert(1)</script>"));
     }
 }
+
+#[test]
+fn peers_to_learn_from_come_only_from_governments_that_consent() {
+    let f = fixture();
+    let reporter = f.reporter();
+    let peers = reporter.peers(2027);
+    assert!(!peers.is_empty());
+    // Marisol de la Costa said no, Kalamé-les-Collines left the question blank (sample data).
+    let consenting = |id: &str| {
+        let i = f.ds.returns.iter().position(|r| r.city_id == id && r.year == 2027).unwrap();
+        let q = f.fw.questions.iter().position(|q| q.id == "share_practices").unwrap();
+        f.ds.answers[i][q].raw.trim().to_lowercase()
+    };
+    for p in peers.iter() {
+        assert!(["yes", "sí", "oui"].contains(&consenting(&p.peer_id).as_str()), "{p:?}");
+        assert!(p.peer_score > p.city_score, "{p:?}");
+        assert_ne!(p.peer_id, p.city_id);
+    }
+    for id in ["ESP-marisol-de-la-costa", "CIV-kalame-les-collines"] {
+        assert!(!peers.iter().any(|p| p.peer_id == id), "{id} is shown to others");
+    }
+    let mut per: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
+    for p in peers.iter() {
+        *per.entry((p.city_id.as_str(), p.right_id.as_str())).or_default() += 1;
+    }
+    assert!(per.values().all(|n| *n <= 3));
+    // The city report lists them, says it is not a ranking, and prints the practice as text.
+    let first = &peers[0];
+    let r = reporter.city(&first.city_id, 2027, Lang::En).expect("renders");
+    assert!(r.typ.contains("== Governments you could learn from"));
+    assert!(r.typ.contains("This is not a ranking"));
+    assert!(r.typ.contains(&markup(&first.peer_name)));
+    // The campaign report's annex has the consenting governments' practices only.
+    let c = reporter.campaign(2027, Lang::En, false).expect("renders");
+    assert!(c.typ.contains("== Practices shared by governments"));
+    let marisol =
+        f.ds.returns
+            .iter()
+            .position(|r| r.city_id == "ESP-marisol-de-la-costa" && r.year == 2027)
+            .unwrap();
+    for (q, a) in f.fw.questions.iter().zip(&f.ds.answers[marisol]) {
+        if q.id.ends_with("_PRACTICE") && !a.raw.trim().is_empty() {
+            assert!(!c.typ.contains(&markup(a.raw.trim())), "{}", q.id);
+        }
+    }
+    // The analyst's list of pairs.
+    let csv = hrcities::report::peers::peers_csv(&peers);
+    assert_eq!(String::from_utf8_lossy(&csv).lines().count(), peers.len() + 1);
+}

@@ -17,6 +17,10 @@ fn the_demo_writes_data_charts_reports_and_what_to_fix() {
     // The sample UN recommendations are imported first.
     assert!(stdout.contains("32 recommendations in"), "{stdout}");
     assert_eq!(std::fs::read_dir(out.join("recommendations")).expect("recs").count(), 2);
+    // And the sample pledge register (issue 21): more pledges than returns.
+    assert!(stdout.contains("22 pledge(s) read: 22 added"), "{stdout}");
+    let campaign = std::fs::read_to_string(out.join("data/campaign.csv")).expect("campaign");
+    assert!(campaign.contains("2027,observed,1,21.0,,,13"), "{campaign}");
     assert!(stdout.contains("validation.xlsx"));
     for stage in ["validate", "ingest", "compute", "charts", "reports"] {
         assert!(stdout.contains(&format!("{stage} ")), "time of {stage}: {stdout}");

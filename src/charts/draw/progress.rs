@@ -24,6 +24,20 @@ pub fn progress(data: &ChartData, l: Labels<'_>) -> Chart {
         ),
         _ => l.t("chart.progress_none").to_string(),
     };
+    // The governments that returned a questionnaire, beside those committed (issue 21).
+    let reporting: Vec<(i32, u32)> =
+        observed.iter().filter_map(|r| r.reporting.map(|n| (r.year, n))).collect();
+    let desc = match reporting.last() {
+        Some(&(year, n)) => {
+            let more = trf(
+                l.lang,
+                "chart.progress_reporting_desc",
+                &[("n", &format_number(n as f64, 0, l.lang)), ("year", &year)],
+            );
+            format!("{desc} {more}")
+        }
+        None => desc,
+    };
     let top = header_height(&title, &subtitle) + 10.0;
     let height = top + 330.0;
     let (x0, x1, y0, y1) = (80.0, W as f64 - 90.0, top, top + 270.0);
@@ -83,6 +97,17 @@ pub fn progress(data: &ChartData, l: Labels<'_>) -> Chart {
         for p in &pts {
             dot(area, *p, 4, accent().filled());
         }
+        // Governments reporting each year (from the first year one did), a thinner line.
+        let reported: Vec<(f64, f64)> = reporting
+            .iter()
+            .skip_while(|(_, n)| *n == 0)
+            .map(|&(yr, n)| (x(yr as f64), y(n as f64)))
+            .collect();
+        let third = palette("reddish_purple");
+        line(area, &reported, third.stroke_width(2));
+        for p in &reported {
+            rect(area, (p.0 - 3.5, p.1 - 3.5), (p.0 + 3.5, p.1 + 3.5), third.filled());
+        }
         let mut projected: Vec<(f64, f64)> =
             last.map(|r| vec![(x(r.year as f64), y(r.cumulative))]).unwrap_or_default();
         projected.extend(
@@ -140,5 +165,11 @@ pub fn progress(data: &ChartData, l: Labels<'_>) -> Chart {
             None => String::new(),
         };
         text(area, &label, (lx + 34.0, ly), left(font(12.0), INK));
+        if !reporting.is_empty() {
+            let rx = lx + 60.0 + width(&label, 12.0);
+            line(area, &[(rx, ly), (rx + 28.0, ly)], third.stroke_width(2));
+            rect(area, (rx + 10.5, ly - 3.5), (rx + 17.5, ly + 3.5), third.filled());
+            text(area, l.t("chart.reporting"), (rx + 34.0, ly), left(font(12.0), INK));
+        }
     })
 }

@@ -145,7 +145,9 @@ pub(super) fn breakdown_sheet(ctx: &mut Ctx<'_>) -> Result<Option<Worksheet>, Fa
         let key = (q.id.clone(), d.id.clone(), r.category.clone());
         let value = if r.category.is_empty() { None } else { fill.groups.get(&key) };
         let answer_col = col(Column::Answer);
-        let shown = write_answer(ctx, &mut ws, row, answer_col, q, value)?;
+        let prefilled = fill.prefilled.as_ref().is_some_and(|p| p.groups.contains(&key));
+        let formats = st.answers(prefilled && value.is_some());
+        let shown = write_value(ctx, &mut ws, (row, answer_col), q, value, formats)?;
         ws.write_string_with_format(row, col(Column::Unit), unit_label(ctx.fw, q, lang), &st.unit)?;
         for c in [Column::Source, Column::Comment] {
             ws.write_blank(row, col(c), &st.edit)?;

@@ -8,6 +8,8 @@ pub(super) const SECTION_FILL: u32 = 0xDDEBF7;
 pub(super) const ANSWER_FILL: u32 = 0xFFF2CC;
 pub(super) const EDIT_FILL: u32 = 0xFFFBEF;
 pub(super) const NO_ANSWER_FILL: u32 = 0xEDEDED;
+/// Answers carried over from last year, until they are changed (light green).
+pub(super) const PREFILLED_FILL: u32 = 0xD9EAD3;
 pub(super) const GREY_TEXT: u32 = 0x595959;
 pub(super) const ACCENT: u32 = 0x1F4E79;
 
@@ -35,6 +37,14 @@ pub(super) struct Styles {
     pub(super) option: Format,
     /// An option row's copy of its question's "Who answers".
     pub(super) who_copy: Format,
+    /// The answer cells of answers carried over from last year, for any answer, text, a
+    /// date and a percentage (as `answer`, `answer_text`, `answer_date`, `answer_percent`).
+    pub(super) prefilled: [Format; 4],
+    /// The column "Prefilled from 2026": last year's answer, locked, in the same four kinds.
+    pub(super) copy: [Format; 4],
+    /// What a carried-over answer cell turns to once its answer differs from last year's
+    /// (a conditional format): the fill of an ordinary answer cell.
+    pub(super) updated: Format,
     // Instructions sheet.
     pub(super) doc_title: Format,
     pub(super) doc_subtitle: Format,
@@ -60,7 +70,24 @@ impl Styles {
                 .set_border(FormatBorder::Thin)
                 .set_border_color(Color::RGB(0x7F7F7F))
         };
+        let prefilled = || answer().set_background_color(Color::RGB(PREFILLED_FILL));
+        let copy = || {
+            cell().set_font_color(Color::RGB(GREY_TEXT)).set_align(FormatAlign::Left).set_indent(1)
+        };
         Styles {
+            prefilled: [
+                prefilled().set_text_wrap(),
+                prefilled().set_text_wrap().set_num_format("@"),
+                prefilled().set_num_format("yyyy-mm-dd"),
+                prefilled().set_num_format("0%"),
+            ],
+            copy: [
+                copy().set_text_wrap(),
+                copy().set_text_wrap().set_num_format("@"),
+                copy().set_num_format("yyyy-mm-dd"),
+                copy().set_num_format("0%"),
+            ],
+            updated: Format::new().set_background_color(Color::RGB(ANSWER_FILL)),
             title: Format::new().set_bold().set_font_size(16).set_font_color(Color::RGB(ACCENT)),
             summary: Format::new().set_text_wrap().set_align(FormatAlign::Top).set_italic(),
             header: Format::new()
@@ -120,13 +147,21 @@ impl Styles {
         }
     }
 
-    /// The format of an empty answer cell of a question of type `t`.
-    pub(super) fn answer_for(&self, t: QuestionType) -> &Format {
-        match t {
-            QuestionType::Text => &self.answer_text,
-            QuestionType::Date => &self.answer_date,
-            _ => &self.answer,
+    /// The answer formats — for any answer, text, a date and a percentage — of an answer
+    /// carried over from last year (`prefilled`) or not.
+    pub(super) fn answers(&self, prefilled: bool) -> [&Format; 4] {
+        if prefilled {
+            let [a, b, c, d] = &self.prefilled;
+            [a, b, c, d]
+        } else {
+            [&self.answer, &self.answer_text, &self.answer_date, &self.answer_percent]
         }
+    }
+
+    /// The formats of the column "Prefilled from 2026", as [`Styles::answers`].
+    pub(super) fn copies(&self) -> [&Format; 4] {
+        let [a, b, c, d] = &self.copy;
+        [a, b, c, d]
     }
 }
 
@@ -153,6 +188,7 @@ pub(super) fn width(c: Column) -> f64 {
         Column::FollowStatus => 16.0,
         Column::Department => 22.0,
         Column::Action => 40.0,
+        Column::Prefilled => 18.0,
     }
 }
 

@@ -87,6 +87,9 @@ pub(super) fn instructions(
     row += 2;
     paragraph(&mut ws, row, tr(lang, "workbook.instructions.thanks"))?;
     row += 1;
+    if let Some(p) = &ctx.fill.prefilled {
+        row = prefill_legend(ctx, &mut ws, row, p, sheets)?;
+    }
 
     heading(&mut ws, row, "workbook.instructions.about_heading")?;
     row += 1;
@@ -239,6 +242,43 @@ pub(super) fn instructions(
     Ok(ws)
 }
 
+/// In a prefilled workbook, what the green cells and the column "Prefilled from 2026"
+/// are, from `row`: a heading, a paragraph and the two cell styles side by side. Returns
+/// the next free row.
+fn prefill_legend(
+    ctx: &Ctx<'_>,
+    ws: &mut Worksheet,
+    mut row: u32,
+    p: &crate::questionnaire::fill::Prefilled,
+    sheets: &[SheetPlan<'_>],
+) -> Result<u32, Fault> {
+    let (st, lang) = (ctx.styles, ctx.lang);
+    let year = p
+        .year
+        .map_or_else(|| tr(lang, "workbook.prefill.unknown_year").to_string(), |y| y.to_string());
+    ws.write_string_with_format(row, 1, tr(lang, "workbook.prefill.heading"), &st.doc_heading)?;
+    ws.set_row_height(row, 28)?;
+    row += 1;
+    let legend = trf(
+        lang,
+        "workbook.prefill.legend",
+        &[
+            ("year", &year),
+            ("column", &ctx.header(Column::Prefilled)),
+            ("comment", &Column::Comment.header(lang)),
+            ("profile", &sheets.first().map_or("", |s| s.name.as_str())),
+        ],
+    );
+    ws.merge_range(row, 1, row, 3, &legend, &st.doc_text)?;
+    ws.set_row_height(row, row_height(&[(&legend, 140.0, 11.0)]))?;
+    row += 1;
+    let carried = trf(lang, "workbook.prefill.swatch_carried", &[("year", &year)]);
+    ws.write_string_with_format(row, 2, &carried, &st.prefilled[0])?;
+    ws.write_string_with_format(row, 3, tr(lang, "workbook.prefill.swatch_changed"), &st.answer)?;
+    ws.set_row_height(row, 20)?;
+    Ok(row + 2)
+}
+
 /// The hidden sheet that identifies the template: `key | value` rows.
 pub(super) fn meta_sheet(
     fw: &Framework,
@@ -273,6 +313,27 @@ pub(super) fn meta_sheet(
         for r in &fill.recommendations[..sent] {
             ws.write_string(row, 0, layout::META_REC)?;
             ws.write_string(row, 1, &r.id)?;
+            row += 1;
+        }
+    }
+    // What was carried over from an earlier return: the validator tells a return sent
+    // back unchanged (W-UNCHANGED).
+    if let Some(p) = &fill.prefilled {
+        if let Some(sha) = &p.sha256 {
+            ws.write_string(row, 0, layout::META_PREFILLED_FROM)?;
+            ws.write_string(row, 1, sha)?;
+            row += 1;
+        }
+        if let Some(year) = p.year {
+            ws.write_string(row, 0, layout::META_PREFILLED_YEAR)?;
+            ws.write_string(row, 1, year.to_string())?;
+            row += 1;
+        }
+        for (id, value) in &p.values {
+            ws.write_string(row, 0, layout::META_PREFILLED)?;
+            ws.write_string(row, 1, id)?;
+            // A cell holds 32,767 characters; a longer text is compared by its start.
+            ws.write_string(row, 2, value.chars().take(32_000).collect::<String>())?;
             row += 1;
         }
     }

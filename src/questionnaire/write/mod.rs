@@ -210,18 +210,36 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     /// The 0-based sheet column of `c`.
     fn col(&self, c: Column) -> u16 {
-        let index = Column::ALL.iter().position(|x| *x == c).unwrap_or(0) as u32;
+        let index = self.columns().iter().position(|x| *x == c).unwrap_or(0) as u32;
         self.layout.extra_cols.saturating_add(index).min(u16::MAX as u32) as u16
     }
 
     /// The columns of a question sheet, in order: all of them, or those of template 1
-    /// (without "Who answers") when the layout writes multiple choices in one cell.
+    /// (without "Who answers") when the layout writes multiple choices in one cell; in a
+    /// prefilled workbook, with last year's answers beside the answers.
     fn columns(&self) -> &'static [Column] {
-        if self.layout.multi_choice_in_one_cell {
-            &Column::ALL[..7]
-        } else {
-            &Column::ALL
+        match (self.layout.multi_choice_in_one_cell, self.fill.prefilled.is_some()) {
+            (false, false) => &Column::ALL,
+            (true, false) => &Column::ALL[..7],
+            (false, true) => &Column::PREFILLED,
+            (true, true) => &Column::PREFILLED[..8],
         }
+    }
+
+    /// The header of column `c` (with the year for last year's answers).
+    fn header(&self, c: Column) -> String {
+        match c {
+            Column::Prefilled => layout::prefilled_header(
+                self.lang,
+                self.fill.prefilled.as_ref().and_then(|p| p.year),
+            ),
+            _ => c.header(self.lang).to_string(),
+        }
+    }
+
+    /// Whether the answer to question `id` was carried over from last year.
+    fn is_prefilled(&self, id: &str) -> bool {
+        self.fill.prefilled.as_ref().is_some_and(|p| p.values.contains_key(id))
     }
 
     /// Whether question `q` is written one option per row.
@@ -301,6 +319,7 @@ mod tests {
             Column::WhoAnswers => "who",
             Column::Dimension => "dimension",
             Column::Category => "category",
+            Column::Prefilled => "prefilled",
             _ => "recommendations sheet",
         }
     }
@@ -773,6 +792,94 @@ mod tests {
             assert!(help_text(&fw, q, Lang::En).starts_with(&want), "{}", q.id);
         }
         assert!(!help_text(&fw, fw.question("HOU_Q10").expect("q"), Lang::En).contains("New"));
+    }
+
+    // See issue 21: prefilled answers looked like new answers.
+    #[test]
+    fn a_prefilled_workbook_marks_what_it_carries_and_records_it() {
+        use crate::questionnaire::fill::Prefilled;
+        let fw = framework();
+        let mut fill = Fill::default();
+        fill.answer("HOU_Q01", CellValue::YesNo(true));
+        fill.answer("HOU_Q02", CellValue::Number(40.0));
+        fill.answer("HOU_STATE", CellValue::Text("=HYPERLINK(\"x\")".into()));
+        // Given on the command line, not carried over.
+        fill.answer("population", CellValue::Number(1000.0));
+        let values: BTreeMap<String, String> =
+            [("HOU_Q01", "n:1"), ("HOU_Q02", "n:40"), ("HOU_STATE", "t:=HYPERLINK(\"x\")")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+        let sha = "ab".repeat(32);
+        fill.prefilled = Some(Prefilled {
+            year: Some(2026),
+            sha256: Some(sha.clone()),
+            values: values.clone(),
+            ..Prefilled::default()
+        });
+        let (_dir, path) = write(&fw, Lang::Es, &fill, &Layout::default());
+        let mut wb = open_workbook_auto(&path).expect("opens");
+        let housing = layout::right_sheet(&fw, fw.right("housing").expect("housing"), Lang::Es);
+        let range = wb.worksheet_range(&housing).expect("sheet");
+        let (row, cols) = header(&range).expect("header");
+        assert_eq!(cols["prefilled"], cols["answer"] + 1, "last year's answer beside the answer");
+        assert_eq!(text(range.get_value((row, cols["prefilled"]))), "Precargado de 2026");
+        let (rows, _) = read_rows(&path);
+        assert_eq!(rows["HOU_Q02"].cells["prefilled"], Data::Float(40.0));
+        assert_eq!(rows["HOU_Q01"].cells["prefilled"], Data::String("Sí".into()));
+        assert_eq!(rows["population"].cells["prefilled"], Data::Empty);
+        // The hidden sheet records what was carried over; the reader reads it back, and
+        // reads the answers as before.
+        let read = crate::questionnaire::read::read_workbook(&path, &fw).expect("reads");
+        let t = read.template.clone().expect("hidden sheet");
+        assert_eq!(
+            (t.prefilled, t.prefilled_year, t.prefilled_from),
+            (values, Some(2026), Some(sha))
+        );
+        let unknown = read
+            .notices
+            .iter()
+            .any(|n| matches!(n, crate::questionnaire::read::Notice::UnknownId { .. }));
+        assert!(!unknown, "{:?}", read.notices);
+        let q02 = read.get("HOU_Q02").map(|f| f.raw.clone());
+        assert_eq!(q02, Some(crate::questionnaire::answer::RawCell::Number(40.0)));
+        // A carried-over answer turns to the ordinary colour once changed.
+        let xml = sheet_xml(&path, "HOU_Q02");
+        let answer = CellRef::new(rows["HOU_Q02"].row, cols["answer"]).to_string();
+        assert!(xml.contains(&format!("<conditionalFormatting sqref=\"{answer}\">")), "{answer}");
+        // The instructions say so.
+        let instructions = wb.worksheet_range(layout::instructions_sheet(Lang::Es)).expect("sheet");
+        let all: Vec<String> = instructions.rows().flatten().map(|c| text(Some(c))).collect();
+        assert!(all.iter().any(|t| t.contains("«Precargado de 2026»")), "{all:?}");
+    }
+
+    /// The XML of the worksheet part of the workbook at `path` that holds the text `id`
+    /// (in its shared strings or inline).
+    fn sheet_xml(path: &Path, id: &str) -> String {
+        use std::io::Read;
+        let mut zip =
+            zip::ZipArchive::new(std::fs::File::open(path).expect("file")).expect("a zip");
+        let mut strings = String::new();
+        if let Ok(mut part) = zip.by_name("xl/sharedStrings.xml") {
+            part.read_to_string(&mut strings).expect("utf-8");
+        }
+        let index = strings
+            .split("<si>")
+            .skip(1)
+            .position(|si| si.contains(&format!(">{id}<")))
+            .map(|i| format!("<v>{i}</v>"));
+        for i in 0..zip.len() {
+            let mut part = zip.by_index(i).expect("part");
+            if !part.name().expect("name").starts_with("xl/worksheets/sheet") {
+                continue;
+            }
+            let mut xml = String::new();
+            part.read_to_string(&mut xml).expect("utf-8");
+            if index.as_ref().is_some_and(|v| xml.contains(v.as_str())) || xml.contains(id) {
+                return xml;
+            }
+        }
+        panic!("no sheet holds {id}");
     }
 
     #[test]

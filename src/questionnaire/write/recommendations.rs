@@ -92,6 +92,8 @@ pub(super) fn recommendations_sheet(ctx: &mut Ctx<'_>) -> Result<Option<Workshee
         }
         ws.write_string_with_format(row, col(Column::Recommendation), text, &st.question)?;
         let answer = fill.followup.get(id);
+        let carried = fill.prefilled.as_ref().is_some_and(|p| p.followup.contains(id));
+        let answer_format = st.answers(carried)[0];
         let shown = |code: Option<&String>| {
             code.map(|c| {
                 let label = layout::followup_label(c, lang);
@@ -103,8 +105,8 @@ pub(super) fn recommendations_sheet(ctx: &mut Ctx<'_>) -> Result<Option<Workshee
             })
         };
         let cells = [
-            (Column::Competence, shown(answer.and_then(|a| a.competence.as_ref())), &st.answer),
-            (Column::FollowStatus, shown(answer.and_then(|a| a.status.as_ref())), &st.answer),
+            (Column::Competence, shown(answer.and_then(|a| a.competence.as_ref())), answer_format),
+            (Column::FollowStatus, shown(answer.and_then(|a| a.status.as_ref())), answer_format),
             (Column::Department, answer.and_then(|a| a.department.clone()), &st.edit),
             (Column::Action, answer.and_then(|a| a.action.clone()), &st.edit),
             (Column::Source, answer.and_then(|a| a.source.clone()), &st.edit),

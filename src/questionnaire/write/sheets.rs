@@ -121,7 +121,16 @@ pub(super) fn plan_rows<'a>(
 /// The order of question ids as people read them: letters in order, numbers by value
 /// (`HOU_Q2` before `HOU_Q10`).
 pub(super) fn id_order(id: &str) -> Vec<(String, u64)> {
-    let mut parts = Vec::new();
+    // Numbered questions first (`HOU_Q01` … `HOU_Q10`), then the named ones that close a
+    // sheet: what the State should do, then a practice to share.
+    let named = !id.contains(|c: char| c.is_ascii_digit());
+    let rank = match id.rsplit('_').next() {
+        _ if !named => 0,
+        Some("STATE") => 1,
+        Some("PRACTICE") => 2,
+        _ => 3,
+    };
+    let mut parts = vec![(String::new(), rank)];
     let mut rest = id;
     while !rest.is_empty() {
         let text_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
@@ -137,7 +146,6 @@ pub(super) fn id_order(id: &str) -> Vec<(String, u64)> {
 /// Writes one question sheet.
 pub(super) fn question_sheet(ctx: &mut Ctx<'_>, plan: &SheetPlan<'_>) -> Result<Worksheet, Fault> {
     let st = ctx.styles;
-    let lang = ctx.lang;
     let mut ws = Worksheet::new();
     ws.set_name(&plan.name)?;
 
@@ -166,7 +174,7 @@ pub(super) fn question_sheet(ctx: &mut Ctx<'_>, plan: &SheetPlan<'_>) -> Result<
     }
 
     for c in columns {
-        ws.write_string_with_format(header_row, ctx.col(*c), c.header(lang), &st.header)?;
+        ws.write_string_with_format(header_row, ctx.col(*c), ctx.header(*c), &st.header)?;
     }
     ws.set_row_height(header_row, 20)?;
 
@@ -274,12 +282,15 @@ pub(super) fn question_row(
     ws.write_string_with_format(row, ctx.col(Column::Id), &q.id, &st.id)?;
     ws.write_string_with_format(row, ctx.col(Column::Question), &text, &st.question)?;
     let answer_col = ctx.col(Column::Answer);
+    let prefilled = ctx.is_prefilled(&q.id) && !ctx.by_option(q);
     let shown = if ctx.by_option(q) {
         ws.write_blank(row, answer_col, &st.no_answer)?;
         String::new()
     } else {
-        write_answer(ctx, ws, row, answer_col, q, fill.answers.get(&q.id))?
+        let formats = st.answers(prefilled);
+        write_value(ctx, ws, (row, answer_col), q, fill.answers.get(&q.id), formats)?
     };
+    prefilled_copy(ctx, ws, row, q, prefilled.then(|| fill.answers.get(&q.id)).flatten())?;
     ws.write_string_with_format(row, ctx.col(Column::Unit), unit, &st.unit)?;
     ws.write_string_with_format(row, ctx.col(Column::Help), &help, &st.help)?;
     let mut edit = vec![(Column::Source, source), (Column::Comment, comment)];
@@ -334,19 +345,19 @@ pub(super) fn option_row(
     let answer_col = ctx.col(Column::Answer);
     let (yes, no) = layout::yes_no_labels(lang);
     let value = option_values(q, ctx.fill.answers.get(&q.id)).remove(&choice.code);
-    match &value {
-        None => ws.write_blank(row, answer_col, &st.answer)?,
-        Some(CellValue::YesNo(b)) => {
-            ws.write_string_with_format(row, answer_col, if *b { yes } else { no }, &st.answer)?
-        }
-        Some(other) => {
-            let text = match other {
-                CellValue::Text(t) => t.clone(),
-                _ => String::new(),
-            };
-            ws.write_string_with_format(row, answer_col, &text, &st.answer)?
-        }
+    let prefilled = ctx.is_prefilled(&q.id);
+    let format = st.answers(prefilled)[0];
+    let word = |v: &CellValue| match v {
+        CellValue::YesNo(b) => (if *b { yes } else { no }).to_string(),
+        CellValue::Text(t) => t.clone(),
+        _ => String::new(),
     };
+    match &value {
+        None => ws.write_blank(row, answer_col, format)?,
+        Some(v) => ws.write_string_with_format(row, answer_col, word(v), format)?,
+    };
+    let copy = value.as_ref().filter(|_| prefilled).map(|v| CellValue::Text(word(v)));
+    prefilled_copy(ctx, ws, row, q, copy.as_ref())?;
     for c in [Column::Unit, Column::Help, Column::Source, Column::Comment] {
         ws.write_blank(row, ctx.col(c), &st.plain)?;
     }
@@ -376,6 +387,37 @@ pub(super) fn option_row(
         .set_error_title(truncate(tr(lang, "workbook.error.title"), MAX_TITLE))?
         .set_error_message(truncate(&error, MAX_MESSAGE))?;
     ws.add_data_validation(row, answer_col, row, answer_col, &dv)?;
+    Ok(())
+}
+
+/// In a prefilled workbook, the cell of the column "Prefilled from 2026" in `row`: last
+/// year's answer `value` to `q` (locked), or blank. Beside a carried-over answer, a
+/// conditional format turns the answer cell from the prefilled colour to the ordinary one
+/// once the city changes it, so what is still as it was last year stands out.
+pub(super) fn prefilled_copy(
+    ctx: &Ctx<'_>,
+    ws: &mut Worksheet,
+    row: u32,
+    q: &Question,
+    value: Option<&CellValue>,
+) -> Result<(), Fault> {
+    if !ctx.columns().contains(&Column::Prefilled) {
+        return Ok(());
+    }
+    let st = ctx.styles;
+    let col = ctx.col(Column::Prefilled);
+    let Some(value) = value else {
+        ws.write_blank(row, col, st.copies()[0])?;
+        return Ok(());
+    };
+    write_value(ctx, ws, (row, col), q, Some(value), st.copies())?;
+    let answer = CellRef::new(row, u32::from(ctx.col(Column::Answer)));
+    let before = CellRef::new(row, u32::from(col));
+    let changed = rust_xlsxwriter::ConditionalFormatFormula::new()
+        .set_rule(format!("={answer}<>{before}").as_str())
+        .set_format(&st.updated);
+    let answer_col = ctx.col(Column::Answer);
+    ws.add_conditional_format(row, answer_col, row, answer_col, &changed)?;
     Ok(())
 }
 
