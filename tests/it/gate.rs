@@ -64,4 +64,27 @@ fn a_broken_rule_keeps_its_answers_out_and_an_impossible_share_is_never_ok() {
     ds.override_gate(&fw, &HashSet::from([sha.as_str()]));
     assert!(ds.gated[i].is_empty());
     assert_eq!(hou_i02(&fw, &ds), (None, "out_of_range".to_string()));
+
+    // The analyst's override is a review accepting the return with a note: without a note
+    // the gate stays.
+    let review = |args: &[&str]| {
+        let o = hrcities()
+            .args(["store", "review", VALBRUME, "--year", "2026", "--status", "accepted"])
+            .args(args)
+            .arg("--store")
+            .arg(&store)
+            .output()
+            .expect("runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    review(&[]);
+    let ds = Dataset::load(&Store::open(&store).expect("store"), &fw).expect("loads");
+    assert_eq!(ds.gated[i], ["HOU_R01"]);
+    review(&[
+        "--note",
+        "Confirmed by the city: 15 households evicted in 2025 were rehoused in 2026.",
+    ]);
+    let ds = Dataset::load(&Store::open(&store).expect("store"), &fw).expect("loads");
+    assert!(ds.gated[i].is_empty());
+    assert_eq!(hou_i02(&fw, &ds), (None, "out_of_range".to_string()));
 }
