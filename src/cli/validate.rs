@@ -53,6 +53,12 @@ pub struct Args {
     /// With --feedback: the sender of the .eml messages.
     #[arg(long, value_name = "ADDRESS", requires = "feedback")]
     pub from: Option<String>,
+    /// With --feedback: record the review status `needs_correction` for each return with
+    /// errors that is the current version in the store (--store).
+    #[arg(long, requires = "feedback")]
+    pub mark: bool,
+    #[command(flatten)]
+    pub store: super::StoreArgs,
 }
 
 /// Checks the files at `paths` (files or folders), or says there are none.
@@ -130,6 +136,48 @@ fn write_feedback(
     Ok(n)
 }
 
+/// `validate --feedback --mark`: each return with errors that is the current version of its
+/// government and year in the store is reviewed `needs_correction`, with a note saying a
+/// letter was written; the others are named as not marked.
+fn mark(
+    results: &[FileResult],
+    store: &std::path::Path,
+    global: &GlobalArgs,
+) -> anyhow::Result<()> {
+    use crate::store::{ReviewStatus, Store};
+    let lang = global.lang();
+    let store = Store::open(store)?;
+    let current = store.current()?;
+    let now = crate::store::now_utc();
+    let note = trf(lang, "cli.mark_note", &[("date", &now.get(..10).unwrap_or_default())]);
+    let (mut marked, mut skipped) = (0, Vec::new());
+    for r in results {
+        if !r.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            continue;
+        }
+        let Some(sha) = &r.sha256 else { continue };
+        match current.iter().find(|c| &c.sha256 == sha) {
+            Some(c) => {
+                store.review(
+                    &c.city_id,
+                    Some(c.year),
+                    ReviewStatus::NeedsCorrection,
+                    Some(&note),
+                    None,
+                    &now,
+                )?;
+                marked += 1;
+            }
+            None => skipped.push(r.path.display().to_string()),
+        }
+    }
+    global.say(trf(lang, "cli.marked", &[("n", &marked)]))?;
+    if !skipped.is_empty() {
+        eprintln!("{}", trf(lang, "cli.not_marked", &[("files", &skipped.join(", "))]));
+    }
+    Ok(())
+}
+
 /// Runs `hrcities validate`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let fw = global.framework()?;
@@ -145,6 +193,9 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     if let Some(dir) = &args.feedback {
         let n = write_feedback(&fw, args, &results, dir, global)?;
         global.say(trf(lang, "cli.feedback_done", &[("n", &n), ("dir", &dir.display())]))?;
+        if args.mark {
+            mark(&results, &args.store.store, global)?;
+        }
     }
     match global.format {
         Format::Json => outln!("{}", serde_json::to_string_pretty(&json_report(&results))?)?,

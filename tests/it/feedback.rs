@@ -176,3 +176,37 @@ fn hostile_text_in_a_return_cannot_forge_a_header_or_break_the_letter() {
         );
     }
 }
+
+#[test]
+fn returns_with_errors_can_be_marked_needs_correction_in_the_store() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let store = tmp.path().join("store");
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    hrcities().args(["-q", "ingest", "--store"]).arg(&store).arg(&samples).output().expect("runs");
+    let o = hrcities()
+        .args(["validate", "--mark", "--feedback"])
+        .arg(tmp.path().join("letters"))
+        .arg("--store")
+        .arg(&store)
+        .arg(&samples)
+        .output()
+        .expect("runs");
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(said.contains("8 return(s) with errors marked needs_correction"), "{said}");
+    let o = hrcities()
+        .args(["--format", "csv", "store", "list", "--store"])
+        .arg(&store)
+        .output()
+        .expect("runs");
+    let list = String::from_utf8_lossy(&o.stdout);
+    let row = list
+        .lines()
+        .find(|l| l.contains("FRA-valbrume-sur-loirette") && l.contains(",2026,"))
+        .expect("Valbrume 2026 listed");
+    assert!(row.contains("needs_correction"), "{row}");
+    let clean = list
+        .lines()
+        .find(|l| l.contains("URY-bahia-serena") && l.contains(",2027,"))
+        .expect("Bahía Serena 2027 listed");
+    assert!(!clean.contains("needs_correction"), "{clean}");
+}
