@@ -57,6 +57,9 @@ impl Prepared {
     ) -> Result<Prepared, PrepareError> {
         let mut ds = Dataset::load(store, fw)?;
         ds.restrict(cut.region.as_deref(), cut.year);
+        if cut.accepted_only {
+            ds.keep_accepted();
+        }
         let results = compute(fw, &ds, &method)?;
         let data = ChartData::from_results(&results)?;
         Ok(Prepared { ds, method, results, data })
@@ -70,6 +73,8 @@ pub struct Cut {
     pub region: Option<String>,
     /// The last year.
     pub year: Option<i32>,
+    /// Only the returns the campaign accepted.
+    pub accepted_only: bool,
 }
 
 impl Cut {

@@ -57,7 +57,7 @@ pub struct Args {
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
     let fw = global.framework()?;
     let lang = global.lang();
-    let cut = Cut { region: args.region.clone(), year: args.year };
+    let cut = Cut { region: args.region.clone(), year: args.year, accepted_only: false };
     cut.check(&fw, lang).map_err(anyhow::Error::msg)?;
     let Prepared { ds, data, .. } =
         Prepared::load_cut(&Store::open(&args.store.store)?, &fw, Method::default(), &cut)?;

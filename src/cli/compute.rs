@@ -40,6 +40,9 @@ pub struct Args {
     /// earlier returns give the changes).
     #[arg(long, value_name = "YEAR")]
     pub year: Option<i32>,
+    /// Only the returns the campaign accepted (`hrcities store review … --status accepted`).
+    #[arg(long)]
+    pub accepted_only: bool,
     #[command(flatten)]
     pub store: StoreArgs,
 }
@@ -47,10 +50,17 @@ pub struct Args {
 /// Runs `hrcities compute`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
     let fw = global.framework()?;
-    let cut = crate::charts::Cut { region: args.region.clone(), year: args.year };
+    let cut = crate::charts::Cut {
+        region: args.region.clone(),
+        year: args.year,
+        accepted_only: args.accepted_only,
+    };
     cut.check(&fw, global.lang()).map_err(anyhow::Error::msg)?;
     let mut ds = Dataset::load(&Store::open(&args.store.store)?, &fw)?;
     ds.restrict(cut.region.as_deref(), cut.year);
+    if cut.accepted_only {
+        ds.keep_accepted();
+    }
     let method = Method::default();
     let results = compute(&fw, &ds, &method)?;
     write_results_in(&results, &method, &args.out.join("data"), global.lang())?;

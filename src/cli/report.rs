@@ -57,6 +57,9 @@ pub struct Common {
     /// `hrcities templates export DIR`).
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// Only the returns the campaign accepted (`hrcities store review … --status accepted`).
+    #[arg(long)]
+    pub accepted_only: bool,
     #[command(flatten)]
     pub store: StoreArgs,
 }
@@ -202,7 +205,8 @@ fn load_cut(
     let fw = global.framework()?;
     cut.check(&fw, global.lang()).map_err(anyhow::Error::msg)?;
     let store = Store::open(&common.store.store)?;
-    let prepared = Prepared::load_cut(&store, &fw, Method::default(), cut)?;
+    let cut = crate::charts::Cut { accepted_only: common.accepted_only, ..cut.clone() };
+    let prepared = Prepared::load_cut(&store, &fw, Method::default(), &cut)?;
     Ok(Loaded { fw, prepared })
 }
 
@@ -316,7 +320,8 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
                 .count("reports_failed", failed))
         }
         Kind::Campaign(a) => {
-            let cut = crate::charts::Cut { region: a.region.clone(), year: a.year };
+            let cut =
+                crate::charts::Cut { region: a.region.clone(), year: a.year, accepted_only: false };
             let loaded = load_cut(global, &a.common, &cut)?;
             let r = reporter(&loaded, &a.common)?;
             let dir = a.common.out.join("reports");

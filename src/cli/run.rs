@@ -70,6 +70,10 @@ pub struct Options {
     /// (right scores summarise; by default no government is ranked).
     #[arg(long)]
     pub rank: bool,
+    /// Compute and report only the returns the campaign accepted (`hrcities store review …
+    /// --status accepted`); the others are still checked and filed.
+    #[arg(long)]
+    pub accepted_only: bool,
     /// Import these UN recommendation exports into the store first (UHRI Excel or CSV
     /// exports, or a plain CSV; as `hrcities recommendations import`). Give them after the
     /// returns: every file after this option is read as an export.
@@ -157,6 +161,7 @@ pub fn demo(args: &DemoArgs, global: &GlobalArgs) -> anyhow::Result<Done> {
         png: args.png,
         templates: None,
         rank: false,
+        accepted_only: false,
         recommendations,
     };
     let (done, first) = run_on(std::slice::from_ref(&returns), &options, global)?;
@@ -272,8 +277,9 @@ fn run_on(
 
     // 3. Compute and export.
     let t = Instant::now();
+    let cut = crate::charts::Cut { accepted_only: o.accepted_only, ..Default::default() };
     let Prepared { ds, method, results: computed, data } =
-        Prepared::load(&store, &fw, Method::default())?;
+        Prepared::load_cut(&store, &fw, Method::default(), &cut)?;
     write_results_in(&computed, &method, &out.join("data"), lang)?;
     let values = computed.indicators.height();
     drop(computed);

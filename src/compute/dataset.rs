@@ -60,6 +60,9 @@ pub struct Dataset {
     pub recommendations: Vec<Recommendation>,
     /// The current row of each government of the pledge register (withdrawn ones too).
     pub pledges: Vec<crate::store::Pledge>,
+    /// For each return, the status of the campaign's latest review of it (`None`: not
+    /// reviewed, i.e. received).
+    pub reviews: Vec<Option<crate::store::ReviewStatus>>,
     /// For each return, the error-level consistency rules it breaks: their answers are
     /// invalid for computation (the review gate, [`crate::validate::gate`]) unless the
     /// analyst overrode the gate ([`Dataset::override_gate`]).
@@ -84,6 +87,11 @@ impl Dataset {
         // The review gate is lifted for a return the analyst accepted with a note (having
         // checked the broken rule with the government).
         let events = store.events().unwrap_or_default();
+        ds.reviews = ds
+            .returns
+            .iter()
+            .map(|r| crate::store::latest_review(&events, &r.sha256).and_then(|e| e.status))
+            .collect();
         let overridden: Vec<String> = ds
             .returns
             .iter()
@@ -105,6 +113,7 @@ impl Dataset {
         returns: Vec<ReturnRecord>,
         responses: Vec<Vec<ResponseRow>>,
     ) -> Dataset {
+        let n_returns = returns.len();
         let mut answers = Vec::with_capacity(returns.len());
         let mut profiles = Vec::with_capacity(returns.len());
         let mut gated = Vec::with_capacity(returns.len());
@@ -149,6 +158,7 @@ impl Dataset {
             followup,
             recommendations: Vec::new(),
             pledges: Vec::new(),
+            reviews: vec![None; n_returns],
             gated,
         }
     }
@@ -166,6 +176,11 @@ impl Dataset {
                     && up_to.is_none_or(|y| r.year <= y)
             })
             .collect();
+        self.retain_returns(&keep);
+    }
+
+    /// Keeps the returns whose `keep` is true, with everything kept beside them.
+    fn retain_returns(&mut self, keep: &[bool]) {
         fn retain<T>(v: &mut Vec<T>, keep: &[bool]) {
             let mut i = 0;
             v.retain(|_| {
@@ -173,25 +188,26 @@ impl Dataset {
                 keep.get(i - 1).copied().unwrap_or(false)
             });
         }
-        retain(&mut self.returns, &keep);
-        retain(&mut self.answers, &keep);
-        retain(&mut self.profiles, &keep);
-        retain(&mut self.responses, &keep);
-        retain(&mut self.groups, &keep);
-        retain(&mut self.followup, &keep);
-        retain(&mut self.gated, &keep);
-        // The pledges of the region (by the register's region, else by the government's
-        // returns) made by the end of `up_to`.
-        let kept: std::collections::HashSet<&str> =
-            self.returns.iter().map(|r| r.city_id.as_str()).collect();
-        self.pledges.retain(|p| {
-            let in_region = match (region, p.region.as_deref()) {
-                (None, _) => true,
-                (Some(g), Some(r)) => g == r,
-                (Some(_), None) => kept.contains(p.government_id.as_str()),
-            };
-            in_region && up_to.is_none_or(|y| p.year().is_some_and(|py| py <= y))
-        });
+        retain(&mut self.returns, keep);
+        retain(&mut self.answers, keep);
+        retain(&mut self.profiles, keep);
+        retain(&mut self.responses, keep);
+        retain(&mut self.groups, keep);
+        retain(&mut self.followup, keep);
+        retain(&mut self.gated, keep);
+        if self.reviews.len() == keep.len() {
+            retain(&mut self.reviews, keep);
+        }
+    }
+
+    /// Keeps only the returns the campaign accepted (their latest review).
+    pub fn keep_accepted(&mut self) {
+        let accepted: Vec<bool> = (0..self.returns.len())
+            .map(|i| {
+                self.reviews.get(i).copied().flatten() == Some(crate::store::ReviewStatus::Accepted)
+            })
+            .collect();
+        self.retain_returns(&accepted);
     }
 
     /// Lifts the review gate for the returns whose sha256 is in `overridden` (the analyst

@@ -75,6 +75,29 @@ impl Reporter<'_> {
             context! { label => tr(lang, "report.fig_countries"), value => format_number(countries.len() as f64, 0, lang) },
             context! { label => trf(lang, "report.fig_committed", &[("year", &year)]), value => format_number(committed, 0, lang) },
         ];
+        // The campaign's review of this year's returns.
+        let reviewed = |status: crate::store::ReviewStatus| {
+            self.ds
+                .returns
+                .iter()
+                .zip(&self.ds.reviews)
+                .filter(|(r, s)| r.year == year && **s == Some(status))
+                .count()
+        };
+        let accepted = reviewed(crate::store::ReviewStatus::Accepted);
+        let rejected = reviewed(crate::store::ReviewStatus::Rejected);
+        figures.push(context! {
+            label => tr(lang, "report.fig_review"),
+            value => trf(
+                lang,
+                "report.fig_review_value",
+                &[
+                    ("accepted", &accepted),
+                    ("pending", &profiles.len().saturating_sub(accepted + rejected)),
+                    ("rejected", &rejected),
+                ],
+            ),
+        });
         // Structural measures lost since each government's previous return.
         let lost: Vec<&crate::charts::data::ValueRow> = data
             .values

@@ -55,6 +55,25 @@ fn compute_charts_and_the_campaign_report_for_one_region_and_year() {
         assert!(text.contains("Desde el año anterior"));
     }
 
+    // Only the returns the campaign accepted, when asked; the campaign report counts them.
+    ok(&["store", "review", "URY-bahia-serena", "--year", "2027", "--status", "accepted"]);
+    ok(&["store", "review", "CHL-puerto-lumbre", "--year", "2027", "--status", "rejected"]);
+    let accepted = tmp.path().join("accepted");
+    ok(&["compute", "--accepted-only", "--out", accepted.to_str().unwrap()]);
+    let csv = std::fs::read_to_string(accepted.join("data/indicators.csv")).expect("indicators");
+    let cities: std::collections::BTreeSet<&str> =
+        csv.lines().skip(1).filter_map(|l| l.split(',').next()).collect();
+    assert_eq!(cities.into_iter().collect::<Vec<_>>(), ["URY-bahia-serena"]);
+    ok(&["report", "campaign", "--out", out_s]);
+    if let Ok(t) = std::process::Command::new("pdftotext")
+        .arg(out.join("reports/campaign/campaign-2027-en.pdf"))
+        .arg("-")
+        .output()
+    {
+        let text = String::from_utf8_lossy(&t.stdout);
+        assert!(text.contains("1 accepted, 11 pending, 1 rejected"), "{text}");
+    }
+
     // An unknown region is refused with the known ones.
     let o = hrcities()
         .args(["report", "campaign", "--region", "atlantis", "--out", out_s, "--store"])
