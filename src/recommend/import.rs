@@ -790,15 +790,16 @@ fn not_an_export(sheets: &[Sheet]) -> ImportError {
 // ---------------------------------------------------------------------------------------
 // Rows
 
-/// What every recommendation of one file shares.
-struct Source {
-    file: String,
-    sha256: String,
-    now: String,
-    lang: Lang,
+/// What every row of one imported file shares (recommendations, pledges).
+pub(crate) struct Source {
+    pub(crate) file: String,
+    pub(crate) sha256: String,
+    pub(crate) now: String,
+    pub(crate) lang: Lang,
 }
 
-fn problem(
+/// A problem of row `row` (an `E-` code is an error, anything else a warning).
+pub(crate) fn problem(
     row: u32,
     column: Option<&str>,
     code: &'static str,

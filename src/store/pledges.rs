@@ -37,12 +37,12 @@ use serde::Serialize;
 
 use super::table::{read_table, write_table};
 use super::{Store, StoreError};
-use crate::framework::{Framework, Severity};
+use crate::framework::Framework;
 use crate::i18n::{tr, trf, Lang};
 use crate::questionnaire::limits::Limits;
 use crate::recommend::import::{
-    clean_cell, country, header_key, parse_date, read_export, read_rows, shorten, ImportError,
-    Sheet,
+    clean_cell, country, header_key, parse_date, problem, read_export, read_rows, shorten,
+    ImportError, Sheet, Source,
 };
 use crate::recommend::RowProblem;
 
@@ -460,31 +460,6 @@ fn not_a_register(sheets: &[Sheet]) -> RegisterError {
             row: u32::try_from(i + 1).ok(),
         },
         None => RegisterError::NotARegister { found: Vec::new(), sheet: None, row: None },
-    }
-}
-
-/// What every pledge of one file shares.
-struct Source {
-    file: String,
-    sha256: String,
-    now: String,
-    lang: Lang,
-}
-
-fn problem(
-    row: u32,
-    column: Option<&str>,
-    code: &'static str,
-    message: String,
-    hint: &str,
-) -> RowProblem {
-    RowProblem {
-        row: Some(row),
-        column: column.map(str::to_string),
-        severity: if code.starts_with('E') { Severity::Error } else { Severity::Warning },
-        code,
-        message,
-        hint: Some(hint.to_string()),
     }
 }
 
