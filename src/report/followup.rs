@@ -21,7 +21,7 @@ pub fn status_label(status: Option<&str>, lang: Lang) -> String {
 }
 
 /// `text` cut to about `max` characters at a word, with "…".
-/// `text` as it stands when written in the submission's language; else quoted, with the
+/// `text` as it stands when written in the report's language; else quoted, with the
 /// language it was written in (a submission has one language; what a government wrote is
 /// not translated).
 pub(super) fn in_original(text: &str, lang: Lang) -> String {
@@ -171,7 +171,7 @@ impl Reporter<'_> {
                 rec.themes.iter().map(|t| self.fw.vocab.uhri_label(t, lang)).collect();
             matrix.push(context! {
                 citation => rec.citation(para),
-                text => clip(rec.text_after_number(), 160),
+                text => in_original(&clip(rec.text_after_number(), 160), lang),
                 body => body,
                 themes => themes.join("; "),
                 position => rec.position.as_deref().map(|p| tr(lang, &format!("rec.position.{p}")).to_string()),
