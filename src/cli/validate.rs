@@ -88,11 +88,12 @@ fn write_feedback(
     let lang = global.lang();
     let limits = global.limits();
     let files: Vec<PathBuf> = results.iter().map(|r| r.path.clone()).collect();
-    let langs: Vec<Lang> = files
+    // Each letter in its workbook's language, as the first check read it.
+    let langs: Vec<Lang> = results
         .iter()
-        .map(|p| {
+        .map(|r| {
             args.feedback_lang
-                .or_else(|| feedback::workbook_language(fw, p, &limits))
+                .or_else(|| r.checked.as_ref().and_then(|c| c.language))
                 .unwrap_or(lang)
         })
         .collect();

@@ -92,6 +92,18 @@ pub enum Binary {
 }
 
 impl Binary {
+    /// What `Q op n` asks of a yes/no answer `Q` (1 = yes, 0 = no): `Some(true)` for Yes
+    /// (`= 1`, `!= 0`), `Some(false)` for No (`= 0`, `!= 1`), `None` for anything else.
+    pub fn asks_yes(self, n: f64) -> Option<bool> {
+        match self {
+            Binary::Eq if n == 1.0 => Some(true),
+            Binary::Ne if n == 0.0 => Some(true),
+            Binary::Eq if n == 0.0 => Some(false),
+            Binary::Ne if n == 1.0 => Some(false),
+            _ => None,
+        }
+    }
+
     /// How the operator is written.
     pub fn symbol(self) -> &'static str {
         match self {

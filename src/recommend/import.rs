@@ -754,37 +754,53 @@ fn find_header(rows: &[Vec<Option<String>>]) -> Option<Header> {
     })
 }
 
-/// The refusal of a file without a header row, naming the headers of the row that came
-/// closest (most known columns), or else of the first filled row.
-fn not_an_export(sheets: &[Sheet]) -> ImportError {
+/// The row of `sheets` (among the first [`HEADER_SEARCH_ROWS`] of each) that came closest to
+/// a header row by `score` (most known columns), or else the first filled row: its first
+/// `max` headers, shortened, its sheet and its row number — for the refusal of a file
+/// without a header row.
+pub(crate) fn closest_header(
+    sheets: &[Sheet],
+    score: impl Fn(&[Option<String>]) -> usize,
+    max: usize,
+) -> (Vec<String>, Option<String>, Option<u32>) {
     let mut best: Option<(usize, &Sheet, usize)> = None;
     for sheet in sheets {
         for (i, cells) in sheet.rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
             if cells.iter().all(Option::is_none) {
                 continue;
             }
-            let score = columns_of(cells, ExportFormat::Uhri)
-                .len()
-                .max(columns_of(cells, ExportFormat::Plain).len());
+            let score = score(cells);
             if best.is_none_or(|(s, _, _)| score > s) {
                 best = Some((score, sheet, i));
             }
         }
     }
     match best {
-        Some((_, sheet, i)) => ImportError::NotAnExport {
-            found: sheet.rows[i]
+        Some((_, sheet, i)) => (
+            sheet.rows[i]
                 .iter()
                 .flatten()
                 .map(|h| shorten(h.trim(), 40))
                 .filter(|h| !h.is_empty())
-                .take(30)
+                .take(max)
                 .collect(),
-            sheet: sheet.name.clone(),
-            row: u32::try_from(i + 1).ok(),
-        },
-        None => ImportError::NotAnExport { found: Vec::new(), sheet: None, row: None },
+            sheet.name.clone(),
+            u32::try_from(i + 1).ok(),
+        ),
+        None => (Vec::new(), None, None),
     }
+}
+
+/// The refusal of a file without a header row, naming the headers of the row that came
+/// closest (most known columns), or else of the first filled row.
+fn not_an_export(sheets: &[Sheet]) -> ImportError {
+    let score = |cells: &[Option<String>]| {
+        columns_of(cells, ExportFormat::Uhri)
+            .len()
+            .max(columns_of(cells, ExportFormat::Plain).len())
+    };
+    let (found, sheet, row) = closest_header(sheets, score, 30);
+    ImportError::NotAnExport { found, sheet, row }
 }
 
 // ---------------------------------------------------------------------------------------

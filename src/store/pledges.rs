@@ -41,8 +41,8 @@ use crate::framework::Framework;
 use crate::i18n::{tr, trf, Lang};
 use crate::questionnaire::limits::Limits;
 use crate::recommend::import::{
-    clean_cell, country, header_key, parse_date, problem, read_export, read_rows, shorten,
-    ImportError, Sheet, Source,
+    clean_cell, closest_header, country, header_key, parse_date, problem, read_export, read_rows,
+    shorten, ImportError, Sheet, Source,
 };
 use crate::recommend::RowProblem;
 
@@ -435,32 +435,9 @@ pub fn import_register_bytes(
 /// The refusal of a file without a header row, naming the headers of the row with the most
 /// known columns (or else the first filled row).
 fn not_a_register(sheets: &[Sheet]) -> RegisterError {
-    let mut best: Option<(usize, &Sheet, usize)> = None;
-    for sheet in sheets {
-        for (i, cells) in sheet.rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
-            if cells.iter().all(Option::is_none) {
-                continue;
-            }
-            let score = Header::of(i, cells).columns.len();
-            if best.is_none_or(|(s, _, _)| score > s) {
-                best = Some((score, sheet, i));
-            }
-        }
-    }
-    match best {
-        Some((_, sheet, i)) => RegisterError::NotARegister {
-            found: sheet.rows[i]
-                .iter()
-                .flatten()
-                .map(|h| shorten(h.trim(), 40))
-                .filter(|h| !h.is_empty())
-                .take(20)
-                .collect(),
-            sheet: sheet.name.clone(),
-            row: u32::try_from(i + 1).ok(),
-        },
-        None => RegisterError::NotARegister { found: Vec::new(), sheet: None, row: None },
-    }
+    let (found, sheet, row) =
+        closest_header(sheets, |cells| Header::of(0, cells).columns.len(), 20);
+    RegisterError::NotARegister { found, sheet, row }
 }
 
 /// The code of the choice of profile question `question` written as `text`: its code or

@@ -60,6 +60,8 @@ pub struct Checked {
     /// The "Who answers" column of the question sheets (the department that answers), by
     /// question id.
     pub who: std::collections::BTreeMap<String, String>,
+    /// The language the workbook was written in, when its hidden sheet says so.
+    pub language: Option<Lang>,
 }
 
 impl Checked {
@@ -410,6 +412,7 @@ pub fn validate(fw: &Framework, wb: &Workbook, lang: Lang) -> Checked {
         groups,
         followup,
         who,
+        language: wb.template.as_ref().and_then(|t| t.language),
     }
 }
 

@@ -394,17 +394,6 @@ pub fn eml(letter: &Letter, from: &str, utc: &str) -> String {
     format!("{}\r\n\r\n{}\r\n", h.join("\r\n"), lines.join("\r\n"))
 }
 
-/// The language of the workbook at `path` (its template's), when it can be read.
-pub fn workbook_language(
-    fw: &Framework,
-    path: &Path,
-    limits: &crate::questionnaire::limits::Limits,
-) -> Option<Lang> {
-    let bytes = crate::questionnaire::read::read_file(path, limits).ok()?;
-    let wb = crate::questionnaire::read::read_workbook_bytes(path, &bytes, fw, limits).ok()?;
-    wb.template.as_ref().and_then(|t| t.language)
-}
-
 /// Writes each letter as `DIR/<name>.txt` and `DIR/<name>.eml` and the index
 /// `DIR/feedback.csv` (city, file, e-mail, language, errors, warnings, message, e-mail
 /// file; guarded against formula injection). Returns the number of letters written.

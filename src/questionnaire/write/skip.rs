@@ -82,13 +82,7 @@ pub(super) fn compare(
             let q = fw.question(id)?;
             if q.qtype == QuestionType::YesNo {
                 let (yes, no) = layout::yes_no_labels(lang);
-                let yes_wanted = match op {
-                    Binary::Eq if *n == 1.0 => true,
-                    Binary::Ne if *n == 0.0 => true,
-                    Binary::Eq if *n == 0.0 => false,
-                    Binary::Ne if *n == 1.0 => false,
-                    _ => return None,
-                };
+                let yes_wanted = op.asks_yes(*n)?;
                 return Some(arg("workbook.skip.is", id, if yes_wanted { yes } else { no }));
             }
             let op_key = match op {

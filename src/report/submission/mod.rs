@@ -20,7 +20,7 @@ use super::docx::{self, Block};
 use super::Reporter;
 use crate::charts::file_part;
 use crate::compute::dataset::Profile;
-use crate::i18n::{country_name, format_number, tr, trf, Lang};
+use crate::i18n::{and_list, country_name, format_number, tr, trf, Lang};
 pub use plan::{Plan, PlanError, PlanIssue, Submitter};
 use select::lower_first;
 pub use select::{MAX_ISSUES, MIN_ISSUES};
@@ -333,13 +333,11 @@ impl Reporter<'_> {
                 let d = trf(
                     lang,
                     "sub.describe_network",
-                    &[("name", s), ("n", &names.len()), ("cities", &select::names(&names, lang))],
+                    &[("name", s), ("n", &names.len()), ("cities", &and_list(&names, lang))],
                 );
                 (s.trim().to_string(), opts.joint, d)
             }
-            None => {
-                (select::names(&names, lang), opts.joint || names.len() > 1, descriptions.join(" "))
-            }
+            None => (and_list(&names, lang), opts.joint || names.len() > 1, descriptions.join(" ")),
         };
         let contact = opts.contact.clone().unwrap_or_else(|| {
             if scope.cities.len() == 1 {
@@ -511,11 +509,7 @@ impl Reporter<'_> {
         intro.push(para(tr(lang, "sub.intro_local").to_string(), Vec::new(), &mut notes));
         // The method note is written last (it lists the abbreviations the notes use).
         intro.push(para(
-            trf(
-                lang,
-                "sub.intro_data",
-                &[("cities", &select::names(&names, lang)), ("year", &year)],
-            ),
+            trf(lang, "sub.intro_data", &[("cities", &and_list(&names, lang)), ("year", &year)]),
             vec![String::new()],
             &mut notes,
         ));
@@ -673,7 +667,7 @@ impl Reporter<'_> {
             let text = trf(
                 lang,
                 "sub.rec_general",
-                &[("matters", &select::names(&without_recommendations, lang))],
+                &[("matters", &and_list(&without_recommendations, lang))],
             );
             sections.push(Section {
                 heading: tr(lang, "sub.h_general").to_string(),
@@ -936,18 +930,11 @@ impl Reporter<'_> {
             if held.is_empty() {
                 continue;
             }
-            let mut s = trf(
-                lang,
-                "sub.competent",
-                &[("city", name), ("list", &select::names(&held, lang))],
-            );
+            let mut s =
+                trf(lang, "sub.competent", &[("city", name), ("list", &and_list(&held, lang))]);
             if !not.is_empty() {
                 s.push(' ');
-                s.push_str(&trf(
-                    lang,
-                    "sub.not_competent",
-                    &[("list", &select::names(&not, lang))],
-                ));
+                s.push_str(&trf(lang, "sub.not_competent", &[("list", &and_list(&not, lang))]));
             }
             sentences.push(s);
         }

@@ -10,7 +10,7 @@
 
 use crate::charts::data::ValueRow;
 use crate::framework::{Indicator, IndicatorKind};
-use crate::i18n::{and_list, tr, trf, Lang};
+use crate::i18n::{tr, trf, Lang};
 use crate::report::city::{lost, to_check};
 pub(super) use crate::report::lower_first;
 use crate::report::{is_yes_no, Reporter};
@@ -425,7 +425,6 @@ impl Reporter<'_> {
                 }
             }
         }
-        let _ = lang;
         out
     }
 
@@ -433,9 +432,4 @@ impl Reporter<'_> {
     pub(super) fn loi_question(&self, ind: &Indicator, lang: Lang) -> String {
         trf(lang, "sub.loi_question", &[("title", &lower_first(ind.title.get(lang)))])
     }
-}
-
-/// `names` as a sentence list.
-pub(super) fn names(items: &[String], lang: Lang) -> String {
-    and_list(items, lang)
 }

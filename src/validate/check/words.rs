@@ -73,13 +73,7 @@ fn comparison(fw: &Framework, op: Binary, a: &Node, b: &Node, lang: Lang) -> Opt
             let q = fw.question(id)?;
             if q.qtype == QuestionType::YesNo {
                 let (yes, no) = yes_no_labels(lang);
-                let yes_wanted = match op {
-                    Binary::Eq if *n == 1.0 => true,
-                    Binary::Ne if *n == 0.0 => true,
-                    Binary::Eq if *n == 0.0 => false,
-                    Binary::Ne if *n == 1.0 => false,
-                    _ => return None,
-                };
+                let yes_wanted = op.asks_yes(*n)?;
                 return Some(is("workbook.skip.is", id, if yes_wanted { yes } else { no }));
             }
             let value = format_shortest(*n, lang);
@@ -212,13 +206,7 @@ pub(super) fn expectation(
     if let (Some(q), Kind::Number(n)) = (fw.question(left_id), &right.kind) {
         if q.qtype == QuestionType::YesNo {
             let (yes, no) = yes_no_labels(lang);
-            let yes_wanted = match op {
-                Binary::Eq if *n == 1.0 => true,
-                Binary::Ne if *n == 0.0 => true,
-                Binary::Eq if *n == 0.0 => false,
-                Binary::Ne if *n == 1.0 => false,
-                _ => return None,
-            };
+            let yes_wanted = op.asks_yes(*n)?;
             let answer = quoted(if yes_wanted { yes } else { no }, lang);
             return Some(trf(
                 lang,
