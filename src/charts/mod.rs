@@ -445,8 +445,11 @@ pub fn every_chart(data: &ChartData, labels: Labels<'_>, ds: &Dataset, year: i32
     all
 }
 
-/// The chart height the source line adds, in pixels.
-const SOURCE_LINE: u32 = 22;
+/// The height of a line of the source note, in pixels, and the space below the last one.
+const SOURCE_LINE: u32 = 14;
+const SOURCE_PAD: u32 = 8;
+/// The mean advance of a character of the source note (10 px Noto Sans), in pixels.
+const SOURCE_CHAR: f64 = 5.6;
 
 impl Chart {
     /// The chart as published in `lang`: `-<lang>` at the end of its file name
@@ -460,8 +463,9 @@ impl Chart {
     }
 }
 
-/// `svg` made taller by [`SOURCE_LINE`] pixels, with `line` in small grey type at its foot.
-/// An SVG whose size cannot be read is returned as it is.
+/// `svg` made taller, with `line` in small grey type at its foot — on two lines, broken at
+/// ` · `, when it would not fit the chart's width. An SVG whose size cannot be read is
+/// returned as it is.
 fn with_source_line(svg: &str, line: &str) -> String {
     let Some(end) = svg.find('>') else { return svg.to_string() };
     let head = &svg[..end];
@@ -472,7 +476,9 @@ fn with_source_line(svg: &str, line: &str) -> String {
     let (Some(width), Some(height)) = (number(" width=\""), number(" height=\"")) else {
         return svg.to_string();
     };
-    let taller = height + SOURCE_LINE;
+    let fits = |t: &str| t.chars().count() as f64 * SOURCE_CHAR <= f64::from(width) - 40.0;
+    let lines: Vec<&str> = if fits(line) { vec![line] } else { line.split(" · ").collect() };
+    let taller = height + SOURCE_LINE * lines.len() as u32 + SOURCE_PAD;
     let head = head
         .replacen(&format!(" height=\"{height}\""), &format!(" height=\"{taller}\""), 1)
         .replacen(
@@ -480,22 +486,31 @@ fn with_source_line(svg: &str, line: &str) -> String {
             &format!("viewBox=\"0 0 {width} {taller}\""),
             1,
         );
-    let text: String = line
-        .chars()
-        .map(|c| match c {
-            '&' => "&amp;".to_string(),
-            '<' => "&lt;".to_string(),
-            '>' => "&gt;".to_string(),
-            '"' => "&quot;".to_string(),
-            c => c.to_string(),
-        })
-        .collect();
+    let escape = |t: &str| -> String {
+        t.chars()
+            .map(|c| match c {
+                '&' => "&amp;".to_string(),
+                '<' => "&lt;".to_string(),
+                '>' => "&gt;".to_string(),
+                '"' => "&quot;".to_string(),
+                c => c.to_string(),
+            })
+            .collect()
+    };
     let body = svg[end..].trim_end();
     let body = body.strip_suffix("</svg>").unwrap_or(body);
-    format!(
-        "{head}{body}<rect x=\"0\" y=\"{height}\" width=\"{width}\" height=\"{SOURCE_LINE}\" fill=\"#FFFFFF\" stroke=\"none\"/>\n<text x=\"20\" y=\"{}\" font-family=\"'Noto Sans', 'Noto Sans Arabic', 'Noto Sans CJK KR', sans-serif\" font-size=\"10\" fill=\"#595959\">{text}</text>\n</svg>\n",
-        height + SOURCE_LINE - 8
-    )
+    let mut out = format!(
+        "{head}{body}<rect x=\"0\" y=\"{height}\" width=\"{width}\" height=\"{}\" fill=\"#FFFFFF\" stroke=\"none\"/>\n",
+        taller - height
+    );
+    for (i, l) in lines.iter().enumerate() {
+        out += &format!(
+            "<text x=\"20\" y=\"{}\" font-family=\"'Noto Sans', 'Noto Sans Arabic', 'Noto Sans CJK KR', sans-serif\" font-size=\"10\" fill=\"#595959\">{}</text>\n",
+            height + SOURCE_LINE * (i as u32 + 1) - 2,
+            escape(l)
+        );
+    }
+    out + "</svg>\n"
 }
 
 /// The source line of published charts, in `lang`: where the data come from and when the
