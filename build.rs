@@ -1,6 +1,7 @@
 //! Embeds the default framework (`indicators/*.toml`), the report templates
-//! (`templates/*.j2`), the sample returns (`sample-data/`), the sample UN
-//! recommendations (`sample-recommendations/`) and the sample pledge register
+//! (`templates/*.j2`), the web site's templates and assets (`templates/site/`), the sample
+//! returns (`sample-data/`), the sample UN recommendations (`sample-recommendations/`) and
+//! the sample pledge register
 //! (`sample-pledges/`, all three for `hrcities demo`) in the binary,
 //! so `hrcities` works from any folder. Generates `$OUT_DIR/embedded.rs` with one
 //! `include_str!` (text) or `include_bytes!` (binary files) per file.
@@ -13,9 +14,10 @@ fn main() {
     let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded.rs");
     let mut code = String::new();
     // (constant, folder, extensions, whether the files are text)
-    let sets: [(&str, &str, &[&str], bool); 5] = [
+    let sets: [(&str, &str, &[&str], bool); 6] = [
         ("FRAMEWORK_FILES", "indicators", &["toml"], true),
         ("TEMPLATE_FILES", "templates", &["j2"], true),
+        ("SITE_FILES", "templates/site", &["j2", "css", "js"], true),
         ("SAMPLE_FILES", "sample-data", &["xlsx", "ods", "xls"], false),
         ("SAMPLE_RECOMMENDATIONS", "sample-recommendations", &["xlsx", "csv"], false),
         ("SAMPLE_PLEDGES", "sample-pledges", &["csv"], false),

@@ -13,7 +13,8 @@
 //! 6. [`compute`] — indicator values, scores, aggregates, trends, progress, quality;
 //! 7. [`charts`] — pictures for reports and slides;
 //! 8. [`report`] — Typst documents and PDFs;
-//! 9. [`cli`] — one file per subcommand;
+//! 9. [`site`] — the static web site;
+//! 10. [`cli`] — one file per subcommand;
 //!
 //! with [`i18n`] (en/es/fr text), [`export`] (atomic writes, hashes, CSV/Parquet/XLSX),
 //! [`guard`] (a dependency's panic on one input becomes that input's error) and [`fonts`]
@@ -31,6 +32,7 @@ pub mod i18n;
 pub mod questionnaire;
 pub mod recommend;
 pub mod report;
+pub mod site;
 pub mod store;
 pub mod validate;
 

@@ -30,6 +30,7 @@ pub mod questionnaire;
 pub mod recommendations;
 pub mod report;
 pub mod run;
+pub mod site;
 pub mod status;
 pub mod store;
 pub mod validate;
@@ -130,6 +131,7 @@ pub enum Command {
     Charts(charts::Args),
     Report(report::Args),
     Run(run::Args),
+    Site(site::Args),
     Demo(run::DemoArgs),
     Templates(report::TemplatesArgs),
 }
@@ -172,6 +174,7 @@ impl Command {
             Command::Charts(_) => "charts",
             Command::Report(_) => "report",
             Command::Run(_) => "run",
+            Command::Site(_) => "site",
             Command::Demo(_) => "demo",
             _ => return None,
         })
@@ -200,6 +203,7 @@ pub fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Charts(args) => charts::run(args, g),
         Command::Report(args) => report::run(args, g),
         Command::Run(args) => run::run(args, g),
+        Command::Site(args) => site::run(args, g),
         Command::Demo(args) => run::demo(args, g),
     };
     if let Some(name) = manifest_of {

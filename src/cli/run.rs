@@ -29,6 +29,8 @@ use crate::validate::batch::{check_files, collect, json_report, write_csv, write
 ///   charts/                    SVG, and PNG for the campaign's charts (--png)
 ///   reports/                   a PDF per city and year, the campaign report and the
 ///                              methodology, in each language of --lang (e.g. en,es,fr)
+///   site/                      with --site: the web site, in en, es and fr, with the
+///                              public data (as `hrcities site`)
 /// Exit status: 0 all well, 1 failure, 3 finished but some returns had errors.
 ///
 /// Examples:
@@ -74,6 +76,10 @@ pub struct Options {
     /// --status accepted`); the others are still checked and filed.
     #[arg(long)]
     pub accepted_only: bool,
+    /// Also write the campaign's web site to DIR/site/ (as `hrcities site`), with the
+    /// reports' PDFs and the public data; `demo` always does.
+    #[arg(long)]
+    pub site: bool,
     /// Import these UN recommendation exports into the store first (UHRI Excel or CSV
     /// exports, or a plain CSV; as `hrcities recommendations import`). Give them after the
     /// returns: every file after this option is read as an export.
@@ -162,6 +168,7 @@ pub fn demo(args: &DemoArgs, global: &GlobalArgs) -> anyhow::Result<Done> {
         templates: None,
         rank: false,
         accepted_only: false,
+        site: true,
         recommendations,
     };
     let (done, first) = run_on(std::slice::from_ref(&returns), &options, global)?;
@@ -282,6 +289,15 @@ fn run_on(
         Prepared::load_cut(&store, &fw, Method::default(), &cut)?;
     write_results_in(&computed, &method, &out.join("data"), lang)?;
     let values = computed.indicators.height();
+    // The site's public tables are written now, while the results are in memory.
+    let site = if o.site {
+        let dir = crate::site::prepare_dir(out)?;
+        let public = computed.public(&fw, &ds)?;
+        let rows = crate::site::write_downloads(&dir, &public, &method, lang)?;
+        Some((dir, rows))
+    } else {
+        None
+    };
     drop(computed);
     times.push(("cli.stage_compute", t.elapsed()));
     let cities = {
@@ -379,6 +395,24 @@ fn run_on(
     say(trf(lang, "cli.reports_done", &[("n", &n_reports), ("dir", &report_dir.display())]))?;
     let mut done = done.count("reports", n_reports).count("reports_failed", failed);
 
+    // 6. The web site, in every language, with the reports just written.
+    let mut site_index = None;
+    if let Some((dir, rows)) = site {
+        let t = Instant::now();
+        let opts = crate::site::Options {
+            templates: o.templates.clone(),
+            year: o.year,
+            reports: Some(report_dir.clone()),
+            today: today.clone(),
+        };
+        let src = crate::site::Sources { fw: &fw, ds: &ds, method: &method, data: &data };
+        let summary = crate::site::write_pages(&dir, src, &Lang::ALL, &opts, rows)?;
+        times.push(("cli.stage_site", t.elapsed()));
+        say(super::site::done_line(lang, &summary))?;
+        done = done.count("site_pages", summary.pages);
+        site_index = Some(summary.dir.join("index.html"));
+    }
+
     // Summary.
     say(String::new())?;
     say(trf(
@@ -421,6 +455,9 @@ fn run_on(
     }
     first.push(("cli.look_data", out.join("data").join("hrcities-data.xlsx")));
     first.push(("cli.look_charts", chart_dir.join("campaign")));
+    if let Some(index) = site_index {
+        first.push(("cli.look_site", index));
+    }
     if errors + warnings > 0 {
         first.push(("cli.look_validation", validation.clone()));
     }

@@ -12,6 +12,7 @@ pub mod dataset;
 pub mod followup;
 pub mod groups;
 pub mod indicators;
+pub mod public;
 pub mod quality;
 pub mod scores;
 pub mod table;
@@ -223,6 +224,63 @@ pub fn write_results_in(
     let json = serde_json::to_string_pretty(method).map_err(std::io::Error::other)?;
     crate::export::write_atomic(&data.join(METHOD_FILE), json.as_bytes())?;
     datapackage::write_package(results, data, &crate::store::now_utc())
+}
+
+/// The licence the public export is published under (Data Package `licenses`).
+pub const PUBLIC_LICENCE: (&str, &str, &str) = (
+    "CC-BY-4.0",
+    "Creative Commons Attribution 4.0 International",
+    "https://creativecommons.org/licenses/by/4.0/",
+);
+
+/// Writes the public tables `public` ([`Results::public`]) to the folder `dir` as
+/// [`write_results_in`] does, then the licence in `datapackage.json` and `LICENSE.txt`, and
+/// the data dictionary `dictionary.csv` (every field of every table with its type and its
+/// description in en, es and fr).
+pub fn write_public(
+    public: &Results,
+    method: &Method,
+    dir: &std::path::Path,
+    lang: Lang,
+) -> std::io::Result<()> {
+    write_results_in(public, method, dir, lang)?;
+    let path = dir.join(datapackage::FILE);
+    let mut package: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path)?).map_err(std::io::Error::other)?;
+    let (name, title, url) = PUBLIC_LICENCE;
+    if let Some(obj) = package.as_object_mut() {
+        obj.insert(
+            "licenses".into(),
+            serde_json::json!([{ "name": name, "title": title, "path": url }]),
+        );
+    }
+    let mut dictionary = Vec::new();
+    for resource in package["resources"].as_array().into_iter().flatten() {
+        for field in resource["schema"]["fields"].as_array().into_iter().flatten() {
+            let text = |k: &str| field[k].as_str().unwrap_or_default().to_string();
+            dictionary.push(vec![
+                resource["name"].as_str().unwrap_or_default().to_string(),
+                text("name"),
+                text("type"),
+                text("unit"),
+                text("description"),
+                text("description_es"),
+                text("description_fr"),
+            ]);
+        }
+    }
+    let mut json = serde_json::to_string_pretty(&package).map_err(std::io::Error::other)?;
+    json.push('\n');
+    crate::export::write_atomic(&path, json.as_bytes())?;
+    crate::export::write_csv(
+        &dir.join(public::DICTIONARY),
+        &["table", "field", "type", "unit", "description", "description_es", "description_fr"],
+        &dictionary,
+    )?;
+    let licence = Lang::ALL
+        .map(|l| crate::i18n::trf(l, "public.licence", &[("title", &title), ("url", &url)]))
+        .join("\n\n");
+    crate::export::write_atomic(&dir.join(public::LICENCE), format!("{licence}\n").as_bytes())
 }
 
 fn select(lf: LazyFrame, columns: &[&str]) -> LazyFrame {

@@ -329,6 +329,9 @@ pub struct Question {
     /// question): where a government says it is not responsible for it, the question does
     /// not apply.
     pub competence: Option<String>,
+    /// The answer is personal data (a contact's name or e-mail address): kept in the store
+    /// and the analyst's exports, never in the public export or the web site.
+    pub personal: bool,
     #[serde(skip)]
     pub loc: Loc,
 }

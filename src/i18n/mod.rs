@@ -77,11 +77,12 @@ impl fmt::Display for Lang {
 
 /// The message catalogs: command-line and diagnostic messages, and the texts written into
 /// questionnaire workbooks.
-const CATALOGS: [&str; 4] = [
+const CATALOGS: [&str; 5] = [
     include_str!("messages.toml"),
     include_str!("workbook.toml"),
     include_str!("recommendations.toml"),
     include_str!("datapackage.toml"),
+    include_str!("site.toml"),
 ];
 
 fn catalog() -> &'static HashMap<String, [String; 3]> {

@@ -23,7 +23,7 @@ const GAP: f64 = 50.0;
 /// Why the value of `row` is to be checked, in `lang`: its answers got a plausibility
 /// warning (`W-IMPLAUSIBLE`, `W-JUMP`, `W-REPEAT`), it lies outside the indicator's usual
 /// range, or it is an outlier among the governments. Empty when nothing is in doubt.
-pub(super) fn to_check(
+pub(crate) fn to_check(
     ind: &crate::framework::Indicator,
     row: &ValueRow,
     responses: &[crate::store::ResponseRow],
@@ -57,7 +57,7 @@ pub(super) fn to_check(
 
 /// The service (in `lang`) outside the government's competence that makes `ind` not
 /// applicable to it, from its profile's `competences`; `None` when that is not the reason.
-pub(super) fn outside_competence(
+pub(crate) fn outside_competence(
     fw: &crate::framework::Framework,
     ind: &crate::framework::Indicator,
     answers: &[crate::validate::Answer],
@@ -80,7 +80,7 @@ pub(super) fn outside_competence(
 
 /// Whether `row` records a structural measure lost or weakened since the previous return
 /// (a yes turned no, a 0–2 scale that went down), its definition unchanged.
-pub(super) fn lost(ind: &crate::framework::Indicator, row: &ValueRow) -> bool {
+pub(crate) fn lost(ind: &crate::framework::Indicator, row: &ValueRow) -> bool {
     // A measure is in place or not (yes/no), or in place to some degree (a points scale);
     // a structural quantity that moves a little (litres of a free water block) is a change,
     // not a measure lost.
@@ -105,7 +105,7 @@ fn worse(ind: &crate::framework::Indicator, change: f64) -> bool {
 /// A change as a reader needs it: its size with the unit (percentage points for a share),
 /// and whether it is better or worse for this indicator; for a yes/no measure, "adopted"
 /// or "lost".
-fn change_words(
+pub(crate) fn change_words(
     fw: &crate::framework::Framework,
     ind: &crate::framework::Indicator,
     change: Option<f64>,
@@ -132,12 +132,12 @@ fn change_words(
 }
 
 /// A score as printed, or "–".
-fn show_score(score: Option<f64>, lang: Lang) -> String {
+pub(crate) fn show_score(score: Option<f64>, lang: Lang) -> String {
     score.map_or_else(|| "–".into(), |s| format_number(s, 0, lang))
 }
 
 /// A signed change as printed, or "–".
-fn show_change(change: Option<f64>, decimals: usize, lang: Lang) -> String {
+pub(crate) fn show_change(change: Option<f64>, decimals: usize, lang: Lang) -> String {
     match change {
         Some(c) => {
             let shown = format_number(c.abs(), decimals, lang);
@@ -248,7 +248,16 @@ fn annex(r: &Reporter<'_>, lang: Lang) -> Vec<Value> {
 
 /// The method paragraphs shared by the annexes of every report.
 pub(super) fn method_text(r: &Reporter<'_>, lang: Lang) -> Vec<String> {
-    let threshold = format!("{:.0}", r.method.coverage_threshold * 100.0);
+    method_paragraphs(r.fw, r.method, lang)
+}
+
+/// The method paragraphs for framework `fw` and method `method` (reports and web site).
+pub(crate) fn method_paragraphs(
+    fw: &crate::framework::Framework,
+    method: &crate::compute::Method,
+    lang: Lang,
+) -> Vec<String> {
+    let threshold = format!("{:.0}", method.coverage_threshold * 100.0);
     vec![
         tr(lang, "report.method_data").to_string(),
         tr(lang, "report.method_gate").to_string(),
@@ -256,11 +265,11 @@ pub(super) fn method_text(r: &Reporter<'_>, lang: Lang) -> Vec<String> {
         trf(lang, "report.method_right", &[("threshold", &threshold)]),
         tr(lang, "report.method_kinds").to_string(),
         tr(lang, "report.method_kind_scores").to_string(),
-        trf(lang, "report.method_versions", &[("version", &r.fw.version)]),
+        trf(lang, "report.method_versions", &[("version", &fw.version)]),
         trf(
             lang,
             "report.method_framework",
-            &[("id", &r.fw.id), ("version", &r.fw.version), ("n", &r.fw.indicators.len())],
+            &[("id", &fw.id), ("version", &fw.version), ("n", &fw.indicators.len())],
         ),
     ]
 }

@@ -78,7 +78,8 @@ pub fn from_dir(dir: &std::path::Path) -> Result<Environment<'static>, TemplateE
     Ok(env)
 }
 
-/// Writes the built-in templates to `dir`, leaving files that already exist unless
+/// Writes the built-in templates to `dir` (the reports' and the web site's, with its
+/// stylesheet and script), leaving files that already exist unless
 /// `force`; returns the files written and those left alone.
 pub fn export(
     dir: &std::path::Path,
@@ -86,7 +87,7 @@ pub fn export(
 ) -> std::io::Result<(Vec<std::path::PathBuf>, Vec<std::path::PathBuf>)> {
     std::fs::create_dir_all(dir)?;
     let (mut written, mut kept) = (Vec::new(), Vec::new());
-    for (name, text) in crate::embedded::TEMPLATE_FILES {
+    for (name, text) in crate::embedded::TEMPLATE_FILES.iter().chain(crate::embedded::SITE_FILES) {
         let path = dir.join(name);
         if path.exists() && !force {
             kept.push(path);

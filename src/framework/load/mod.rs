@@ -399,6 +399,7 @@ impl Cx {
                 plausible: q.plausible.as_ref().map(|p| p.get_ref().clone()),
                 dated_by: q.dated_by.as_ref().map(|d| d.get_ref().clone()),
                 competence: q.competence.as_ref().map(|c| c.get_ref().clone()),
+                personal: q.personal,
                 loc: Loc { file: self.current, offset },
                 id,
             };

@@ -202,6 +202,8 @@ pub(super) struct RawQuestion {
     pub(super) plausible: Option<S<Plausible>>,
     pub(super) dated_by: Option<S<String>>,
     pub(super) competence: Option<S<String>>,
+    #[serde(default)]
+    pub(super) personal: bool,
 }
 
 /// `changed = { version = "2026.2", what = { en, es, fr } }`.

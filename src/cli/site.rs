@@ -1,0 +1,85 @@
+//! `hrcities site`: the campaign's static web site.
+
+use std::path::PathBuf;
+
+use super::manifest::Done;
+use super::{GlobalArgs, Outcome, StoreArgs};
+use crate::charts::{Cut, Prepared};
+use crate::compute::Method;
+use crate::i18n::{trf, Lang};
+use crate::store::Store;
+
+/// Write the campaign's web site: plain HTML, CSS and SVG that work from a folder, a USB
+/// stick or any static host, in English, Spanish and French.
+///
+/// Writes DIR/site/ (a site hrcities wrote there before is replaced):
+///   index.html                 the way into each language
+///   en/ es/ fr/                the campaign, each right, each indicator, each government,
+///                              the methodology, the data and a search page
+///   downloads/data/            the public tables (as `compute --public`): CSV, Parquet,
+///                              XLSX, datapackage.json, dictionary.csv, LICENSE.txt
+///   downloads/indicators/      each indicator's values (CSV)
+///   downloads/reports/         the PDFs of DIR/reports/, when there are any
+/// Nothing personal is published: no contact name or e-mail address, no comment, no file
+/// name. Governments are listed by region and name, never ranked. Open
+/// DIR/site/index.html in a browser, or copy DIR/site/ to any web host.
+///
+/// Examples:
+///   hrcities site --out results
+///   hrcities site --store campaign-2026 --out results --templates my-templates
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// The output folder (the site goes to DIR/site/; PDFs in DIR/reports/ are published).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The reporting year the pages show (default: the latest).
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<i32>,
+    /// Only the returns the campaign accepted (`hrcities store review … --status accepted`).
+    #[arg(long)]
+    pub accepted_only: bool,
+    /// Use the site templates, site.css and site.js in DIR instead of the built-in ones of
+    /// the same name (start from `hrcities templates export DIR`).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// Runs `hrcities site`.
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
+    let fw = global.framework()?;
+    let lang = global.lang();
+    let cut = Cut { region: None, year: args.year, accepted_only: args.accepted_only };
+    let prep = Prepared::load_cut(&Store::open(&args.store.store)?, &fw, Method::default(), &cut)?;
+    if prep.ds.returns.is_empty() {
+        anyhow::bail!(crate::i18n::tr(lang, "cli.store_empty").to_string());
+    }
+    let reports = args.out.join("reports");
+    let opts = crate::site::Options {
+        templates: args.templates.clone(),
+        year: args.year,
+        reports: reports.is_dir().then_some(reports),
+        today: crate::store::now_utc().get(..10).unwrap_or_default().to_string(),
+    };
+    let summary = crate::site::write_site(&prep, &fw, &args.out, &Lang::ALL, &opts)?;
+    global.say(done_line(lang, &summary))?;
+    Ok(Done::new(Outcome::Success).count("pages", summary.pages))
+}
+
+/// "312 pages written to …/site (4.1 MB, PDFs 12.3 MB more): open …/site/index.html".
+pub fn done_line(lang: Lang, s: &crate::site::Summary) -> String {
+    let mb = |b: u64| crate::i18n::format_number(b as f64 / 1e6, 1, lang);
+    trf(
+        lang,
+        "cli.site_done",
+        &[
+            ("n", &s.pages),
+            ("dir", &s.dir.display()),
+            ("mb", &mb(s.bytes)),
+            ("pdf", &mb(s.pdf_bytes)),
+            ("index", &s.dir.join("index.html").display()),
+        ],
+    )
+}

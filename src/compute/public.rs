@@ -1,0 +1,214 @@
+//! The public export (`compute --public`, the web site's downloads): the tables of
+//! [`Results`] without anything personal, so that they can be put online.
+//!
+//! What goes: the answers to questions the framework marks `personal` (the contact's name and
+//! e-mail address); the cities' comments, the "Who answers" column and the returns' file
+//! names (a file is often named after the person who sent it); the practices of a
+//! government that did not consent to share them (`share_practices`). What is scrubbed in
+//! the free text that stays (answers, sources, the follow-up's department and action): any
+//! e-mail address, and the government's own contact name. Numbers, codes and the
+//! governments' names stay: they are what the campaign publishes.
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+
+use super::{Dataset, Results};
+use crate::framework::Framework;
+use crate::questionnaire::answer::Value as Answer;
+use crate::store::ResponseStatus;
+
+/// The data dictionary's file name.
+pub const DICTIONARY: &str = "dictionary.csv";
+/// The licence's file name.
+pub const LICENCE: &str = "LICENSE.txt";
+
+/// The columns of `responses` that the public export leaves out.
+pub const PRIVATE_RESPONSE_COLUMNS: [&str; 3] = ["comment", "answered_by", "file"];
+
+/// What replaces an e-mail address in published text.
+pub const EMAIL_REMOVED: &str = "[e-mail removed]";
+/// What replaces a contact's name in published text.
+pub const NAME_REMOVED: &str = "[name removed]";
+
+/// The personal data each return gives: its contact's name and e-mail address, by city id.
+fn contacts(fw: &Framework, ds: &Dataset) -> HashMap<String, Vec<String>> {
+    let personal: Vec<usize> =
+        fw.questions.iter().enumerate().filter(|(_, q)| q.personal).map(|(i, _)| i).collect();
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for (r, answers) in ds.returns.iter().zip(&ds.answers) {
+        let names = out.entry(r.city_id.clone()).or_default();
+        for &i in &personal {
+            let Some(a) = answers.get(i) else { continue };
+            let text = a.raw.trim();
+            // A single letter or two would scrub ordinary words.
+            if text.chars().count() >= 3 && !names.iter().any(|n| n == text) {
+                names.push(text.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Whether return `i` consents to its practices being published (`share_practices` = yes).
+fn consents(fw: &Framework, ds: &Dataset, i: usize) -> bool {
+    let Some(q) = fw.questions.iter().position(|q| q.id == "share_practices") else {
+        return false;
+    };
+    ds.answers[i].get(q).is_some_and(|a| {
+        a.status == ResponseStatus::Answered
+            && matches!(a.value, Some(Answer::Number(v)) if v >= 0.5)
+    })
+}
+
+/// `text` with every e-mail address and every name of `names` replaced.
+pub fn scrub(text: &str, names: &[String]) -> String {
+    let mut out = scrub_emails(text);
+    for name in names {
+        if !name.contains('@') && out.contains(name.as_str()) {
+            out = out.replace(name.as_str(), NAME_REMOVED);
+        }
+    }
+    out
+}
+
+/// `text` with every e-mail address (`local@domain.tld`) replaced by [`EMAIL_REMOVED`].
+pub fn scrub_emails(text: &str) -> String {
+    if !text.contains('@') {
+        return text.to_string();
+    }
+    let local = |c: char| c.is_alphanumeric() || "._%+-'".contains(c);
+    let domain = |c: char| c.is_alphanumeric() || c == '.' || c == '-';
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut done = 0;
+    while i < chars.len() {
+        if chars[i] == '@' {
+            let mut start = i;
+            while start > done && local(chars[start - 1]) {
+                start -= 1;
+            }
+            let mut end = i + 1;
+            while end < chars.len() && domain(chars[end]) {
+                end += 1;
+            }
+            // The domain ends at its last letter or digit (a full stop after it ends the
+            // sentence).
+            while end > i + 1 && !chars[end - 1].is_alphanumeric() {
+                end -= 1;
+            }
+            let host: String = chars[i + 1..end].iter().collect();
+            if start < i && host.contains('.') {
+                out.extend(&chars[done..start]);
+                out.push_str(EMAIL_REMOVED);
+                done = end;
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out.extend(&chars[done..]);
+    out
+}
+
+/// Scrubs the text columns `columns` of `df`, row by row with the names of the row's city.
+fn scrub_columns(
+    df: &DataFrame,
+    columns: &[&str],
+    names: &HashMap<String, Vec<String>>,
+) -> PolarsResult<DataFrame> {
+    let cities: Vec<Option<String>> =
+        df.column("city_id")?.str()?.iter().map(|s| s.map(String::from)).collect();
+    let mut out = df.clone();
+    for &name in columns {
+        let Ok(column) = df.column(name) else { continue };
+        let values: Vec<Option<String>> = column
+            .str()?
+            .iter()
+            .zip(&cities)
+            .map(|(v, city)| {
+                v.map(|v| {
+                    let names = city.as_ref().and_then(|c| names.get(c)).map_or(&[][..], |n| n);
+                    scrub(v, names)
+                })
+            })
+            .collect();
+        out.with_column(Column::new(name.into(), values))?;
+    }
+    Ok(out)
+}
+
+impl Results {
+    /// The tables without personal data (see the module's documentation), computed from the
+    /// same returns `ds`.
+    pub fn public(&self, fw: &Framework, ds: &Dataset) -> PolarsResult<Results> {
+        let names = contacts(fw, ds);
+        let personal: Vec<&str> =
+            fw.questions.iter().filter(|q| q.personal).map(|q| q.id.as_str()).collect();
+        let practices: Vec<&str> = fw
+            .questions
+            .iter()
+            .filter(|q| q.right.is_some() && q.id.ends_with("_PRACTICE"))
+            .map(|q| q.id.as_str())
+            .collect();
+        let rows: Vec<Vec<crate::store::ResponseRow>> = ds
+            .responses
+            .iter()
+            .enumerate()
+            .map(|(i, rows)| {
+                let consents = consents(fw, ds, i);
+                rows.iter()
+                    .filter(|r| !personal.contains(&r.question_id.as_str()))
+                    .filter(|r| consents || !practices.contains(&r.question_id.as_str()))
+                    .cloned()
+                    .collect()
+            })
+            .collect();
+        let responses = crate::store::responses_export(&ds.returns, &rows)?;
+        let responses = responses.drop_many(PRIVATE_RESPONSE_COLUMNS);
+        let responses = scrub_columns(&responses, &["raw", "value_text", "source"], &names)?;
+        let followup = scrub_columns(
+            &self.recommendation_followup,
+            &["department", "action", "source"],
+            &names,
+        )?;
+        Ok(Results {
+            responses,
+            recommendation_followup: followup,
+            indicators: self.indicators.clone(),
+            scores: self.scores.clone(),
+            aggregates: self.aggregates.clone(),
+            campaign: self.campaign.clone(),
+            quality: self.quality.clone(),
+            indicators_by_group: self.indicators_by_group.clone(),
+            disaggregation_status: self.disaggregation_status.clone(),
+            group_aggregates: self.group_aggregates.clone(),
+            recommendations: self.recommendations.clone(),
+            framework: self.framework.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn e_mail_addresses_and_contact_names_are_scrubbed() {
+        assert_eq!(
+            scrub_emails("Write to ana.perez@villa.example.org. Thanks"),
+            "Write to [e-mail removed]. Thanks"
+        );
+        assert_eq!(scrub_emails("a@b"), "a@b");
+        assert_eq!(scrub_emails("@handle and x@y.z"), "@handle and [e-mail removed]");
+        assert_eq!(scrub_emails("Ñoño@ciudad.example"), "[e-mail removed]");
+        let names = vec!["Ana Pérez".to_string()];
+        assert_eq!(
+            scrub("Ana Pérez (ana@x.org) signed", &names),
+            "[name removed] ([e-mail removed]) signed"
+        );
+        assert_eq!(scrub("no names here", &names), "no names here");
+    }
+}

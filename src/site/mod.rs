@@ -1,0 +1,281 @@
+//! Stage 8b: the campaign's static web site (`hrcities site`, `run --site`; shared/DESIGN.md,
+//! "The web site"). Plain HTML, CSS and inline SVG in `DIR/site/`, in en, es and fr with a
+//! language switch: the campaign, each right, each indicator, each government, the
+//! methodology, the downloads and an index to search. It works opened from a folder, a USB
+//! stick or any static host: every link is relative, nothing is fetched from elsewhere
+//! (a Content-Security-Policy says so), and every page works without JavaScript, which
+//! only sorts and filters tables.
+//!
+//! Pages are rendered from the templates of `templates/site/` with minijinja's HTML
+//! auto-escaping, so whatever a return says prints as text. The site and its downloads come
+//! from the public export ([`crate::compute::Results::public`]): no contact detail,
+//! comment or other personal data. Governments are listed by name or by region, never by
+//! score; a reader may sort a table by score with a click, under the same caveat as the
+//! reports.
+
+mod pages;
+pub mod svg;
+mod templates;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::charts::{ChartData, Prepared};
+use crate::compute::{Dataset, Method, Results};
+use crate::framework::Framework;
+use crate::i18n::Lang;
+
+pub use templates::{environment, SiteTemplateError};
+
+/// The file that marks a folder as a site hrcities wrote (and may replace).
+const MARKER: &str = ".hrcities-site";
+
+/// What to build the site with.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The folder of templates that replace the built-in ones of the same name.
+    pub templates: Option<PathBuf>,
+    /// The reporting year (default: the latest).
+    pub year: Option<i32>,
+    /// The reports folder of a run (`DIR/reports`): its PDFs are published beside the data.
+    pub reports: Option<PathBuf>,
+    /// The date the pages say they were made (`YYYY-MM-DD`).
+    pub today: String,
+}
+
+/// What was written.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Summary {
+    /// The site's folder.
+    pub dir: PathBuf,
+    pub pages: usize,
+    /// Every file's bytes, PDFs excluded.
+    pub bytes: u64,
+    /// The PDFs' bytes.
+    pub pdf_bytes: u64,
+}
+
+/// Why the site could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    #[error(transparent)]
+    Templates(#[from] SiteTemplateError),
+    #[error("{page}: the template could not be rendered ({source})")]
+    Render { page: String, source: minijinja::Error },
+    #[error("{path}: cannot write ({source})")]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("{path}: there is already a folder here that hrcities did not write; choose another --out or remove it")]
+    NotOurs { path: PathBuf },
+    #[error("the public tables cannot be made ({0})")]
+    Data(#[from] polars::error::PolarsError),
+}
+
+/// What the pages are made from: the framework, the returns, the method and the computed
+/// tables as chart rows.
+#[derive(Clone, Copy)]
+pub struct Sources<'a> {
+    pub fw: &'a Framework,
+    pub ds: &'a Dataset,
+    pub method: &'a Method,
+    pub data: &'a ChartData,
+}
+
+/// One page to write: where, which template, and its context.
+pub(crate) struct Page {
+    /// Under the site folder (`en/rights/HEA.html`).
+    pub path: String,
+    pub template: &'static str,
+    pub context: minijinja::Value,
+}
+
+/// The site's file name of each government, unique and safe (`COL-villa-esperanza.html`).
+pub(crate) fn government_files(ds: &Dataset) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let mut taken: std::collections::HashSet<String> = Default::default();
+    for r in &ds.returns {
+        if out.contains_key(&r.city_id) {
+            continue;
+        }
+        let base = crate::export::file_part(&r.city_id);
+        let base = if base.is_empty() { "government".to_string() } else { base };
+        let mut name = base.clone();
+        let mut n = 2;
+        while !taken.insert(name.to_lowercase()) {
+            name = format!("{base}-{n}");
+            n += 1;
+        }
+        out.insert(r.city_id.clone(), name);
+    }
+    out
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> SiteError {
+    let path = path.to_path_buf();
+    move |source| SiteError::Write { path, source }
+}
+
+/// Makes the site's folder `out/site/` empty: a site hrcities wrote before is replaced; any
+/// other folder there is left alone and refused.
+pub fn prepare_dir(out: &Path) -> Result<PathBuf, SiteError> {
+    let dir = out.join("site");
+    if dir.exists() {
+        if !dir.join(MARKER).is_file() {
+            return Err(SiteError::NotOurs { path: dir });
+        }
+        std::fs::remove_dir_all(&dir).map_err(io_error(&dir))?;
+    }
+    std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+    std::fs::write(dir.join(MARKER), b"hrcities\n").map_err(io_error(&dir))?;
+    Ok(dir)
+}
+
+/// Writes the public tables `public` ([`Results::public`]) to the site's downloads, as
+/// `compute --public` does, in `lang` for the workbook; returns the public answers' rows.
+pub fn write_downloads(
+    dir: &Path,
+    public: &Results,
+    method: &Method,
+    lang: Lang,
+) -> Result<usize, SiteError> {
+    let data = dir.join("downloads").join("data");
+    crate::compute::write_public(public, method, &data, lang).map_err(io_error(&data))?;
+    Ok(public.responses.height())
+}
+
+/// Writes the assets, each indicator's CSV, the PDFs under `opts.reports` and every page,
+/// in `langs`, to the site's folder `dir` (made by [`prepare_dir`], with the downloads of
+/// [`write_downloads`]).
+pub fn write_pages(
+    dir: &Path,
+    src: Sources<'_>,
+    langs: &[Lang],
+    opts: &Options,
+    public_rows: usize,
+) -> Result<Summary, SiteError> {
+    let env = match &opts.templates {
+        Some(d) => templates::from_dir(d)?,
+        None => templates::builtin()?,
+    };
+    let downloads = dir.join("downloads");
+    let site = pages::Site::new(src, langs, opts, public_rows);
+    site.indicator_csvs(&downloads.join("indicators")).map_err(io_error(&downloads))?;
+    let pdf_bytes = match &opts.reports {
+        Some(reports) => {
+            copy_pdfs(reports, &downloads.join("reports")).map_err(io_error(reports))?
+        }
+        None => 0,
+    };
+    let site = site.with_reports(&downloads.join("reports"));
+    let assets = dir.join("assets");
+    std::fs::create_dir_all(&assets).map_err(io_error(&assets))?;
+    for (name, text) in templates::assets(&opts.templates) {
+        std::fs::write(assets.join(name), text).map_err(io_error(&assets))?;
+    }
+    let pages = site.pages();
+    pages.par_iter().try_for_each(|page| {
+        let html = env
+            .get_template(page.template)
+            .and_then(|t| t.render(&page.context))
+            .map_err(|source| SiteError::Render { page: page.path.clone(), source })?;
+        let path = dir.join(&page.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+        }
+        std::fs::write(&path, html).map_err(io_error(&path))
+    })?;
+    let bytes = folder_bytes(dir).map_err(io_error(dir))?;
+    Ok(Summary { dir: dir.to_path_buf(), pages: pages.len(), bytes: bytes - pdf_bytes, pdf_bytes })
+}
+
+/// Writes the whole site of `prep` to `out/site/`: [`prepare_dir`], [`write_downloads`],
+/// [`write_pages`].
+pub fn write_site(
+    prep: &Prepared,
+    fw: &Framework,
+    out: &Path,
+    langs: &[Lang],
+    opts: &Options,
+) -> Result<Summary, SiteError> {
+    let dir = prepare_dir(out)?;
+    let public = prep.results.public(fw, &prep.ds)?;
+    let rows =
+        write_downloads(&dir, &public, &prep.method, langs.first().copied().unwrap_or(Lang::En))?;
+    drop(public);
+    let src = Sources { fw, ds: &prep.ds, method: &prep.method, data: &prep.data };
+    write_pages(&dir, src, langs, opts, rows)
+}
+
+/// Copies every PDF under `reports` to `to`, keeping its folder; returns their bytes.
+fn copy_pdfs(reports: &Path, to: &Path) -> std::io::Result<u64> {
+    let mut total = 0;
+    if !reports.is_dir() {
+        return Ok(0);
+    }
+    let mut stack = vec![reports.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let entry = entry?;
+            let kind = entry.file_type()?;
+            let path = entry.path();
+            if kind.is_dir() {
+                stack.push(path);
+            } else if kind.is_file() && path.extension().is_some_and(|e| e == "pdf") {
+                let rel = path.strip_prefix(reports).map_err(std::io::Error::other)?;
+                let dest = to.join(rel);
+                if let Some(parent) = dest.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                total += std::fs::copy(&path, &dest)?;
+            }
+        }
+    }
+    Ok(total)
+}
+
+/// The bytes of every file under `dir`.
+fn folder_bytes(dir: &Path) -> std::io::Result<u64> {
+    let mut total = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let entry = entry?;
+            let meta = entry.metadata()?;
+            if meta.is_dir() {
+                stack.push(entry.path());
+            } else {
+                total += meta.len();
+            }
+        }
+    }
+    Ok(total)
+}
+
+/// The PDFs published for each government, by city id: (year, language, path under the
+/// site's downloads folder).
+pub(crate) fn published_reports(
+    reports: &Path,
+    files: &HashMap<String, String>,
+) -> BTreeMap<String, Vec<(i32, Lang, String)>> {
+    let mut out: BTreeMap<String, Vec<(i32, Lang, String)>> = BTreeMap::new();
+    for (city, _) in files.iter() {
+        let folder = crate::export::file_part(city);
+        let Ok(entries) = std::fs::read_dir(reports.join(&folder)) else { continue };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().to_string();
+            let Some(stem) = name.strip_suffix(".pdf") else { continue };
+            let Some(rest) = stem.strip_prefix(&format!("{folder}-")) else { continue };
+            let mut parts = rest.split('-');
+            let (Some(year), Some(lang)) = (parts.next(), parts.next()) else { continue };
+            let (Ok(year), Some(lang)) = (year.parse(), Lang::from_code(lang)) else { continue };
+            if parts.next().is_none() {
+                out.entry(city.clone()).or_default().push((year, lang, format!("{folder}/{name}")));
+            }
+        }
+    }
+    for v in out.values_mut() {
+        v.sort();
+    }
+    out
+}
