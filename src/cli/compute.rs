@@ -22,10 +22,18 @@ use crate::store::Store;
 /// package describing every table (fields, types, units, allowed values, keys;
 /// descriptions in en, es and fr).
 ///
+/// With --public, the tables go to DIR/public/ instead, ready to publish: without the
+/// contact person and e-mail address, the comments, who answered each question, the
+/// returns' file names and the practices of governments that did not agree to share them
+/// (e-mail addresses and contact names are also removed from the texts kept), with the
+/// data's licence (LICENSE.txt, and in datapackage.json) and a data dictionary
+/// (dictionary.csv). `hrcities site` publishes the same tables.
+///
 /// Examples:
 ///   hrcities compute --out results
 ///   hrcities compute --store campaign-2026 --out results
 ///   hrcities compute --region latin_america --year 2026 --out results-latam
+///   hrcities compute --public --out results
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -43,6 +51,9 @@ pub struct Args {
     /// Only the returns the campaign accepted (`hrcities store review … --status accepted`).
     #[arg(long)]
     pub accepted_only: bool,
+    /// Write the public tables to DIR/public/ (nothing personal; see above).
+    #[arg(long)]
+    pub public: bool,
     #[command(flatten)]
     pub store: StoreArgs,
 }
@@ -63,7 +74,13 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
     }
     let method = Method::default();
     let results = compute(&fw, &ds, &method)?;
-    write_results_in(&results, &method, &args.out.join("data"), global.lang())?;
+    let dir = args.out.join(if args.public { "public" } else { "data" });
+    if args.public {
+        let public = results.public(&fw, &ds)?;
+        crate::compute::write_public(&public, &method, &dir, global.lang())?;
+    } else {
+        write_results_in(&results, &method, &dir, global.lang())?;
+    }
     let status = results.indicators.column("status")?.str()?.clone();
     let ok = status.iter().filter(|s| *s == Some("ok")).count();
     let returns = results.responses.column("sha256")?.n_unique()?;
@@ -74,7 +91,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
             ("returns", &returns),
             ("values", &results.indicators.height()),
             ("ok", &ok),
-            ("out", &args.out.join("data").display()),
+            ("out", &dir.display()),
         ],
     ))?;
     Ok(Done::new(Outcome::Success)

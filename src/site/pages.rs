@@ -268,11 +268,13 @@ impl<'a> Site<'a> {
         }
     }
 
-    fn gov_link(&self, g: &Gov, lang: Lang, to_root: &str) -> Value {
+    /// A government's name, country, region and level, and the way to its page from a page
+    /// whose way to the governments' folder is `to_governments`.
+    fn gov_link(&self, g: &Gov, lang: Lang, to_governments: &str) -> Value {
         let labels = self.labels(lang);
         context! {
             name => g.name.clone(),
-            href => format!("{to_root}governments/{}.html", g.file),
+            href => format!("{to_governments}{}.html", g.file),
             country => g.country.as_deref().map(|c| country_name(c, lang)).unwrap_or_default(),
             region => labels.region(g.region.as_deref()),
             level => g.level.as_deref().map(|l| labels.choice("government_level", l)).unwrap_or_default(),
@@ -454,7 +456,7 @@ impl<'a> Site<'a> {
             rows.push((
                 fold(&g.name),
                 context! {
-                    gov => self.gov_link(g, lang, "../"),
+                    gov => self.gov_link(g, lang, "../governments/"),
                     score => show_score(s.score, lang),
                     sort => s.score.map(|v| format!("{v:.3}")).unwrap_or_default(),
                     kinds => s.kinds.iter().map(|k| show_score(*k, lang)).collect::<Vec<_>>(),
@@ -621,7 +623,7 @@ impl<'a> Site<'a> {
             table.push((
                 fold(&g.name),
                 context! {
-                    gov => self.gov_link(g, lang, "../"),
+                    gov => self.gov_link(g, lang, "../governments/"),
                     value => value,
                     numeric => r.status == "ok",
                     sort => r.value.map(|v| format!("{v:.6}")).unwrap_or_default(),
@@ -918,7 +920,7 @@ impl<'a> Site<'a> {
             })
             .collect();
         let body = context! {
-            gov => self.gov_link(g, lang, "../"),
+            gov => self.gov_link(g, lang, "../governments/"),
             year => year,
             years => g.years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", "),
             population => g.population.map(|p| format_number(p, 0, lang)),
