@@ -4,6 +4,7 @@
 
 mod annotate;
 mod bad_files;
+mod browser;
 mod campaign_year;
 mod charts;
 mod common;
