@@ -147,7 +147,7 @@ pub struct SubmissionArgs {
     pub common: Common,
 }
 
-/// Export the built-in report templates to DIR, to edit and use with `report --templates`.
+/// Export the built-in report and site templates to DIR, to edit and use with `--templates`.
 #[derive(Debug, clap::Args)]
 pub struct TemplatesArgs {
     #[command(subcommand)]

@@ -941,7 +941,16 @@ impl<'a> Site<'a> {
     }
 
     fn methodology(&self, lang: Lang) -> Page {
-        let paragraphs = crate::report::city::method_paragraphs(self.fw, self.prep.method, lang);
+        let mut paragraphs =
+            crate::report::city::method_paragraphs(self.fw, self.prep.method, lang);
+        // The reports' last paragraph announces the annex that follows; here each
+        // indicator's page is the annex.
+        paragraphs.pop();
+        paragraphs.push(trf(
+            lang,
+            "site.methodology.framework",
+            &[("id", &self.fw.id), ("version", &self.fw.version), ("n", &self.fw.indicators.len())],
+        ));
         let glossary: Vec<Value> = crate::i18n::instruments(lang)
             .into_iter()
             .map(|(abbr, name)| context! { abbr => abbr, name => name })

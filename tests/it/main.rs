@@ -28,6 +28,7 @@ mod recommendations;
 mod report;
 mod run;
 mod sample_data;
+mod site;
 mod snapshots;
 mod store;
 mod untrusted;

@@ -84,6 +84,16 @@ fn the_demo_writes_data_charts_reports_and_what_to_fix() {
         .join("reports/COL-villa-esperanza-del-sur/COL-villa-esperanza-del-sur-2025-en.pdf")
         .is_file());
     assert!(out.join("store/returns.parquet").is_file());
+    // And the web site (issue 23), with the reports' PDFs, in each language.
+    assert!(stdout.contains("the web site (open in a browser)"), "{stdout}");
+    for page in ["index.html", "en/index.html", "es/index.html", "fr/methodology.html"] {
+        assert!(out.join("site").join(page).is_file(), "{page}");
+    }
+    assert!(out.join("site/downloads/reports/methodology/methodology-en.pdf").is_file());
+    let villa =
+        std::fs::read_to_string(out.join("site/en/governments/COL-villa-esperanza-del-sur.html"))
+            .expect("a government's page");
+    assert!(villa.contains("COL-villa-esperanza-del-sur-2027-en.pdf"), "its reports are linked");
 }
 
 #[test]
