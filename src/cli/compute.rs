@@ -77,7 +77,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
     let dir = args.out.join(if args.public { "public" } else { "data" });
     if args.public {
         let public = results.public(&fw, &ds)?;
-        crate::compute::write_public(&public, &method, &dir, global.lang())?;
+        crate::compute::write_public(&public, &method, &dir, Some(global.lang()))?;
     } else {
         write_results_in(&results, &method, &dir, global.lang())?;
     }

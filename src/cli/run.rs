@@ -293,7 +293,7 @@ fn run_on(
     let site = if o.site {
         let dir = crate::site::prepare_dir(out)?;
         let public = computed.public(&fw, &ds)?;
-        let rows = crate::site::write_downloads(&dir, &public, &method, lang)?;
+        let rows = crate::site::write_downloads(&dir, &public, &method, lang, o.year)?;
         Some((dir, rows))
     } else {
         None

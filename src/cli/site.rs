@@ -16,9 +16,13 @@ use crate::store::Store;
 ///   index.html                 the way into each language
 ///   en/ es/ fr/                the campaign, each right, each indicator, each government,
 ///                              the methodology, the data and a search page
-///   downloads/data/            the public tables (as `compute --public`): CSV, Parquet,
-///                              XLSX, datapackage.json, dictionary.csv, LICENSE.txt
-///   downloads/indicators/      each indicator's values (CSV)
+///   downloads/hrcities-data.zip  the public tables (as `compute --public`), every year,
+///                              as CSV and Parquet, with datapackage.json, dictionary.csv
+///                              and LICENSE.txt
+///   downloads/data/            each table's Parquet file, the dictionary, the licence and
+///                              the year's tables in a workbook (hrcities-data-YEAR.xlsx)
+///   downloads/indicators/      each indicator's values (CSV); downloads/rights/ each
+///                              right's scores (CSV)
 ///   downloads/reports/         the PDFs of DIR/reports/, when there are any
 /// Nothing personal is published: no contact name or e-mail address, no comment, no file
 /// name. Governments are listed by region and name, never ranked. Open
@@ -63,7 +67,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
         reports: reports.is_dir().then_some(reports),
         today: crate::store::now_utc().get(..10).unwrap_or_default().to_string(),
     };
-    let summary = crate::site::write_site(&prep, &fw, &args.out, &Lang::ALL, &opts)?;
+    let summary = crate::site::write_site(prep, &fw, &args.out, &Lang::ALL, &opts)?;
     global.say(done_line(lang, &summary))?;
     Ok(Done::new(Outcome::Success).count("pages", summary.pages))
 }

@@ -282,7 +282,8 @@ fn resource(
         bytes: Some(parquet_bytes),
         hash: Some(parquet_hash),
     }];
-    if super::in_workbook(name) {
+    // The workbook's sheets, when a workbook was written beside the tables.
+    if super::in_workbook(name) && data.join(super::WORKBOOK).is_file() {
         copies.push(FileCopy {
             path: super::WORKBOOK.to_string(),
             format: "xlsx",
@@ -566,13 +567,24 @@ fn sources(results: &Results) -> Vec<Source> {
         df.column(column).and_then(|c| c.as_materialized_series().n_unique()).unwrap_or(0)
     };
     let mut out = Vec::new();
-    let returns = distinct(&results.responses, "sha256");
+    // The public tables leave out the files' hashes: their returns are told apart by
+    // government and year.
+    let hashed = results.responses.column("sha256").is_ok();
+    let returns = if hashed {
+        distinct(&results.responses, "sha256")
+    } else {
+        results
+            .responses
+            .select(["city_id", "year"])
+            .and_then(|df| df.unique_stable(None, UniqueKeepStrategy::First, None))
+            .map_or(0, |df| df.height())
+    };
     if returns > 0 {
         let governments = distinct(&results.responses, "city_id");
         out.push(Source {
             title: trf(
                 Lang::En,
-                "dp.source.returns",
+                if hashed { "dp.source.returns" } else { "dp.source.returns_public" },
                 &[("returns", &returns), ("governments", &governments)],
             ),
         });

@@ -212,6 +212,16 @@ pub fn write_results_in(
     data: &std::path::Path,
     lang: Lang,
 ) -> std::io::Result<()> {
+    write_tables(results, method, data, Some(lang))
+}
+
+/// [`write_results_in`], with the workbook only when `workbook` gives its language.
+pub fn write_tables(
+    results: &Results,
+    method: &Method,
+    data: &std::path::Path,
+    workbook: Option<Lang>,
+) -> std::io::Result<()> {
     use rayon::prelude::*;
     std::fs::create_dir_all(data)?;
     // The CSV and Parquet files side by side, then the workbook: writing the workbook at the
@@ -220,7 +230,9 @@ pub fn write_results_in(
         .tables()
         .par_iter()
         .try_for_each(|(name, df)| crate::export::write_frame(data, name, df))?;
-    workbook::write_workbook(&data.join(WORKBOOK), results, method, lang)?;
+    if let Some(lang) = workbook {
+        workbook::write_workbook(&data.join(WORKBOOK), results, method, lang)?;
+    }
     let json = serde_json::to_string_pretty(method).map_err(std::io::Error::other)?;
     crate::export::write_atomic(&data.join(METHOD_FILE), json.as_bytes())?;
     datapackage::write_package(results, data, &crate::store::now_utc())
@@ -234,16 +246,16 @@ pub const PUBLIC_LICENCE: (&str, &str, &str) = (
 );
 
 /// Writes the public tables `public` ([`Results::public`]) to the folder `dir` as
-/// [`write_results_in`] does, then the licence in `datapackage.json` and `LICENSE.txt`, and
+/// [`write_tables`] does (with the workbook in `workbook`'s language, if given), then the licence in `datapackage.json` and `LICENSE.txt`, and
 /// the data dictionary `dictionary.csv` (every field of every table with its type and its
 /// description in en, es and fr).
 pub fn write_public(
     public: &Results,
     method: &Method,
     dir: &std::path::Path,
-    lang: Lang,
+    workbook: Option<Lang>,
 ) -> std::io::Result<()> {
-    write_results_in(public, method, dir, lang)?;
+    write_tables(public, method, dir, workbook)?;
     let path = dir.join(datapackage::FILE);
     let mut package: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&path)?).map_err(std::io::Error::other)?;
@@ -269,18 +281,75 @@ pub fn write_public(
             ]);
         }
     }
+    let header =
+        ["table", "field", "type", "unit", "description", "description_es", "description_fr"];
+    let dictionary_path = dir.join(public::DICTIONARY);
+    crate::export::write_csv(&dictionary_path, &header, &dictionary)?;
+    // The dictionary is a table of the package too.
+    let bytes = std::fs::read(&dictionary_path)?;
+    let fields: Vec<serde_json::Value> = header
+        .iter()
+        .map(|name| {
+            let [en, es, fr] = Lang::ALL
+                .map(|l| crate::i18n::tr(l, &format!("public.dictionary.{name}")).to_string());
+            serde_json::json!({
+                "name": name, "type": "string",
+                "description": en, "description_es": es, "description_fr": fr,
+            })
+        })
+        .collect();
+    let [dict_en, dict_es, dict_fr] =
+        Lang::ALL.map(|l| crate::i18n::tr(l, "public.dictionary.title").to_string());
+    let [about_en, about_es, about_fr] =
+        Lang::ALL.map(|l| crate::i18n::tr(l, "public.dictionary.about").to_string());
+    if let Some(resources) = package["resources"].as_array_mut() {
+        resources.push(serde_json::json!({
+            "profile": "tabular-data-resource",
+            "name": "dictionary",
+            "path": public::DICTIONARY,
+            "title": dict_en, "title_es": dict_es, "title_fr": dict_fr,
+            "description": about_en, "description_es": about_es, "description_fr": about_fr,
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "bytes": bytes.len(),
+            "hash": format!("sha256:{}", crate::export::sha256_hex(&bytes)),
+            "schema": { "fields": fields, "missingValues": [""], "primaryKey": ["table", "field"] },
+        }));
+    }
     let mut json = serde_json::to_string_pretty(&package).map_err(std::io::Error::other)?;
     json.push('\n');
     crate::export::write_atomic(&path, json.as_bytes())?;
-    crate::export::write_csv(
-        &dir.join(public::DICTIONARY),
-        &["table", "field", "type", "unit", "description", "description_es", "description_fr"],
-        &dictionary,
-    )?;
     let licence = Lang::ALL
         .map(|l| crate::i18n::trf(l, "public.licence", &[("title", &title), ("url", &url)]))
         .join("\n\n");
     crate::export::write_atomic(&dir.join(public::LICENCE), format!("{licence}\n").as_bytes())
+}
+
+impl Results {
+    /// The rows of `year` of every table that has a `year` column (the others whole).
+    pub fn of_year(&self, year: i32) -> PolarsResult<Results> {
+        let cut = |df: &DataFrame| -> PolarsResult<DataFrame> {
+            if df.column("year").is_err() {
+                return Ok(df.clone());
+            }
+            df.clone().lazy().filter(col("year").cast(DataType::Int32).eq(lit(year))).collect()
+        };
+        Ok(Results {
+            indicators: cut(&self.indicators)?,
+            scores: cut(&self.scores)?,
+            aggregates: cut(&self.aggregates)?,
+            campaign: cut(&self.campaign)?,
+            quality: cut(&self.quality)?,
+            responses: cut(&self.responses)?,
+            indicators_by_group: cut(&self.indicators_by_group)?,
+            disaggregation_status: cut(&self.disaggregation_status)?,
+            group_aggregates: cut(&self.group_aggregates)?,
+            recommendations: self.recommendations.clone(),
+            recommendation_followup: cut(&self.recommendation_followup)?,
+            framework: self.framework.clone(),
+        })
+    }
 }
 
 fn select(lf: LazyFrame, columns: &[&str]) -> LazyFrame {

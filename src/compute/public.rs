@@ -2,8 +2,8 @@
 //! [`Results`] without anything personal, so that they can be put online.
 //!
 //! What goes: the answers to questions the framework marks `personal` (the contact's name and
-//! e-mail address); the cities' comments, the "Who answers" column and the returns' file
-//! names (a file is often named after the person who sent it); the practices of a
+//! e-mail address); the cities' comments, the "Who answers" column, the returns' file
+//! names (a file is often named after the person who sent it) and their hashes; the practices of a
 //! government that did not consent to share them (`share_practices`). What is scrubbed in
 //! the free text that stays (answers, sources, the follow-up's department and action): any
 //! e-mail address, and the government's own contact name. Numbers, codes and the
@@ -24,7 +24,8 @@ pub const DICTIONARY: &str = "dictionary.csv";
 pub const LICENCE: &str = "LICENSE.txt";
 
 /// The columns of `responses` that the public export leaves out.
-pub const PRIVATE_RESPONSE_COLUMNS: [&str; 3] = ["comment", "answered_by", "file"];
+/// (`sha256` identifies a file that is not published.)
+pub const PRIVATE_RESPONSE_COLUMNS: [&str; 4] = ["comment", "answered_by", "file", "sha256"];
 
 /// What replaces an e-mail address in published text.
 pub const EMAIL_REMOVED: &str = "[e-mail removed]";

@@ -3,7 +3,7 @@
 //! precision); labels come from the framework and the message catalog.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use minijinja::{context, Value};
 
@@ -50,6 +50,25 @@ pub(crate) struct Site<'a> {
     reports: BTreeMap<String, Vec<(i32, Lang, String)>>,
     /// The public responses' row count (downloads page).
     public_rows: usize,
+    /// The bytes of the zipped data package and of the year's workbook.
+    sizes: (u64, u64),
+}
+
+/// A page of the site, by kind, language and position (of a right, an indicator, a
+/// government).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Spec {
+    Root,
+    Campaign(Lang),
+    Rights(Lang),
+    Right(Lang, usize),
+    Indicators(Lang),
+    Indicator(Lang, usize),
+    Governments(Lang),
+    Government(Lang, usize),
+    Methodology(Lang),
+    Downloads(Lang),
+    Search(Lang),
 }
 
 /// Where a page is: its folder depth under the language's folder.
@@ -129,6 +148,7 @@ impl<'a> Site<'a> {
             by_indicator,
             reports: BTreeMap::new(),
             public_rows,
+            sizes: (0, 0),
         }
     }
 
@@ -138,6 +158,13 @@ impl<'a> Site<'a> {
         let files: HashMap<String, String> =
             self.govs.iter().map(|g| (g.id.clone(), g.file.clone())).collect();
         self.reports = published_reports(reports, &files);
+        if let Some(downloads) = reports.parent() {
+            let size = |p: PathBuf| std::fs::metadata(p).map_or(0, |m| m.len());
+            self.sizes = (
+                size(downloads.join(super::PACKAGE_ZIP)),
+                size(downloads.join("data").join(super::workbook_name(self.year))),
+            );
+        }
         self
     }
 
@@ -176,28 +203,81 @@ impl<'a> Site<'a> {
         Ok(())
     }
 
-    /// Every page of the site.
-    pub fn pages(&self) -> Vec<Page> {
-        let mut out = vec![self.root()];
+    /// Each right's scores, every government and year, with the sub-scores by kind, as CSV
+    /// with full precision (`downloads/rights/<id>.csv`).
+    pub fn right_csvs(&self, dir: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        let mut rows: HashMap<&str, Vec<Vec<String>>> = HashMap::new();
+        let num = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
+        for s in &self.prep.data.scores {
+            if s.carried_forward || s.year > self.year {
+                continue;
+            }
+            rows.entry(s.right_id.as_str()).or_default().push(vec![
+                s.city_id.clone(),
+                s.city_name.clone(),
+                s.region.clone().unwrap_or_default(),
+                s.year.to_string(),
+                num(s.score),
+                s.status.clone(),
+                num(s.kinds[0]),
+                num(s.kinds[1]),
+                num(s.kinds[2]),
+            ]);
+        }
+        let header = [
+            "city_id",
+            "city_name",
+            "region",
+            "year",
+            "score",
+            "status",
+            "score_structural",
+            "score_process",
+            "score_outcome",
+        ];
+        for r in &self.fw.rights {
+            let rows = rows.remove(r.id.as_str()).unwrap_or_default();
+            let path = dir.join(format!("{}.csv", crate::export::file_part(&r.id)));
+            crate::export::write_csv(&path, &header, &rows)?;
+        }
+        Ok(())
+    }
+
+    /// Every page of the site, to be made one by one ([`Site::page_of`]): a thousand
+    /// governments' pages are never all in memory at once.
+    pub fn pages(&self) -> Vec<Spec> {
+        let mut out = vec![Spec::Root];
         for &lang in &self.langs {
-            out.push(self.campaign(lang));
-            out.push(self.rights(lang));
-            for r in &self.fw.rights {
-                out.push(self.right(lang, r));
-            }
-            out.push(self.indicators(lang));
-            for i in &self.fw.indicators {
-                out.push(self.indicator(lang, i));
-            }
-            out.push(self.governments(lang));
-            for g in &self.govs {
-                out.push(self.government(lang, g));
-            }
-            out.push(self.methodology(lang));
-            out.push(self.downloads(lang));
-            out.push(self.search(lang));
+            out.push(Spec::Campaign(lang));
+            out.push(Spec::Rights(lang));
+            out.extend((0..self.fw.rights.len()).map(|i| Spec::Right(lang, i)));
+            out.push(Spec::Indicators(lang));
+            out.extend((0..self.fw.indicators.len()).map(|i| Spec::Indicator(lang, i)));
+            out.push(Spec::Governments(lang));
+            out.extend((0..self.govs.len()).map(|i| Spec::Government(lang, i)));
+            out.push(Spec::Methodology(lang));
+            out.push(Spec::Downloads(lang));
+            out.push(Spec::Search(lang));
         }
         out
+    }
+
+    /// The page `spec` stands for.
+    pub fn page_of(&self, spec: &Spec) -> Page {
+        match *spec {
+            Spec::Root => self.root(),
+            Spec::Campaign(l) => self.campaign(l),
+            Spec::Rights(l) => self.rights(l),
+            Spec::Right(l, i) => self.right(l, &self.fw.rights[i]),
+            Spec::Indicators(l) => self.indicators(l),
+            Spec::Indicator(l, i) => self.indicator(l, &self.fw.indicators[i]),
+            Spec::Governments(l) => self.governments(l),
+            Spec::Government(l, i) => self.government(l, &self.govs[i]),
+            Spec::Methodology(l) => self.methodology(l),
+            Spec::Downloads(l) => self.downloads(l),
+            Spec::Search(l) => self.search(l),
+        }
     }
 
     /// What every page of a language says in its frame: the language, the way to the
@@ -500,7 +580,7 @@ impl<'a> Site<'a> {
             median => show_score(median(&mut scores.clone()), lang),
             scored => scores.len(),
             rows => rows.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
-            csv => format!("../../downloads/data/scores.csv"),
+            csv => format!("../../downloads/rights/{}.csv", crate::export::file_part(&right.id)),
         };
         let path = format!("rights/{}.html", crate::export::file_part(&right.id));
         self.page(At { lang, path: &path, title, section: "rights" }, "right.html.j2", body)
@@ -1001,20 +1081,22 @@ impl<'a> Site<'a> {
                 name => t,
                 title => title,
                 description => if description == key { String::new() } else { description },
-                csv => format!("../downloads/data/{t}.csv"),
                 parquet => format!("../downloads/data/{t}.parquet"),
             }
         })
         .collect();
         let title = tr(lang, "site.downloads.title").to_string();
         let (licence, _, licence_url) = crate::compute::PUBLIC_LICENCE;
+        let mb = |b: u64| format_number((b as f64 / 1e6).max(0.1), 1, lang);
         self.page(
             At { lang, path: "downloads.html", title, section: "downloads" },
             "downloads.html.j2",
             context! {
                 tables => tables,
-                workbook => "../downloads/data/hrcities-data.xlsx",
-                package => "../downloads/data/datapackage.json",
+                zip => format!("../downloads/{}", super::PACKAGE_ZIP),
+                zip_mb => mb(self.sizes.0),
+                workbook => format!("../downloads/data/{}", super::workbook_name(self.year)),
+                workbook_mb => mb(self.sizes.1),
                 dictionary => "../downloads/data/dictionary.csv",
                 licence_file => "../downloads/data/LICENSE.txt",
                 licence => licence,

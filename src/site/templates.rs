@@ -29,6 +29,20 @@ pub fn environment() -> Environment<'static> {
             AutoEscape::None
         }
     });
+    // `&`, `<`, `>`, `"` and `'` escaped: enough for text and for the quoted attribute
+    // values the templates write (minijinja's default also escapes `/`, which doubles the
+    // length of every link and protects nothing here).
+    env.set_formatter(|out, state, value| {
+        if state.auto_escape() == AutoEscape::Html && !value.is_safe() {
+            if value.is_undefined() || value.is_none() {
+                return Ok(());
+            }
+            let text = value.to_string();
+            out.write_str(&super::svg::esc(&text)).map_err(minijinja::Error::from)
+        } else {
+            minijinja::escape_formatter(out, state, value)
+        }
+    });
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
     env.add_function("t", |state: &State, key: &str, kwargs: Kwargs| {

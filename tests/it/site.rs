@@ -189,12 +189,14 @@ fn the_site_publishes_every_page_and_nothing_personal() {
             Some("html" | "csv" | "json" | "txt" | "css" | "js") => {
                 std::fs::read_to_string(&path).unwrap()
             }
-            Some("xlsx") => {
+            // The workbook's XML, and the CSV, JSON and text files of the zipped package.
+            Some("xlsx" | "zip") => {
                 let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
                 let mut all = String::new();
                 for i in 0..zip.len() {
                     let mut f = zip.by_index(i).unwrap();
-                    if f.name().unwrap().ends_with(".xml") {
+                    let entry = f.name().unwrap().to_string();
+                    if [".xml", ".csv", ".json", ".txt"].iter().any(|e| entry.ends_with(e)) {
                         f.read_to_string(&mut all).unwrap();
                     }
                 }
@@ -225,8 +227,28 @@ fn the_site_publishes_every_page_and_nothing_personal() {
     assert!(dictionary.starts_with("table,field,type,unit,description,description_es"));
     assert!(dictionary.contains("responses,source,"));
     assert!(!dictionary.contains("responses,comment,"));
-    let package = std::fs::read_to_string(site.join("downloads/data/datapackage.json")).unwrap();
+    // The whole package, zipped: every table as CSV and Parquet, described.
+    let mut zip = zip::ZipArchive::new(
+        std::fs::File::open(site.join("downloads/hrcities-data.zip")).unwrap(),
+    )
+    .unwrap();
+    let mut package = String::new();
+    zip.by_name("hrcities-data/datapackage.json").unwrap().read_to_string(&mut package).unwrap();
     assert!(package.contains("\"CC-BY-4.0\""));
+    assert!(!package.contains("\"name\": \"sha256\""), "no return's file hash is published");
+    for table in ["indicators", "responses", "recommendation_followup"] {
+        assert!(zip.by_name(&format!("hrcities-data/{table}.csv")).is_ok(), "{table}");
+        assert!(site.join(format!("downloads/data/{table}.parquet")).is_file(), "{table}");
+    }
+    assert!(site.join("downloads/data/hrcities-data-2027.xlsx").is_file());
+    // Unzipped, it is a valid Frictionless data package.
+    let unzipped = tmp.path().join("unzipped");
+    zip.extract(&unzipped).unwrap();
+    let checked = crate::datapackage::check_package(&unzipped.join("hrcities-data"));
+    assert!(checked.problems.is_empty(), "{}", checked.problems.join("\n"));
+    if let Some(errors) = crate::datapackage::frictionless_errors(&unzipped.join("hrcities-data")) {
+        assert!(errors.is_empty(), "frictionless validate:\n{}", errors.join("\n"));
+    }
 
     // The hostile return: its name is text on its page, in every file name safe.
     let hostile = files(&site.join("en/governments"))
