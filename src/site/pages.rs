@@ -594,15 +594,27 @@ impl<'a> Site<'a> {
             .get(i.id.as_str())
             .map(|v| v.iter().filter(|r| r.status == "ok").filter_map(|r| r.value).collect())
             .unwrap_or_default();
-        let med = median(&mut values.clone());
         context! {
             id => i.id.clone(),
             title => i.title.get(lang),
             href => format!("../indicators/{}.html", crate::export::file_part(&i.id)),
             kind => self.kind(i, lang),
             n => values.len(),
-            median => med.map(|m| show_value(self.fw, &i.unit, m, lang)).unwrap_or_else(|| "–".into()),
+            median => self.typical(lang, i, &values).unwrap_or_else(|| "–".into()),
         }
+    }
+
+    /// What the governments' values of `i` are like: the median, or for a yes/no measure
+    /// how many have it ("7 of 10: yes"), which a median of yes and no would hide.
+    fn typical(&self, lang: Lang, i: &Indicator, values: &[f64]) -> Option<String> {
+        if values.is_empty() {
+            return None;
+        }
+        if crate::report::is_yes_no(self.fw, &i.unit) {
+            let yes = values.iter().filter(|v| **v >= 0.5).count();
+            return Some(trf(lang, "site.yes_count", &[("yes", &yes), ("n", &values.len())]));
+        }
+        median(&mut values.to_vec()).map(|m| show_value(self.fw, &i.unit, m, lang))
     }
 
     fn kind(&self, i: &Indicator, lang: Lang) -> String {
@@ -764,7 +776,8 @@ impl<'a> Site<'a> {
             source => i.source.get(lang),
             chart => Value::from_safe_string(chart),
             bands => bands.iter().map(|(l, n)| context! { band => l, n => n }).collect::<Vec<_>>(),
-            median => median(&mut values.clone()).map(|m| show_value(fw, &i.unit, m, lang)),
+            median => self.typical(lang, i, &values),
+            yes_no => crate::report::is_yes_no(fw, &i.unit),
             with_value => values.len(),
             rows => table.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
             gaps => gaps,

@@ -89,12 +89,18 @@ pub fn bars(id: &str, title: &str, desc: &str, rows: &[Bar], none: &str, mark: &
         match row.value {
             Some(v) => {
                 let w = PLOT * v.clamp(0.0, 100.0) / 100.0;
+                // The value is printed past the bar, and past the mark when the mark is
+                // just beyond the bar's end, so that neither hides the other.
+                let after = match row.mark.map(|m| PLOT * m.clamp(0.0, 100.0) / 100.0) {
+                    Some(m) if m >= w - 2.0 && m <= w + 24.0 => m + 2.0,
+                    _ => w,
+                };
                 let _ = write!(
                     out,
                     "<rect class=\"bar\" x=\"{LABEL}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"16\"/>\
                      <text class=\"value\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
                     y + 4.0,
-                    LABEL + w + 6.0,
+                    LABEL + after + 6.0,
                     y + 16.0,
                     esc(&row.shown)
                 );
