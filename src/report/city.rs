@@ -78,6 +78,29 @@ pub(crate) fn outside_competence(
     Some(label)
 }
 
+/// The value of `row` as a reader needs it: the value with its unit, or why there is none
+/// (outside the government's competence, not applicable, not asked, undefined, out of
+/// range, missing), `answers` being the return's.
+pub(crate) fn value_words(
+    fw: &crate::framework::Framework,
+    ind: &crate::framework::Indicator,
+    row: &ValueRow,
+    answers: &[crate::validate::Answer],
+    lang: Lang,
+) -> String {
+    match (row.status.as_str(), row.value) {
+        ("ok", Some(v)) => super::show_value(fw, &ind.unit, v, lang),
+        ("not_applicable", _) => match outside_competence(fw, ind, answers, lang) {
+            Some(service) => trf(lang, "report.outside_competence", &[("service", &service)]),
+            None => tr(lang, "report.not_applicable").into(),
+        },
+        ("not_asked", _) => tr(lang, "report.not_asked").into(),
+        ("undefined", _) => tr(lang, "report.undefined").into(),
+        ("out_of_range", _) => tr(lang, "report.out_of_range").into(),
+        _ => tr(lang, "report.missing").into(),
+    }
+}
+
 /// Whether `row` records a structural measure lost or weakened since the previous return
 /// (a yes turned no, a 0–2 scale that went down), its definition unchanged.
 pub(crate) fn lost(ind: &crate::framework::Indicator, row: &ValueRow) -> bool {
@@ -434,19 +457,7 @@ impl Reporter<'_> {
                 if ind.right != right.id {
                     continue;
                 }
-                let value = match (row.status.as_str(), row.value) {
-                    ("ok", Some(v)) => self.show_value(&ind.unit, v, lang),
-                    ("not_applicable", _) => match outside_competence(fw, ind, answers, lang) {
-                        Some(service) => {
-                            trf(lang, "report.outside_competence", &[("service", &service)])
-                        }
-                        None => tr(lang, "report.not_applicable").into(),
-                    },
-                    ("not_asked", _) => tr(lang, "report.not_asked").into(),
-                    ("undefined", _) => tr(lang, "report.undefined").into(),
-                    ("out_of_range", _) => tr(lang, "report.out_of_range").into(),
-                    _ => tr(lang, "report.missing").into(),
-                };
+                let value = value_words(fw, ind, row, answers, lang);
                 let gap = match (row.status.as_str(), row.missing_questions.as_deref()) {
                     ("missing", Some(m)) => {
                         trf(lang, "report.fill_in", &[("questions", &m.replace(';', ", "))])

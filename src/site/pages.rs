@@ -13,7 +13,7 @@ use crate::charts::data::{median, ValueRow, MIN_PEERS};
 use crate::charts::Labels;
 use crate::framework::{Direction, Framework, Indicator};
 use crate::i18n::{country_name, fold, format_number, tr, trf, Lang};
-use crate::report::city::{change_words, outside_competence, show_score, to_check};
+use crate::report::city::{change_words, show_score, to_check, value_words};
 use crate::report::show_value;
 
 /// A government as the site shows it: its latest return up to the site's year.
@@ -52,6 +52,35 @@ pub(crate) struct Site<'a> {
     public_rows: usize,
     /// The bytes of the zipped data package and of the year's workbook.
     sizes: (u64, u64),
+}
+
+/// A number in full precision for a CSV cell (empty when there is none).
+fn num(x: Option<f64>) -> String {
+    x.map(|x| x.to_string()).unwrap_or_default()
+}
+
+/// Writes `dir/<id>.csv` for each of `ids` (safe file names), with `header` and the rows of
+/// `rows` given for that id; an id without rows gets the header alone.
+fn csv_per_id<'r>(
+    dir: &Path,
+    header: &[&str],
+    ids: impl Iterator<Item = &'r str>,
+    rows: impl Iterator<Item = (&'r str, Vec<String>)>,
+) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut by_id: HashMap<&str, Vec<Vec<String>>> = HashMap::new();
+    for (id, row) in rows {
+        by_id.entry(id).or_default().push(row);
+    }
+    for id in ids {
+        let rows = by_id.remove(id).unwrap_or_default();
+        crate::export::write_csv(
+            &dir.join(format!("{}.csv", crate::export::file_part(id))),
+            header,
+            &rows,
+        )?;
+    }
+    Ok(())
 }
 
 /// A page of the site, by kind, language and position (of a right, an indicator, a
@@ -175,14 +204,10 @@ impl<'a> Site<'a> {
     /// Each indicator's values, every government and year, as CSV with full precision
     /// (`downloads/indicators/<id>.csv`).
     pub fn indicator_csvs(&self, dir: &Path) -> std::io::Result<()> {
-        std::fs::create_dir_all(dir)?;
-        let mut rows: HashMap<&str, Vec<Vec<String>>> = HashMap::new();
-        for v in &self.prep.data.values {
-            if v.carried_forward || v.year > self.year {
-                continue;
-            }
-            let num = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
-            rows.entry(v.indicator_id.as_str()).or_default().push(vec![
+        let rows =
+            self.prep.data.values.iter().filter(|v| !v.carried_forward && v.year <= self.year);
+        let rows = rows.map(|v| {
+            let line = vec![
                 v.city_id.clone(),
                 v.city_name.clone(),
                 v.region.clone().unwrap_or_default(),
@@ -191,29 +216,22 @@ impl<'a> Site<'a> {
                 v.status.clone(),
                 num(v.score),
                 num(v.change),
-            ]);
-        }
+            ];
+            (v.indicator_id.as_str(), line)
+        });
         let header =
             ["city_id", "city_name", "region", "year", "value", "status", "score", "change"];
-        for ind in &self.fw.indicators {
-            let rows = rows.remove(ind.id.as_str()).unwrap_or_default();
-            let path = dir.join(format!("{}.csv", crate::export::file_part(&ind.id)));
-            crate::export::write_csv(&path, &header, &rows)?;
-        }
-        Ok(())
+        let ids = self.fw.indicators.iter().map(|i| i.id.as_str());
+        csv_per_id(dir, &header, ids, rows)
     }
 
     /// Each right's scores, every government and year, with the sub-scores by kind, as CSV
     /// with full precision (`downloads/rights/<id>.csv`).
     pub fn right_csvs(&self, dir: &Path) -> std::io::Result<()> {
-        std::fs::create_dir_all(dir)?;
-        let mut rows: HashMap<&str, Vec<Vec<String>>> = HashMap::new();
-        let num = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
-        for s in &self.prep.data.scores {
-            if s.carried_forward || s.year > self.year {
-                continue;
-            }
-            rows.entry(s.right_id.as_str()).or_default().push(vec![
+        let rows =
+            self.prep.data.scores.iter().filter(|s| !s.carried_forward && s.year <= self.year);
+        let rows = rows.map(|s| {
+            let line = vec![
                 s.city_id.clone(),
                 s.city_name.clone(),
                 s.region.clone().unwrap_or_default(),
@@ -223,8 +241,9 @@ impl<'a> Site<'a> {
                 num(s.kinds[0]),
                 num(s.kinds[1]),
                 num(s.kinds[2]),
-            ]);
-        }
+            ];
+            (s.right_id.as_str(), line)
+        });
         let header = [
             "city_id",
             "city_name",
@@ -236,12 +255,7 @@ impl<'a> Site<'a> {
             "score_process",
             "score_outcome",
         ];
-        for r in &self.fw.rights {
-            let rows = rows.remove(r.id.as_str()).unwrap_or_default();
-            let path = dir.join(format!("{}.csv", crate::export::file_part(&r.id)));
-            crate::export::write_csv(&path, &header, &rows)?;
-        }
-        Ok(())
+        csv_per_id(dir, &header, self.fw.rights.iter().map(|r| r.id.as_str()), rows)
     }
 
     /// Every page of the site, to be made one by one ([`Site::page_of`]): a thousand
@@ -812,21 +826,7 @@ impl<'a> Site<'a> {
     /// the government's competence…).
     fn value_words(&self, lang: Lang, i: &Indicator, r: &ValueRow, g: &Gov) -> (String, String) {
         let fw = self.fw;
-        let value = match (r.status.as_str(), r.value) {
-            ("ok", Some(v)) => show_value(fw, &i.unit, v, lang),
-            ("not_applicable", _) => {
-                match outside_competence(fw, i, &self.prep.ds.answers[g.at], lang) {
-                    Some(service) => {
-                        trf(lang, "report.outside_competence", &[("service", &service)])
-                    }
-                    None => tr(lang, "report.not_applicable").into(),
-                }
-            }
-            ("not_asked", _) => tr(lang, "report.not_asked").into(),
-            ("undefined", _) => tr(lang, "report.undefined").into(),
-            ("out_of_range", _) => tr(lang, "report.out_of_range").into(),
-            _ => tr(lang, "report.missing").into(),
-        };
+        let value = value_words(fw, i, r, &self.prep.ds.answers[g.at], lang);
         let reasons = if r.year == g.years.last().copied().unwrap_or(r.year) {
             to_check(i, r, &self.prep.ds.responses[g.at], lang)
         } else {
