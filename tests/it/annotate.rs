@@ -7,7 +7,7 @@
 //! no other.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use calamine::{open_workbook_auto, Data, Reader};
@@ -421,26 +421,11 @@ fn libreoffice_shows_the_comments_on_the_right_cells_in_the_letters_language() {
 /// diagnostic's message) replaced by `text`, written as `dir/name`.
 fn with_answer(text: &str, dir: &Path, name: &str) -> PathBuf {
     let src = root().join("tests/fixtures/hostile/hostile-2026.xlsx");
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(src).unwrap()).unwrap();
     let path = dir.join(name);
-    let mut out = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
-    let options = zip::write::SimpleFileOptions::default();
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).unwrap();
-        let entry = f.name().unwrap().to_string();
-        let mut data = Vec::new();
-        f.read_to_end(&mut data).unwrap();
-        if entry == "xl/sharedStrings.xml" {
-            let xml = String::from_utf8(data).unwrap();
-            assert!(xml.contains("<t>Maybe</t>"));
-            data = xml
-                .replace("<t>Maybe</t>", &format!("<t xml:space=\"preserve\">{text}</t>"))
-                .into_bytes();
-        }
-        out.start_file(entry, options).unwrap();
-        out.write_all(&data).unwrap();
-    }
-    out.finish().unwrap();
+    crate::common::with_shared_strings(&src, &path, |xml| {
+        assert!(xml.contains("<t>Maybe</t>"));
+        xml.replace("<t>Maybe</t>", &format!("<t xml:space=\"preserve\">{text}</t>"))
+    });
     path
 }
 

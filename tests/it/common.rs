@@ -43,3 +43,24 @@ pub fn framework_copy() -> tempfile::TempDir {
     }
     dir
 }
+
+/// Copies the workbook `src` to `dest` with its shared strings (`xl/sharedStrings.xml`)
+/// changed by `edit`; every other zip entry is copied as it is.
+pub fn with_shared_strings(src: &Path, dest: &Path, edit: impl Fn(String) -> String) {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(src).expect("open")).expect("zip");
+    let mut out = zip::ZipWriter::new(std::fs::File::create(dest).expect("create"));
+    let options = zip::write::SimpleFileOptions::default();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).expect("entry");
+        let entry = f.name().expect("name").to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).expect("read");
+        if entry == "xl/sharedStrings.xml" {
+            data = edit(String::from_utf8(data).expect("UTF-8")).into_bytes();
+        }
+        out.start_file(entry, options).expect("start");
+        out.write_all(&data).expect("write");
+    }
+    out.finish().expect("finish");
+}

@@ -2,7 +2,7 @@
 //! anywhere in it, hostile text printed as text, every internal link working, and the
 //! pages checked in headless Chromium with axe-core (`crate::browser`).
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::common::{hrcities, root, sample};
@@ -17,28 +17,15 @@ const SOURCE_EMAIL: &str = "vivienda.datos@villaesperanza.example";
 
 /// `sample-data/name` with the shared strings `(from, to)` replaced, written to `dir`.
 fn with_strings(name: &str, dir: &Path, pairs: &[(&str, &str)]) -> PathBuf {
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(sample(name)).unwrap()).unwrap();
     let path = dir.join(name);
-    let mut out = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
-    let options = zip::write::SimpleFileOptions::default();
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).unwrap();
-        let entry = f.name().unwrap().to_string();
-        let mut data = Vec::new();
-        f.read_to_end(&mut data).unwrap();
-        if entry == "xl/sharedStrings.xml" {
-            let mut xml = String::from_utf8(data).unwrap();
-            for (from, to) in pairs {
-                let from = format!("<t>{from}</t>");
-                assert!(xml.contains(&from), "{name}: {from}");
-                xml = xml.replace(&from, &format!("<t>{to}</t>"));
-            }
-            data = xml.into_bytes();
+    crate::common::with_shared_strings(&sample(name), &path, |mut xml| {
+        for (from, to) in pairs {
+            let from = format!("<t>{from}</t>");
+            assert!(xml.contains(&from), "{name}: {from}");
+            xml = xml.replace(&from, &format!("<t>{to}</t>"));
         }
-        out.start_file(entry, options).unwrap();
-        out.write_all(&data).unwrap();
-    }
-    out.finish().unwrap();
+        xml
+    });
     path
 }
 
