@@ -322,7 +322,7 @@ fn run_on(
     let t = Instant::now();
     let years = data.years();
     let Some(&latest) = years.last() else {
-        anyhow::bail!(tr(lang, "cli.store_empty").to_string());
+        anyhow::bail!(trf(lang, "cli.store_empty", &[("store", &store_dir.display())]));
     };
     let year = o.year.unwrap_or(latest);
     let langs: Vec<Lang> = {

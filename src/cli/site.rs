@@ -58,7 +58,16 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
     let cut = Cut { region: None, year: args.year, accepted_only: args.accepted_only };
     let prep = Prepared::load_cut(&Store::open(&args.store.store)?, &fw, Method::default(), &cut)?;
     if prep.ds.returns.is_empty() {
-        anyhow::bail!(crate::i18n::tr(lang, "cli.store_empty").to_string());
+        anyhow::bail!(trf(lang, "cli.store_empty", &[("store", &args.store.store.display())]));
+    }
+    let years = prep.data.years();
+    if let Some(year) = args.year.filter(|y| !years.contains(y)) {
+        let known: Vec<String> = years.iter().map(i32::to_string).collect();
+        anyhow::bail!(trf(
+            lang,
+            "cli.site_no_year",
+            &[("year", &year), ("years", &known.join(", "))]
+        ));
     }
     let reports = args.out.join("reports");
     let opts = crate::site::Options {
