@@ -75,15 +75,17 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
     let method = Method::default();
     let results = compute(&fw, &ds, &method)?;
     let dir = args.out.join(if args.public { "public" } else { "data" });
-    if args.public {
-        let public = results.public(&fw, &ds)?;
+    let results = if args.public {
+        let public = results.into_public(&fw)?;
         crate::compute::write_public(&public, &method, &dir, Some(global.lang()))?;
+        public
     } else {
         write_results_in(&results, &method, &dir, global.lang())?;
-    }
+        results
+    };
     let status = results.indicators.column("status")?.str()?.clone();
     let ok = status.iter().filter(|s| *s == Some("ok")).count();
-    let returns = results.responses.column("sha256")?.n_unique()?;
+    let returns = ds.returns.len();
     global.say(trf(
         global.lang(),
         "cli.compute_done",

@@ -292,13 +292,13 @@ fn run_on(
     // The site's public tables are written now, while the results are in memory.
     let site = if o.site {
         let dir = crate::site::prepare_dir(out)?;
-        let public = computed.public(&fw, &ds)?;
+        let public = computed.into_public(&fw)?;
         let rows = crate::site::write_downloads(&dir, &public, &method, lang, o.year)?;
         Some((dir, rows))
     } else {
+        drop(computed);
         None
     };
-    drop(computed);
     times.push(("cli.stage_compute", t.elapsed()));
     let cities = {
         let mut ids: Vec<&str> = ds.returns.iter().map(|r| r.city_id.as_str()).collect();

@@ -9,14 +9,12 @@
 //! e-mail address, and the government's own contact name. Numbers, codes and the
 //! governments' names stay: they are what the campaign publishes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use polars::prelude::*;
 
-use super::{Dataset, Results};
+use super::Results;
 use crate::framework::Framework;
-use crate::questionnaire::answer::Value as Answer;
-use crate::store::ResponseStatus;
 
 /// The data dictionary's file name.
 pub const DICTIONARY: &str = "dictionary.csv";
@@ -32,34 +30,55 @@ pub const EMAIL_REMOVED: &str = "[e-mail removed]";
 /// What replaces a contact's name in published text.
 pub const NAME_REMOVED: &str = "[name removed]";
 
-/// The personal data each return gives: its contact's name and e-mail address, by city id.
-fn contacts(fw: &Framework, ds: &Dataset) -> HashMap<String, Vec<String>> {
-    let personal: Vec<usize> =
-        fw.questions.iter().enumerate().filter(|(_, q)| q.personal).map(|(i, _)| i).collect();
-    let mut out: HashMap<String, Vec<String>> = HashMap::new();
-    for (r, answers) in ds.returns.iter().zip(&ds.answers) {
-        let names = out.entry(r.city_id.clone()).or_default();
-        for &i in &personal {
-            let Some(a) = answers.get(i) else { continue };
-            let text = a.raw.trim();
+/// The personal data each government gave (its contacts' names and e-mail addresses, by
+/// city id), the returns that consent to their practices being shared (city id and year),
+/// and which rows of `responses` may be published.
+fn sort_rows(
+    fw: &Framework,
+    responses: &DataFrame,
+) -> PolarsResult<(HashMap<String, Vec<String>>, BooleanChunked)> {
+    let personal: HashSet<&str> =
+        fw.questions.iter().filter(|q| q.personal).map(|q| q.id.as_str()).collect();
+    let practices: HashSet<&str> = fw
+        .questions
+        .iter()
+        .filter(|q| q.right.is_some() && q.id.ends_with("_PRACTICE"))
+        .map(|q| q.id.as_str())
+        .collect();
+    let city = responses.column("city_id")?.str()?;
+    let year = responses.column("year")?.cast(&DataType::Int32)?;
+    let year = year.i32()?;
+    let question = responses.column("question_id")?.str()?;
+    let raw = responses.column("raw")?.str()?;
+    let status = responses.column("status")?.str()?;
+    let number = responses.column("value_number")?.cast(&DataType::Float64)?;
+    let number = number.f64()?;
+    let mut names: HashMap<String, Vec<String>> = HashMap::new();
+    let mut consenting: HashSet<(&str, i32)> = HashSet::new();
+    for i in 0..responses.height() {
+        let (Some(c), Some(q)) = (city.get(i), question.get(i)) else { continue };
+        if personal.contains(q) {
+            let text = raw.get(i).unwrap_or_default().trim();
+            let known = names.entry(c.to_string()).or_default();
             // A single letter or two would scrub ordinary words.
-            if text.chars().count() >= 3 && !names.iter().any(|n| n == text) {
-                names.push(text.to_string());
+            if text.chars().count() >= 3 && !known.iter().any(|n| n == text) {
+                known.push(text.to_string());
             }
+        } else if q == "share_practices"
+            && status.get(i) == Some("answered")
+            && number.get(i).is_some_and(|v| v >= 0.5)
+        {
+            consenting.insert((c, year.get(i).unwrap_or_default()));
         }
     }
-    out
-}
-
-/// Whether return `i` consents to its practices being published (`share_practices` = yes).
-fn consents(fw: &Framework, ds: &Dataset, i: usize) -> bool {
-    let Some(q) = fw.questions.iter().position(|q| q.id == "share_practices") else {
-        return false;
-    };
-    ds.answers[i].get(q).is_some_and(|a| {
-        a.status == ResponseStatus::Answered
-            && matches!(a.value, Some(Answer::Number(v)) if v >= 0.5)
-    })
+    let keep: BooleanChunked = (0..responses.height())
+        .map(|i| {
+            let q = question.get(i).unwrap_or_default();
+            let return_of = (city.get(i).unwrap_or_default(), year.get(i).unwrap_or_default());
+            !personal.contains(q) && (!practices.contains(q) || consenting.contains(&return_of))
+        })
+        .collect();
+    Ok((names, keep))
 }
 
 /// `text` with every e-mail address and every name of `names` replaced.
@@ -142,53 +161,18 @@ fn scrub_columns(
 }
 
 impl Results {
-    /// The tables without personal data (see the module's documentation), computed from the
-    /// same returns `ds`.
-    pub fn public(&self, fw: &Framework, ds: &Dataset) -> PolarsResult<Results> {
-        let names = contacts(fw, ds);
-        let personal: Vec<&str> =
-            fw.questions.iter().filter(|q| q.personal).map(|q| q.id.as_str()).collect();
-        let practices: Vec<&str> = fw
-            .questions
-            .iter()
-            .filter(|q| q.right.is_some() && q.id.ends_with("_PRACTICE"))
-            .map(|q| q.id.as_str())
-            .collect();
-        let rows: Vec<Vec<crate::store::ResponseRow>> = ds
-            .responses
-            .iter()
-            .enumerate()
-            .map(|(i, rows)| {
-                let consents = consents(fw, ds, i);
-                rows.iter()
-                    .filter(|r| !personal.contains(&r.question_id.as_str()))
-                    .filter(|r| consents || !practices.contains(&r.question_id.as_str()))
-                    .cloned()
-                    .collect()
-            })
-            .collect();
-        let responses = crate::store::responses_export(&ds.returns, &rows)?;
-        let responses = responses.drop_many(PRIVATE_RESPONSE_COLUMNS);
+    /// The tables without personal data (see the module's documentation). Consumes the
+    /// results, so that the answers are not held twice.
+    pub fn into_public(self, fw: &Framework) -> PolarsResult<Results> {
+        let (names, keep) = sort_rows(fw, &self.responses)?;
+        let responses = self.responses.filter(&keep)?.drop_many(PRIVATE_RESPONSE_COLUMNS);
         let responses = scrub_columns(&responses, &["raw", "value_text", "source"], &names)?;
-        let followup = scrub_columns(
+        let recommendation_followup = scrub_columns(
             &self.recommendation_followup,
             &["department", "action", "source"],
             &names,
         )?;
-        Ok(Results {
-            responses,
-            recommendation_followup: followup,
-            indicators: self.indicators.clone(),
-            scores: self.scores.clone(),
-            aggregates: self.aggregates.clone(),
-            campaign: self.campaign.clone(),
-            quality: self.quality.clone(),
-            indicators_by_group: self.indicators_by_group.clone(),
-            disaggregation_status: self.disaggregation_status.clone(),
-            group_aggregates: self.group_aggregates.clone(),
-            recommendations: self.recommendations.clone(),
-            framework: self.framework.clone(),
-        })
+        Ok(Results { responses, recommendation_followup, ..self })
     }
 }
 

@@ -265,8 +265,7 @@ pub fn write_site(
     let Prepared { ds, method, results, data } = prep;
     let dir = prepare_dir(out)?;
     let lang = langs.first().copied().unwrap_or(Lang::En);
-    let public = results.public(fw, &ds)?;
-    drop(results);
+    let public = results.into_public(fw)?;
     let rows = write_downloads(&dir, &public, &method, lang, opts.year)?;
     drop(public);
     let src = Sources { fw, ds: &ds, method: &method, data: &data };
