@@ -293,8 +293,8 @@ fn run_on(
     let site = if o.site {
         let dir = crate::site::prepare_dir(out)?;
         let public = computed.into_public(&fw)?;
-        let rows = crate::site::write_downloads(&dir, &public, &method, lang, o.year)?;
-        Some((dir, rows))
+        let (rows, facts) = crate::site::write_downloads(&dir, &public, &method, lang, o.year)?;
+        Some((dir, rows, facts))
     } else {
         drop(computed);
         None
@@ -397,7 +397,7 @@ fn run_on(
 
     // 6. The web site, in every language, with the reports just written.
     let mut site_index = None;
-    if let Some((dir, rows)) = site {
+    if let Some((dir, rows, facts)) = site {
         let t = Instant::now();
         let opts = crate::site::Options {
             templates: o.templates.clone(),
@@ -405,7 +405,7 @@ fn run_on(
             reports: Some(report_dir.clone()),
             today: today.clone(),
         };
-        let src = crate::site::Sources { fw: &fw, ds: &ds, method: &method, data: &data };
+        let src = crate::site::Sources { fw: &fw, method: &method, data: &data, facts: &facts };
         let summary = crate::site::write_pages(&dir, src, &Lang::ALL, &opts, rows)?;
         times.push(("cli.stage_site", t.elapsed()));
         say(super::site::done_line(lang, &summary))?;

@@ -29,15 +29,24 @@ pub(crate) fn to_check(
     responses: &[crate::store::ResponseRow],
     lang: Lang,
 ) -> Vec<String> {
+    let code_of = |q: &str| {
+        responses.iter().find(|r| r.question_id == q).and_then(|r| r.diagnostic_code.as_deref())
+    };
+    to_check_by(ind, row, code_of, lang)
+}
+
+/// [`to_check`], with the diagnostic code of each answer given by `code_of` (question id →
+/// its first code).
+pub(crate) fn to_check_by<'a>(
+    ind: &crate::framework::Indicator,
+    row: &ValueRow,
+    code_of: impl Fn(&str) -> Option<&'a str>,
+    lang: Lang,
+) -> Vec<String> {
     if row.status != "ok" {
         return Vec::new();
     }
-    let inputs = ind.formula.node.questions();
-    let codes: Vec<&str> = responses
-        .iter()
-        .filter(|r| inputs.contains(&r.question_id.as_str()))
-        .filter_map(|r| r.diagnostic_code.as_deref())
-        .collect();
+    let codes: Vec<&str> = ind.formula.node.questions().into_iter().filter_map(code_of).collect();
     let outside = ind.plausible.as_ref().zip(row.value).is_some_and(|(p, v)| !p.holds(v));
     let mut out = Vec::new();
     if outside || codes.contains(&"W-IMPLAUSIBLE") {
@@ -63,13 +72,39 @@ pub(crate) fn outside_competence(
     answers: &[crate::validate::Answer],
     lang: Lang,
 ) -> Option<String> {
+    outside_competence_by(fw, ind, |q| crate::validate::outside_competence(fw, q, answers), lang)
+}
+
+/// [`outside_competence`] for services a government ticked (`None`: it did not answer):
+/// the web site reads them from the answers table.
+pub(crate) fn outside_competence_of(
+    fw: &crate::framework::Framework,
+    ind: &crate::framework::Indicator,
+    ticks: Option<&[String]>,
+    lang: Lang,
+) -> Option<String> {
+    let outside = |q: &crate::framework::Question| match (&q.competence, ticks) {
+        (Some(c), Some(ticks)) => !ticks.is_empty() && !ticks.contains(c),
+        _ => false,
+    };
+    outside_competence_by(fw, ind, outside, lang)
+}
+
+/// The service (in `lang`) of the first question of `ind` that `outside` says is outside
+/// the government's competence.
+fn outside_competence_by(
+    fw: &crate::framework::Framework,
+    ind: &crate::framework::Indicator,
+    outside: impl Fn(&crate::framework::Question) -> bool,
+    lang: Lang,
+) -> Option<String> {
     let q = ind
         .formula
         .node
         .questions()
         .into_iter()
         .filter_map(|id| fw.question(id))
-        .find(|q| crate::validate::outside_competence(fw, q, answers))?;
+        .find(|q| outside(q))?;
     let code = q.competence.as_deref()?;
     let label = fw
         .question(crate::framework::COMPETENCES)
@@ -79,18 +114,18 @@ pub(crate) fn outside_competence(
 }
 
 /// The value of `row` as a reader needs it: the value with its unit, or why there is none
-/// (outside the government's competence, not applicable, not asked, undefined, out of
-/// range, missing), `answers` being the return's.
+/// (outside the government's competence — the service `outside` names —, not applicable,
+/// not asked, undefined, out of range, missing).
 pub(crate) fn value_words(
     fw: &crate::framework::Framework,
     ind: &crate::framework::Indicator,
     row: &ValueRow,
-    answers: &[crate::validate::Answer],
+    outside: impl FnOnce() -> Option<String>,
     lang: Lang,
 ) -> String {
     match (row.status.as_str(), row.value) {
         ("ok", Some(v)) => super::show_value(fw, &ind.unit, v, lang),
-        ("not_applicable", _) => match outside_competence(fw, ind, answers, lang) {
+        ("not_applicable", _) => match outside() {
             Some(service) => trf(lang, "report.outside_competence", &[("service", &service)]),
             None => tr(lang, "report.not_applicable").into(),
         },
@@ -457,7 +492,8 @@ impl Reporter<'_> {
                 if ind.right != right.id {
                     continue;
                 }
-                let value = value_words(fw, ind, row, answers, lang);
+                let value =
+                    value_words(fw, ind, row, || outside_competence(fw, ind, answers, lang), lang);
                 let gap = match (row.status.as_str(), row.missing_questions.as_deref()) {
                     ("missing", Some(m)) => {
                         trf(lang, "report.fill_in", &[("questions", &m.replace(';', ", "))])

@@ -13,6 +13,7 @@
 //! score; a reader may sort a table by score with a click, under the same caveat as the
 //! reports.
 
+mod facts;
 mod pages;
 pub mod svg;
 mod templates;
@@ -23,9 +24,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::charts::{ChartData, Prepared};
-use crate::compute::{Dataset, Method, Results};
+use crate::compute::{Method, Results};
 use crate::framework::Framework;
 use crate::i18n::Lang;
+pub use facts::Facts;
 
 pub use templates::{environment, SiteTemplateError};
 
@@ -72,14 +74,15 @@ pub enum SiteError {
     Data(#[from] polars::error::PolarsError),
 }
 
-/// What the pages are made from: the framework, the returns, the method and the computed
-/// tables as chart rows.
+/// What the pages are made from: the framework, the method, the computed tables as chart
+/// rows, and the facts of each return read from the answers table ([`Facts`]).
 #[derive(Clone, Copy)]
 pub struct Sources<'a> {
     pub fw: &'a Framework,
-    pub ds: &'a Dataset,
     pub method: &'a Method,
     pub data: &'a ChartData,
+    /// Who each return is from and what its answers say beyond the values.
+    pub facts: &'a Facts,
 }
 
 /// One page to write: where, which template, and its context.
@@ -90,15 +93,18 @@ pub(crate) struct Page {
     pub context: minijinja::Value,
 }
 
-/// The site's file name of each government, unique and safe (`COL-villa-esperanza.html`).
-pub(crate) fn government_files(ds: &Dataset) -> HashMap<String, String> {
+/// The site's file name of each government of `cities` (ids, repeated or not), unique and
+/// safe (`COL-villa-esperanza.html`).
+pub(crate) fn government_files<'c>(
+    cities: impl Iterator<Item = &'c str>,
+) -> HashMap<String, String> {
     let mut out = HashMap::new();
     let mut taken: std::collections::HashSet<String> = Default::default();
-    for r in &ds.returns {
-        if out.contains_key(&r.city_id) {
+    for city in cities {
+        if out.contains_key(city) {
             continue;
         }
-        let base = crate::export::file_part(&r.city_id);
+        let base = crate::export::file_part(city);
         let base = if base.is_empty() { "government".to_string() } else { base };
         let mut name = base.clone();
         let mut n = 2;
@@ -106,7 +112,7 @@ pub(crate) fn government_files(ds: &Dataset) -> HashMap<String, String> {
             name = format!("{base}-{n}");
             n += 1;
         }
-        out.insert(r.city_id.clone(), name);
+        out.insert(city.to_string(), name);
     }
     out
 }
@@ -143,7 +149,8 @@ pub fn workbook_name(year: i32) -> String {
 /// whole data package (every table as CSV and Parquet, `datapackage.json`, the dictionary,
 /// the licence, the method) zipped as [`PACKAGE_ZIP`]; beside it, in `downloads/data/`,
 /// each table's Parquet file, the dictionary and the licence, and the workbook of `year`'s
-/// rows (default: the latest year) in `lang`, for people. Returns the public answers' rows.
+/// rows (default: the latest year) in `lang`, for people. Returns the public answers' rows
+/// and the facts of each return the pages need ([`Facts`]).
 ///
 /// A thousand returns' tables are about 100 MB of CSV: zipped, they take a tenth of that,
 /// which keeps a site of a thousand returns in three languages within about 150 MB.
@@ -153,7 +160,7 @@ pub fn write_downloads(
     method: &Method,
     lang: Lang,
     year: Option<i32>,
-) -> Result<usize, SiteError> {
+) -> Result<(usize, Facts), SiteError> {
     let downloads = dir.join("downloads");
     let data = downloads.join("data");
     crate::compute::write_public(public, method, &data, None).map_err(io_error(&data))?;
@@ -183,7 +190,8 @@ pub fn write_downloads(
         crate::compute::workbook::write_workbook(&path, &public.of_year(year)?, method, lang)
             .map_err(io_error(&path))?;
     }
-    Ok(public.responses.height())
+    let facts = Facts::read(&public.responses, &public.recommendations)?;
+    Ok((public.responses.height(), facts))
 }
 
 /// Zips every file of `dir` into `zip`, under the folder `prefix`.
@@ -262,13 +270,15 @@ pub fn write_site(
     langs: &[Lang],
     opts: &Options,
 ) -> Result<Summary, SiteError> {
+    // The pages need no return of the store: the tables say all they show.
     let Prepared { ds, method, results, data } = prep;
+    drop(ds);
     let dir = prepare_dir(out)?;
     let lang = langs.first().copied().unwrap_or(Lang::En);
     let public = results.into_public(fw)?;
-    let rows = write_downloads(&dir, &public, &method, lang, opts.year)?;
+    let (rows, facts) = write_downloads(&dir, &public, &method, lang, opts.year)?;
     drop(public);
-    let src = Sources { fw, ds: &ds, method: &method, data: &data };
+    let src = Sources { fw, method: &method, data: &data, facts: &facts };
     write_pages(&dir, src, langs, opts, rows)
 }
 

@@ -13,7 +13,9 @@ use crate::charts::data::{median, ValueRow, MIN_PEERS};
 use crate::charts::Labels;
 use crate::framework::{Direction, Framework, Indicator};
 use crate::i18n::{country_name, fold, format_number, tr, trf, Lang};
-use crate::report::city::{change_words, show_score, to_check, value_words};
+use crate::report::city::{
+    change_words, outside_competence_of, show_score, to_check_by, value_words,
+};
 use crate::report::show_value;
 
 /// A government as the site shows it: its latest return up to the site's year.
@@ -28,8 +30,13 @@ pub(crate) struct Gov {
     pub population: Option<f64>,
     /// The years it returned a questionnaire (up to the site's year).
     pub years: Vec<i32>,
-    /// Its latest return, in the dataset.
-    pub at: usize,
+}
+
+impl Gov {
+    /// The year of its latest return.
+    fn latest(&self) -> i32 {
+        self.years.last().copied().unwrap_or_default()
+    }
 }
 
 /// Everything the pages are made from.
@@ -119,34 +126,33 @@ impl<'a> Site<'a> {
         let fw = prep.fw;
         let data = &prep.data;
         let year = opts.year.or_else(|| data.years().last().copied()).unwrap_or(0);
-        let files = government_files(prep.ds);
+        let mut keys: Vec<&(String, i32)> =
+            prep.facts.returns.keys().filter(|(_, y)| *y <= year).collect();
+        keys.sort();
+        let files = government_files(keys.iter().map(|(c, _)| c.as_str()));
         let mut govs: Vec<Gov> = Vec::new();
-        for (i, r) in prep.ds.returns.iter().enumerate() {
-            if r.year > year {
-                continue;
-            }
-            let p = &prep.ds.profiles[i];
-            // Returns are sorted by city then year: the last one seen is the latest.
+        for key in keys {
+            let (city, y) = key;
+            let p = &prep.facts.returns[key];
+            // Sorted by city then year: the last one seen is the latest.
             match govs.last_mut() {
-                Some(g) if g.id == r.city_id => {
-                    g.years.push(r.year);
-                    g.at = i;
+                Some(g) if &g.id == city => {
+                    g.years.push(*y);
                     g.name = p.city_name.clone();
                     g.country = p.country.clone().or(g.country.take());
                     g.region = p.region.clone().or(g.region.take());
-                    g.level = p.government_level.clone().or(g.level.take());
+                    g.level = p.level.clone().or(g.level.take());
                     g.population = p.population.or(g.population);
                 }
                 _ => govs.push(Gov {
-                    id: r.city_id.clone(),
+                    id: city.clone(),
                     name: p.city_name.clone(),
-                    file: files.get(&r.city_id).cloned().unwrap_or_default(),
+                    file: files.get(city).cloned().unwrap_or_default(),
                     country: p.country.clone(),
                     region: p.region.clone(),
-                    level: p.government_level.clone(),
+                    level: p.level.clone(),
                     population: p.population,
-                    years: vec![r.year],
-                    at: i,
+                    years: vec![*y],
                 }),
             }
         }
@@ -477,7 +483,7 @@ impl<'a> Site<'a> {
             committed => format_number(committed, 0, lang),
             reporting => reporting.len(),
             countries => countries.len(),
-            returns => self.prep.ds.returns.iter().filter(|r| r.year <= year).count(),
+            returns => self.prep.facts.returns.keys().filter(|(_, y)| *y <= year).count(),
             governments => self.govs.len(),
             progress_chart => Value::from_safe_string(progress_chart),
             progress => progress,
@@ -826,11 +832,14 @@ impl<'a> Site<'a> {
     /// the government's competence…).
     fn value_words(&self, lang: Lang, i: &Indicator, r: &ValueRow, g: &Gov) -> (String, String) {
         let fw = self.fw;
-        let value = value_words(fw, i, r, &self.prep.ds.answers[g.at], lang);
-        let reasons = if r.year == g.years.last().copied().unwrap_or(r.year) {
-            to_check(i, r, &self.prep.ds.responses[g.at], lang)
-        } else {
-            Vec::new()
+        let facts = self.prep.facts.returns.get(&(g.id.clone(), r.year));
+        let ticks = facts.and_then(|f| f.competences.as_deref());
+        let value = value_words(fw, i, r, || outside_competence_of(fw, i, ticks, lang), lang);
+        let reasons = match facts {
+            Some(f) if r.year == g.latest() => {
+                to_check_by(i, r, |q| f.codes.get(q).map(String::as_str), lang)
+            }
+            _ => Vec::new(),
         };
         let note = if reasons.is_empty() {
             String::new()
@@ -981,8 +990,7 @@ impl<'a> Site<'a> {
                 })
             })
             .collect();
-        let recs: HashMap<&str, &crate::recommend::Recommendation> =
-            self.prep.ds.recommendations.iter().map(|r| (r.id.as_str(), r)).collect();
+        let recs = &self.prep.facts.recommendations;
         let para = tr(lang, "rec.para");
         let followup: Vec<Value> = data
             .followup
