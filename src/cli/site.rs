@@ -4,8 +4,7 @@ use std::path::PathBuf;
 
 use super::manifest::Done;
 use super::{GlobalArgs, Outcome, StoreArgs};
-use crate::charts::{Cut, Prepared};
-use crate::compute::Method;
+use crate::compute::{compute, Dataset, Method};
 use crate::i18n::{trf, Lang};
 use crate::store::Store;
 
@@ -55,20 +54,41 @@ pub struct Args {
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
     let fw = global.framework()?;
     let lang = global.lang();
-    let cut = Cut { region: None, year: args.year, accepted_only: args.accepted_only };
-    let prep = Prepared::load_cut(&Store::open(&args.store.store)?, &fw, Method::default(), &cut)?;
-    if prep.ds.returns.is_empty() {
-        anyhow::bail!(trf(lang, "cli.store_empty", &[("store", &args.store.store.display())]));
-    }
-    let years = prep.data.years();
-    if let Some(year) = args.year.filter(|y| !years.contains(y)) {
-        let known: Vec<String> = years.iter().map(i32::to_string).collect();
-        anyhow::bail!(trf(
-            lang,
-            "cli.site_no_year",
-            &[("year", &year), ("years", &known.join(", "))]
-        ));
-    }
+    let store = Store::open(&args.store.store)?;
+    let method = Method::default();
+    // The tables `compute` or `run` wrote to DIR/data, when they are the store's as it
+    // stands: the site then needs no computation, and far less memory.
+    let data = args.out.join("data");
+    let whole = args.year.is_none() && !args.accepted_only;
+    let results = match whole.then(|| crate::site::tables_of(&data, &store, &fw)).flatten() {
+        Some(results) => {
+            global.say(trf(lang, "cli.site_from_data", &[("dir", &data.display())]))?;
+            results
+        }
+        None => {
+            let mut ds = Dataset::load(&store, &fw)?;
+            ds.restrict(None, args.year);
+            if args.accepted_only {
+                ds.keep_accepted();
+            }
+            if ds.returns.is_empty() {
+                anyhow::bail!(trf(lang, "cli.store_empty", &[("store", &store.dir().display())]));
+            }
+            let years: Vec<i32> = ds.returns.iter().map(|r| r.year).collect();
+            if let Some(year) = args.year.filter(|y| !years.contains(y)) {
+                let mut known: Vec<i32> = years;
+                known.sort_unstable();
+                known.dedup();
+                let known: Vec<String> = known.iter().map(i32::to_string).collect();
+                anyhow::bail!(trf(
+                    lang,
+                    "cli.site_no_year",
+                    &[("year", &year), ("years", &known.join(", "))]
+                ));
+            }
+            compute(&fw, &ds, &method)?
+        }
+    };
     let reports = args.out.join("reports");
     let opts = crate::site::Options {
         templates: args.templates.clone(),
@@ -76,7 +96,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
         reports: reports.is_dir().then_some(reports),
         today: crate::store::now_utc().get(..10).unwrap_or_default().to_string(),
     };
-    let summary = crate::site::write_site(prep, &fw, &args.out, &Lang::ALL, &opts)?;
+    let summary = crate::site::write_site(results, &method, &fw, &args.out, &Lang::ALL, &opts)?;
     global.say(done_line(lang, &summary))?;
     Ok(Done::new(Outcome::Success).count("pages", summary.pages))
 }

@@ -327,6 +327,30 @@ pub fn write_public(
 }
 
 impl Results {
+    /// The tables that [`write_tables`] wrote to the folder `data` (their Parquet copies),
+    /// for framework `fw`; `None` when one is missing or unreadable.
+    pub fn read(data: &std::path::Path, fw: &crate::framework::Framework) -> Option<Results> {
+        use polars_io::prelude::{ParquetReader, SerReader};
+        let read = |name: &str| -> Option<DataFrame> {
+            let file = std::fs::File::open(data.join(format!("{name}.parquet"))).ok()?;
+            ParquetReader::new(file).finish().ok()
+        };
+        Some(Results {
+            indicators: read("indicators")?,
+            scores: read("scores")?,
+            aggregates: read("aggregates")?,
+            campaign: read("campaign")?,
+            quality: read("quality")?,
+            responses: read("responses")?,
+            indicators_by_group: read("indicators_by_group")?,
+            disaggregation_status: read("disaggregation_status")?,
+            group_aggregates: read("group_aggregates")?,
+            recommendations: read("recommendations")?,
+            recommendation_followup: read("recommendation_followup")?,
+            framework: FrameworkInfo::of(fw),
+        })
+    }
+
     /// The rows of `year` of every table that has a `year` column (the others whole).
     pub fn of_year(&self, year: i32) -> PolarsResult<Results> {
         let cut = |df: &DataFrame| -> PolarsResult<DataFrame> {

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::charts::{ChartData, Prepared};
+use crate::charts::ChartData;
 use crate::compute::{Method, Results};
 use crate::framework::Framework;
 use crate::i18n::Lang;
@@ -260,26 +260,62 @@ pub fn write_pages(
     Ok(Summary { dir: dir.to_path_buf(), pages: pages.len(), bytes: bytes - pdf_bytes, pdf_bytes })
 }
 
-/// Writes the whole site of `prep` to `out/site/`: [`prepare_dir`], [`write_downloads`],
-/// [`write_pages`]. The computed tables are dropped once the downloads are written: the
-/// pages need only the returns and the chart rows.
+/// Writes the whole site of the computed tables `results` to `out/site/`: [`prepare_dir`],
+/// [`write_downloads`], [`write_pages`]. The pages are made from the public tables alone
+/// (values, scores, the answers table for who each return is from), so the site can be made
+/// from the tables `compute` wrote ([`tables_of`]) without the store's returns in memory.
 pub fn write_site(
-    prep: Prepared,
+    results: Results,
+    method: &Method,
     fw: &Framework,
     out: &Path,
     langs: &[Lang],
     opts: &Options,
 ) -> Result<Summary, SiteError> {
-    // The pages need no return of the store: the tables say all they show.
-    let Prepared { ds, method, results, data } = prep;
-    drop(ds);
     let dir = prepare_dir(out)?;
     let lang = langs.first().copied().unwrap_or(Lang::En);
-    let public = results.into_public(fw)?;
-    let (rows, facts) = write_downloads(&dir, &public, &method, lang, opts.year)?;
+    let mut public = results.into_public(fw)?;
+    // The downloads first, then the chart rows, which need neither the answers nor the
+    // aggregates: writing the tables and holding the rows at once took a fifth more memory.
+    let (rows, facts) = write_downloads(&dir, &public, method, lang, opts.year)?;
+    public.responses = polars::prelude::DataFrame::empty();
+    public.aggregates = polars::prelude::DataFrame::empty();
+    let data = ChartData::from_results(&public)?;
     drop(public);
-    let src = Sources { fw, method: &method, data: &data, facts: &facts };
+    let src = Sources { fw, method, data: &data, facts: &facts };
     write_pages(&dir, src, langs, opts, rows)
+}
+
+/// The tables `compute` or `run` wrote to the folder `data`, when they are those of the
+/// store's current returns as the store stands: computed with framework `fw`, from the same
+/// returns (by file hash), and nothing in the store written since (no return filed, review,
+/// restore, import of recommendations or pledges). `None` otherwise, and the site computes
+/// them.
+pub fn tables_of(data: &Path, store: &crate::store::Store, fw: &Framework) -> Option<Results> {
+    let package = data.join(crate::compute::datapackage::FILE);
+    let described: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&package).ok()?).ok()?;
+    let framework = &described["framework"];
+    if framework["id"].as_str() != Some(fw.id.as_str())
+        || framework["version"].as_str() != Some(fw.version.as_str())
+    {
+        return None;
+    }
+    let written = std::fs::metadata(&package).ok()?.modified().ok()?;
+    for entry in std::fs::read_dir(store.dir()).ok()? {
+        let entry = entry.ok()?;
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if !hidden && entry.metadata().ok()?.modified().ok()? > written {
+            return None;
+        }
+    }
+    let results = Results::read(data, fw)?;
+    let hashes = results.responses.column("sha256").ok()?.str().ok()?;
+    let computed: std::collections::HashSet<&str> = hashes.iter().flatten().collect();
+    let current = store.current().ok()?;
+    let same = computed.len() == current.len()
+        && current.iter().all(|r| computed.contains(r.sha256.as_str()));
+    same.then_some(results)
 }
 
 /// Publishes every PDF under `reports` in `to`, keeping its folder (hard-linked where the

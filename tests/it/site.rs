@@ -153,6 +153,8 @@ fn site_of_samples(tmp: &Path) -> (PathBuf, Vec<String>) {
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{stdout}{}", String::from_utf8_lossy(&o.stderr));
     assert!(stdout.contains("pages written to"), "{stdout}");
+    // `compute` wrote the store's tables just before: the site is made from them.
+    assert!(stdout.contains("the site is made from them"), "{stdout}");
     (out.join("site"), private)
 }
 
@@ -352,6 +354,35 @@ fn compute_public_leaves_out_personal_columns_and_your_templates_replace_ours() 
     assert!(!responses.contains("contact_email") && !responses.contains("rights@"));
     assert!(out.join("public/dictionary.csv").is_file());
     assert!(out.join("public/LICENSE.txt").is_file());
+
+    // The site reads the tables `compute` wrote while they are the store's as it stands,
+    // and computes them again once the store changed (here, a review).
+    let site = |out: &Path| {
+        let o = hrcities()
+            .args(["site", "--store"])
+            .arg(&store)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).contains("the site is made from them")
+    };
+    let o = hrcities().args(["compute", "--store"]).arg(&store).arg("--out").arg(&out).output();
+    assert!(o.unwrap().status.success());
+    assert!(site(&out), "fresh tables are used");
+    let from_tables = std::fs::read_to_string(out.join("site/en/governments/KEN-nyota-bay.html"));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let o = hrcities()
+        .args(["store", "review", "KEN-nyota-bay", "--year", "2027", "--status", "received"])
+        .arg("--store")
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!site(&out), "the store changed: the tables are computed again");
+    let computed = std::fs::read_to_string(out.join("site/en/governments/KEN-nyota-bay.html"));
+    assert_eq!(from_tables.unwrap(), computed.unwrap(), "the same page either way");
 
     // A campaign's own stylesheet and page frame.
     let own = tmp.path().join("templates");
