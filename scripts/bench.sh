@@ -65,6 +65,7 @@ stage compute "compute + exports" "$bin" -q compute --store "$store" --out "$wor
 stage charts "charts (SVG; PNG for the campaign)" "$bin" -q charts --store "$store" --out "$work/out"
 stage reports "city reports (all) + campaign" sh -c \
     "'$bin' -q report city --all --store '$store' --out '$work/out' && '$bin' -q report campaign --store '$store' --out '$work/out'"
+# The site reads the tables the compute stage wrote (the store has not changed since).
 stage site "web site (en, es, fr; PDFs linked)" "$bin" -q site --store "$store" --out "$work/out"
 printf '%-34s %10s  (target: at most 150 MB)\n' "web site size, PDFs excluded" \
     "$(find "$work/out/site" -type f ! -name '*.pdf' -printf '%s\n' | awk '{ s += $1 } END { printf "%.1f MB", s / 1e6 }')"

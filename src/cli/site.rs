@@ -26,6 +26,8 @@ use crate::store::Store;
 /// Nothing personal is published: no contact name or e-mail address, no comment, no file
 /// name. Governments are listed by region and name, never ranked. Open
 /// DIR/site/index.html in a browser, or copy DIR/site/ to any web host.
+/// When DIR/data/ holds the tables `compute` or `run` wrote from the store as it stands,
+/// the pages are made from them (in far less memory); otherwise they are computed first.
 ///
 /// Examples:
 ///   hrcities site --out results
