@@ -65,7 +65,8 @@
     box.appendChild(input);
     box.appendChild(document.createTextNode(" "));
     box.appendChild(status);
-    table.parentNode.insertBefore(box, table);
+    var anchor = table.parentNode.classList.contains("scroll") ? table.parentNode : table;
+    anchor.parentNode.insertBefore(box, anchor);
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
     input.addEventListener("input", function () {
       var q = fold(input.value.trim());
@@ -99,7 +100,16 @@
     input.addEventListener("input", run);
     run();
   }
+  // A table's box is a stop for the keyboard only when it has something to scroll.
+  function scrollStops() {
+    document.querySelectorAll(".scroll").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) { box.setAttribute("tabindex", "0"); }
+      else { box.removeAttribute("tabindex"); }
+    });
+  }
   document.querySelectorAll("table.sortable").forEach(sortable);
   document.querySelectorAll("table.filterable").forEach(filterable);
   search();
+  scrollStops();
+  window.addEventListener("resize", scrollStops);
 }());
