@@ -245,7 +245,7 @@ pub const PUBLIC_LICENCE: (&str, &str, &str) = (
     "https://creativecommons.org/licenses/by/4.0/",
 );
 
-/// Writes the public tables `public` ([`Results::public`]) to the folder `dir` as
+/// Writes the public tables `public` ([`Results::into_public`]) to the folder `dir` as
 /// [`write_tables`] does (with the workbook in `workbook`'s language, if given), then the licence in `datapackage.json` and `LICENSE.txt`, and
 /// the data dictionary `dictionary.csv` (every field of every table with its type and its
 /// description in en, es and fr).

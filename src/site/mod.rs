@@ -1,4 +1,4 @@
-//! Stage 8b: the campaign's static web site (`hrcities site`, `run --site`; shared/DESIGN.md,
+//! Stage 9: the campaign's static web site (`hrcities site`, `run --site`; shared/DESIGN.md,
 //! "The web site"). Plain HTML, CSS and inline SVG in `DIR/site/`, in en, es and fr with a
 //! language switch: the campaign, each right, each indicator, each government, the
 //! methodology, the downloads and an index to search. It works opened from a folder, a USB
@@ -8,7 +8,7 @@
 //!
 //! Pages are rendered from the templates of `templates/site/` with minijinja's HTML
 //! auto-escaping, so whatever a return says prints as text. The site and its downloads come
-//! from the public export ([`crate::compute::Results::public`]): no contact detail,
+//! from the public tables ([`crate::compute::Results::into_public`]): no contact detail,
 //! comment or other personal data. Governments are listed by name or by region, never by
 //! score; a reader may sort a table by score with a click, under the same caveat as the
 //! reports.
@@ -145,7 +145,7 @@ pub fn workbook_name(year: i32) -> String {
     format!("hrcities-data-{year}.xlsx")
 }
 
-/// Writes the public tables `public` ([`Results::public`]) to the site's downloads: the
+/// Writes the public tables `public` ([`Results::into_public`]) to the site's downloads: the
 /// whole data package (every table as CSV and Parquet, `datapackage.json`, the dictionary,
 /// the licence, the method) zipped as [`PACKAGE_ZIP`]; beside it, in `downloads/data/`,
 /// each table's Parquet file, the dictionary and the licence, and the workbook of `year`'s
