@@ -55,11 +55,7 @@ impl Prepared {
         method: Method,
         cut: &Cut,
     ) -> Result<Prepared, PrepareError> {
-        let mut ds = Dataset::load(store, fw)?;
-        ds.restrict(cut.region.as_deref(), cut.year);
-        if cut.accepted_only {
-            ds.keep_accepted();
-        }
+        let ds = cut.dataset(store, fw)?;
         let results = compute(fw, &ds, &method)?;
         let data = ChartData::from_results(&results)?;
         Ok(Prepared { ds, method, results, data })
@@ -78,6 +74,17 @@ pub struct Cut {
 }
 
 impl Cut {
+    /// The store's current returns that the cut keeps: of its region, up to its year, only
+    /// those accepted when it says so.
+    pub fn dataset(&self, store: &Store, fw: &Framework) -> Result<Dataset, StoreError> {
+        let mut ds = Dataset::load(store, fw)?;
+        ds.restrict(self.region.as_deref(), self.year);
+        if self.accepted_only {
+            ds.keep_accepted();
+        }
+        Ok(ds)
+    }
+
     /// Checks the region against the profile's `region` choices: an unknown one is an error
     /// that lists the known ones.
     pub fn check(&self, fw: &Framework, lang: crate::i18n::Lang) -> Result<(), String> {
@@ -96,6 +103,11 @@ impl Cut {
             ))
         }
     }
+}
+
+/// `text` for an SVG's text or a double-quoted attribute: `&`, `<`, `>` and `"` escaped.
+pub(crate) fn xml_text(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// The Okabe–Ito palette, safe for the common forms of colour blindness (Okabe & Ito,
@@ -486,17 +498,6 @@ fn with_source_line(svg: &str, line: &str) -> String {
             &format!("viewBox=\"0 0 {width} {taller}\""),
             1,
         );
-    let escape = |t: &str| -> String {
-        t.chars()
-            .map(|c| match c {
-                '&' => "&amp;".to_string(),
-                '<' => "&lt;".to_string(),
-                '>' => "&gt;".to_string(),
-                '"' => "&quot;".to_string(),
-                c => c.to_string(),
-            })
-            .collect()
-    };
     let body = svg[end..].trim_end();
     let body = body.strip_suffix("</svg>").unwrap_or(body);
     let mut out = format!(
@@ -507,7 +508,7 @@ fn with_source_line(svg: &str, line: &str) -> String {
         out += &format!(
             "<text x=\"20\" y=\"{}\" font-family=\"'Noto Sans', 'Noto Sans Arabic', 'Noto Sans CJK KR', sans-serif\" font-size=\"10\" fill=\"#595959\">{}</text>\n",
             height + SOURCE_LINE * (i as u32 + 1) - 2,
-            escape(l)
+            xml_text(l)
         );
     }
     out + "</svg>\n"

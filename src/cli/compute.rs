@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::manifest::Done;
 use super::{GlobalArgs, Outcome, StoreArgs};
-use crate::compute::{compute, write_results_in, Dataset, Method};
+use crate::compute::{compute, write_results_in, Method};
 use crate::i18n::trf;
 use crate::store::Store;
 
@@ -67,11 +67,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
         accepted_only: args.accepted_only,
     };
     cut.check(&fw, global.lang()).map_err(anyhow::Error::msg)?;
-    let mut ds = Dataset::load(&Store::open(&args.store.store)?, &fw)?;
-    ds.restrict(cut.region.as_deref(), cut.year);
-    if cut.accepted_only {
-        ds.keep_accepted();
-    }
+    let ds = cut.dataset(&Store::open(&args.store.store)?, &fw)?;
     let method = Method::default();
     let results = compute(&fw, &ds, &method)?;
     let dir = args.out.join(if args.public { "public" } else { "data" });

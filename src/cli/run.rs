@@ -293,8 +293,8 @@ fn run_on(
     let site = if o.site {
         let dir = crate::site::prepare_dir(out)?;
         let public = computed.into_public(&fw)?;
-        let (rows, facts) = crate::site::write_downloads(&dir, &public, &method, lang, o.year)?;
-        Some((dir, rows, facts))
+        let facts = crate::site::write_downloads(&dir, &public, &method, lang, o.year)?;
+        Some((dir, facts))
     } else {
         drop(computed);
         None
@@ -397,7 +397,7 @@ fn run_on(
 
     // 6. The web site, in every language, with the reports just written.
     let mut site_index = None;
-    if let Some((dir, rows, facts)) = site {
+    if let Some((dir, facts)) = site {
         let t = Instant::now();
         let opts = crate::site::Options {
             templates: o.templates.clone(),
@@ -406,7 +406,7 @@ fn run_on(
             today: today.clone(),
         };
         let src = crate::site::Sources { fw: &fw, method: &method, data: &data, facts: &facts };
-        let summary = crate::site::write_pages(&dir, src, &Lang::ALL, &opts, rows)?;
+        let summary = crate::site::write_pages(&dir, src, &Lang::ALL, &opts)?;
         times.push(("cli.stage_site", t.elapsed()));
         say(super::site::done_line(lang, &summary))?;
         done = done.count("site_pages", summary.pages);

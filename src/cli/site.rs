@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use super::manifest::Done;
 use super::{GlobalArgs, Outcome, StoreArgs};
-use crate::compute::{compute, Dataset, Method};
+use crate::charts::Cut;
+use crate::compute::{compute, Method};
 use crate::i18n::{trf, Lang};
 use crate::store::Store;
 
@@ -68,11 +69,8 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Done> {
             results
         }
         None => {
-            let mut ds = Dataset::load(&store, &fw)?;
-            ds.restrict(None, args.year);
-            if args.accepted_only {
-                ds.keep_accepted();
-            }
+            let cut = Cut { region: None, year: args.year, accepted_only: args.accepted_only };
+            let ds = cut.dataset(&store, &fw)?;
             if ds.returns.is_empty() {
                 anyhow::bail!(trf(lang, "cli.store_empty", &[("store", &store.dir().display())]));
             }

@@ -149,8 +149,8 @@ pub fn workbook_name(year: i32) -> String {
 /// whole data package (every table as CSV and Parquet, `datapackage.json`, the dictionary,
 /// the licence, the method) zipped as [`PACKAGE_ZIP`]; beside it, in `downloads/data/`,
 /// each table's Parquet file, the dictionary and the licence, and the workbook of `year`'s
-/// rows (default: the latest year) in `lang`, for people. Returns the public answers' rows
-/// and the facts of each return the pages need ([`Facts`]).
+/// rows (default: the latest year) in `lang`, for people. Returns the facts of each return
+/// the pages need ([`Facts`]).
 ///
 /// A thousand returns' tables are about 100 MB of CSV: zipped, they take a tenth of that,
 /// which keeps a site of a thousand returns in three languages within about 150 MB.
@@ -160,7 +160,7 @@ pub fn write_downloads(
     method: &Method,
     lang: Lang,
     year: Option<i32>,
-) -> Result<(usize, Facts), SiteError> {
+) -> Result<Facts, SiteError> {
     let downloads = dir.join("downloads");
     let data = downloads.join("data");
     crate::compute::write_public(public, method, &data, None).map_err(io_error(&data))?;
@@ -190,8 +190,7 @@ pub fn write_downloads(
         crate::compute::workbook::write_workbook(&path, &public.of_year(year)?, method, lang)
             .map_err(io_error(&path))?;
     }
-    let facts = Facts::read(&public.responses, &public.recommendations)?;
-    Ok((public.responses.height(), facts))
+    Ok(Facts::read(&public.responses, &public.recommendations)?)
 }
 
 /// Zips every file of `dir` into `zip`, under the folder `prefix`.
@@ -221,14 +220,13 @@ pub fn write_pages(
     src: Sources<'_>,
     langs: &[Lang],
     opts: &Options,
-    public_rows: usize,
 ) -> Result<Summary, SiteError> {
     let env = match &opts.templates {
         Some(d) => templates::from_dir(d)?,
         None => templates::builtin()?,
     };
     let downloads = dir.join("downloads");
-    let site = pages::Site::new(src, langs, opts, public_rows);
+    let site = pages::Site::new(src, langs, opts, &downloads);
     site.indicator_csvs(&downloads.join("indicators")).map_err(io_error(&downloads))?;
     site.right_csvs(&downloads.join("rights")).map_err(io_error(&downloads))?;
     let pdf_bytes = match &opts.reports {
@@ -237,7 +235,6 @@ pub fn write_pages(
         }
         None => 0,
     };
-    let site = site.with_reports(&downloads.join("reports"));
     let assets = dir.join("assets");
     std::fs::create_dir_all(&assets).map_err(io_error(&assets))?;
     for (name, text) in templates::assets(&opts.templates) {
@@ -277,13 +274,13 @@ pub fn write_site(
     let mut public = results.into_public(fw)?;
     // The downloads first, then the chart rows, which need neither the answers nor the
     // aggregates: writing the tables and holding the rows at once took a fifth more memory.
-    let (rows, facts) = write_downloads(&dir, &public, method, lang, opts.year)?;
+    let facts = write_downloads(&dir, &public, method, lang, opts.year)?;
     public.responses = polars::prelude::DataFrame::empty();
     public.aggregates = polars::prelude::DataFrame::empty();
     let data = ChartData::from_results(&public)?;
     drop(public);
     let src = Sources { fw, method, data: &data, facts: &facts };
-    write_pages(&dir, src, langs, opts, rows)
+    write_pages(&dir, src, langs, opts)
 }
 
 /// The tables `compute` or `run` wrote to the folder `data`, when they are those of the
@@ -318,42 +315,9 @@ pub fn tables_of(data: &Path, store: &crate::store::Store, fw: &Framework) -> Op
     same.then_some(results)
 }
 
-/// Publishes every PDF under `reports` in `to`, keeping its folder (hard-linked where the
-/// file system allows, else copied); returns their bytes.
-fn copy_pdfs(reports: &Path, to: &Path) -> std::io::Result<u64> {
-    let mut total = 0;
-    if !reports.is_dir() {
-        return Ok(0);
-    }
-    let mut stack = vec![reports.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d)? {
-            let entry = entry?;
-            let kind = entry.file_type()?;
-            let path = entry.path();
-            if kind.is_dir() {
-                stack.push(path);
-            } else if kind.is_file() && path.extension().is_some_and(|e| e == "pdf") {
-                let rel = path.strip_prefix(reports).map_err(std::io::Error::other)?;
-                let dest = to.join(rel);
-                if let Some(parent) = dest.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                // A hard link where the file system allows it: the PDFs of a thousand
-                // governments are not copied twice.
-                if std::fs::hard_link(&path, &dest).is_err() {
-                    std::fs::copy(&path, &dest)?;
-                }
-                total += entry.metadata()?.len();
-            }
-        }
-    }
-    Ok(total)
-}
-
-/// The bytes of every file under `dir`.
-fn folder_bytes(dir: &Path) -> std::io::Result<u64> {
-    let mut total = 0;
+/// Every file under `dir`, in its subfolders too.
+fn files_under(dir: &Path) -> std::io::Result<Vec<(PathBuf, std::fs::Metadata)>> {
+    let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         for entry in std::fs::read_dir(&d)? {
@@ -361,22 +325,53 @@ fn folder_bytes(dir: &Path) -> std::io::Result<u64> {
             let meta = entry.metadata()?;
             if meta.is_dir() {
                 stack.push(entry.path());
-            } else {
-                total += meta.len();
+            } else if meta.is_file() {
+                out.push((entry.path(), meta));
             }
         }
+    }
+    Ok(out)
+}
+
+/// Publishes every PDF under `reports` in `to`, keeping its folder (hard-linked where the
+/// file system allows, else copied); returns their bytes.
+fn copy_pdfs(reports: &Path, to: &Path) -> std::io::Result<u64> {
+    if !reports.is_dir() {
+        return Ok(0);
+    }
+    let mut total = 0;
+    for (path, meta) in files_under(reports)? {
+        if path.extension().is_none_or(|e| e != "pdf") {
+            continue;
+        }
+        let rel = path.strip_prefix(reports).map_err(std::io::Error::other)?;
+        let dest = to.join(rel);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        // A hard link where the file system allows it: the PDFs of a thousand governments
+        // are not copied twice.
+        if std::fs::hard_link(&path, &dest).is_err() {
+            std::fs::copy(&path, &dest)?;
+        }
+        total += meta.len();
     }
     Ok(total)
 }
 
-/// The PDFs published for each government, by city id: (year, language, path under the
-/// site's downloads folder).
-pub(crate) fn published_reports(
+/// The bytes of every file under `dir`.
+fn folder_bytes(dir: &Path) -> std::io::Result<u64> {
+    Ok(files_under(dir)?.iter().map(|(_, meta)| meta.len()).sum())
+}
+
+/// The PDFs published for each government of `cities`, by city id: (year, language, path
+/// under the reports folder `reports`, which the downloads keep).
+pub(crate) fn published_reports<'c>(
     reports: &Path,
-    files: &HashMap<String, String>,
+    cities: impl Iterator<Item = &'c str>,
 ) -> BTreeMap<String, Vec<(i32, Lang, String)>> {
     let mut out: BTreeMap<String, Vec<(i32, Lang, String)>> = BTreeMap::new();
-    for (city, _) in files.iter() {
+    for city in cities {
         let folder = crate::export::file_part(city);
         let Ok(entries) = std::fs::read_dir(reports.join(&folder)) else { continue };
         for entry in entries.flatten() {
@@ -387,7 +382,11 @@ pub(crate) fn published_reports(
             let (Some(year), Some(lang)) = (parts.next(), parts.next()) else { continue };
             let (Ok(year), Some(lang)) = (year.parse(), Lang::from_code(lang)) else { continue };
             if parts.next().is_none() {
-                out.entry(city.clone()).or_default().push((year, lang, format!("{folder}/{name}")));
+                out.entry(city.to_string()).or_default().push((
+                    year,
+                    lang,
+                    format!("{folder}/{name}"),
+                ));
             }
         }
     }

@@ -55,8 +55,6 @@ pub(crate) struct Site<'a> {
     by_indicator: HashMap<&'a str, Vec<&'a ValueRow>>,
     /// The PDFs published for each government.
     reports: BTreeMap<String, Vec<(i32, Lang, String)>>,
-    /// The public responses' row count (downloads page).
-    public_rows: usize,
     /// The bytes of the zipped data package and of the year's workbook.
     sizes: (u64, u64),
 }
@@ -117,12 +115,7 @@ struct At<'p> {
 }
 
 impl<'a> Site<'a> {
-    pub fn new(
-        prep: Sources<'a>,
-        langs: &[Lang],
-        opts: &'a Options,
-        public_rows: usize,
-    ) -> Site<'a> {
+    pub fn new(prep: Sources<'a>, langs: &[Lang], opts: &'a Options, downloads: &Path) -> Site<'a> {
         let fw = prep.fw;
         let data = &prep.data;
         let year = opts.year.or_else(|| data.years().last().copied()).unwrap_or(0);
@@ -172,6 +165,16 @@ impl<'a> Site<'a> {
                 by_indicator.entry(v.indicator_id.as_str()).or_default().push(v);
             }
         }
+        // The PDFs of the reports folder, which the downloads publish under the same
+        // paths, and the sizes of the two big downloads, which the data page gives.
+        let reports = opts.reports.as_deref().map_or_else(BTreeMap::new, |r| {
+            published_reports(r, govs.iter().map(|g| g.id.as_str()))
+        });
+        let size = |p: PathBuf| std::fs::metadata(p).map_or(0, |m| m.len());
+        let sizes = (
+            size(downloads.join(super::PACKAGE_ZIP)),
+            size(downloads.join("data").join(super::workbook_name(year))),
+        );
         Site {
             prep,
             fw,
@@ -181,26 +184,9 @@ impl<'a> Site<'a> {
             govs,
             values,
             by_indicator,
-            reports: BTreeMap::new(),
-            public_rows,
-            sizes: (0, 0),
+            reports,
+            sizes,
         }
-    }
-
-    /// The site with the PDFs found in `reports` (the downloads' copy) linked from the
-    /// government pages.
-    pub fn with_reports(mut self, reports: &Path) -> Site<'a> {
-        let files: HashMap<String, String> =
-            self.govs.iter().map(|g| (g.id.clone(), g.file.clone())).collect();
-        self.reports = published_reports(reports, &files);
-        if let Some(downloads) = reports.parent() {
-            let size = |p: PathBuf| std::fs::metadata(p).map_or(0, |m| m.len());
-            self.sizes = (
-                size(downloads.join(super::PACKAGE_ZIP)),
-                size(downloads.join("data").join(super::workbook_name(self.year))),
-            );
-        }
-        self
     }
 
     fn labels(&self, lang: Lang) -> Labels<'a> {
@@ -327,7 +313,6 @@ impl<'a> Site<'a> {
             alternates => alternates,
             today => self.opts.today.clone(),
             version => self.fw.version.clone(),
-            framework => self.fw.id.clone(),
             year => self.year,
         }
     }
@@ -501,7 +486,6 @@ impl<'a> Site<'a> {
     }
 
     fn rights(&self, lang: Lang) -> Page {
-        let labels = self.labels(lang);
         let data = &self.prep.data;
         let rights: Vec<Value> = self
             .fw
@@ -510,7 +494,6 @@ impl<'a> Site<'a> {
             .map(|r| {
                 context! {
                     title => r.title.get(lang),
-                    short => labels.right(&r.id),
                     summary => r.summary.get(lang),
                     href => format!("{}.html", crate::export::file_part(&r.id)),
                     indicators => self.fw.indicators.iter().filter(|i| i.right == r.id).count(),
@@ -1074,7 +1057,6 @@ impl<'a> Site<'a> {
                 paragraphs => paragraphs,
                 glossary => glossary,
                 pdf => has_pdf.then_some(pdf),
-                coverage => format_number(self.prep.method.coverage_threshold * 100.0, 0, lang),
             },
         )
     }
@@ -1122,7 +1104,6 @@ impl<'a> Site<'a> {
                 licence_file => "../downloads/data/LICENSE.txt",
                 licence => licence,
                 licence_url => licence_url,
-                responses => self.public_rows,
                 has_reports => !self.reports.is_empty(),
             },
         )

@@ -11,7 +11,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::data::{quantile, ChartData};
-use super::{file_part, Chart, Labels, PALETTE};
+use super::{file_part, xml_text, Chart, Labels, PALETTE};
 use crate::framework::UnitFormat;
 use crate::i18n::{format_number, trf};
 
@@ -236,13 +236,10 @@ fn chart(
 
 /// `svg` with `role="img"`, a `<title>` and a `<desc>` right after the opening tag.
 fn accessible(svg: &str, title: &str, desc: &str) -> String {
-    let esc = |s: &str| {
-        s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-    };
     let Some(end) = svg.find('>') else { return svg.to_string() };
     let (open, rest) = svg.split_at(end + 1);
     let open = open.replacen("<svg ", "<svg role=\"img\" ", 1);
-    format!("{open}\n<title>{}</title>\n<desc>{}</desc>{rest}", esc(title), esc(desc))
+    format!("{open}\n<title>{}</title>\n<desc>{}</desc>{rest}", xml_text(title), xml_text(desc))
 }
 
 /// Ticks for an axis from `lo` to `hi`: about `n` round numbers.
